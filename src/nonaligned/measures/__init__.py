@@ -1,0 +1,1 @@
+"""Measures: pure functions from store tables to tidy DataFrames, one concern per module."""
