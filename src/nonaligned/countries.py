@@ -45,9 +45,9 @@ from nonaligned.errors import UnknownCountryError
 
 __all__ = [
     "HISTORICAL",
-    "country_table",
     "apply_seat_rules",
     "countries_frame",
+    "country_table",
     "cow_table",
     "iso3_from_iso2",
     "iso3_from_name",
@@ -101,6 +101,13 @@ _NAME_OVERRIDES: dict[str, str] = {
     "ZANZIBAR": "EAZ",
     "USSR": "RUS",
     "UNION OF SOVIET SOCIALIST REPUBLICS": "RUS",
+    # IMF Direction of Trade Statistics names
+    "ARUBA, KINGDOM OF THE NETHERLANDS": "ABW",
+    "CURACAO, KINGDOM OF THE NETHERLANDS": "CUW",
+    "SINT MAARTEN, KINGDOM OF THE NETHERLANDS": "SXM",
+    "EASTERN GERMANY": "DDR",
+    "YEMEN ARAB REP.": "YEM",
+    "YEMEN, PEOPLE'S DEM. REP. OF": "YMD",
 }
 
 

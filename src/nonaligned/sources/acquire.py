@@ -123,6 +123,8 @@ def download(
         os.replace(part, target)
         return target
     except httpx.HTTPError as exc:
-        raise AcquisitionError(f"download of {remote.relpath} from {remote.url} failed: {exc}") from exc
+        raise AcquisitionError(
+            f"download of {remote.relpath} from {remote.url} failed: {exc}"
+        ) from exc
     finally:
         part.unlink(missing_ok=True)

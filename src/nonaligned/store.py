@@ -1,0 +1,117 @@
+"""The embedded store: one DuckDB file, plain tables, written atomically.
+
+The schema is deliberately plain (no nested types, no views needed) so that R,
+DuckDB's own CLI or any Arrow tool can read the file directly; docs/store.md
+documents every column. A build writes a new file beside the target and
+renames it into place only when complete, so a failed or killed build never
+damages the last good store, and readers holding the old file keep reading it.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import os
+from pathlib import Path
+
+import duckdb
+import pandas as pd
+import platformdirs
+
+from nonaligned.errors import StoreError
+
+SCHEMA: dict[str, str] = {
+    "countries": """
+        iso3 VARCHAR PRIMARY KEY, iso2 VARCHAR, iso_numeric INTEGER, m49 INTEGER,
+        cow_code INTEGER, name VARCHAR NOT NULL, name_official VARCHAR, continent VARCHAR,
+        un_region VARCHAR, un_member_since INTEGER, historical BOOLEAN NOT NULL,
+        successor_iso3 VARCHAR""",
+    "memberships": """
+        iso3 VARCHAR NOT NULL, grouping VARCHAR NOT NULL, status VARCHAR NOT NULL,
+        joined_year INTEGER, left_year INTEGER, source_id VARCHAR""",
+    "un_membership": """
+        iso3 VARCHAR PRIMARY KEY, first_date DATE NOT NULL, last_date DATE""",
+    "roll_calls": """
+        roll_call_id BIGINT PRIMARY KEY, session INTEGER NOT NULL, date DATE NOT NULL,
+        year INTEGER NOT NULL, symbol VARCHAR, source_symbol VARCHAR, title VARCHAR,
+        description VARCHAR, important BOOLEAN, amendment BOOLEAN, paragraph BOOLEAN,
+        issue_me BOOLEAN, issue_nu BOOLEAN, issue_di BOOLEAN, issue_hr BOOLEAN,
+        issue_co BOOLEAN, issue_ec BOOLEAN, source VARCHAR NOT NULL""",
+    "votes": """
+        roll_call_id BIGINT NOT NULL, iso3 VARCHAR NOT NULL,
+        vote VARCHAR NOT NULL CHECK (vote IN ('yes', 'no', 'abstain', 'absent')),
+        PRIMARY KEY (roll_call_id, iso3)""",
+    "exclusions": """
+        source VARCHAR NOT NULL, file VARCHAR, line INTEGER, symbol VARCHAR,
+        rule VARCHAR NOT NULL, detail VARCHAR""",
+    "provenance": """
+        source VARCHAR NOT NULL, title VARCHAR, version VARCHAR, file VARCHAR NOT NULL,
+        url VARCHAR, sha256 VARCHAR NOT NULL, size BIGINT, retrieved_at TIMESTAMP,
+        origin VARCHAR, citation VARCHAR, bibtex VARCHAR, terms VARCHAR, coverage VARCHAR""",
+}
+
+
+def default_db_path() -> Path:
+    """``NONALIGNED_DB`` or ``nonaligned.duckdb`` in the user data directory."""
+    env = os.environ.get("NONALIGNED_DB")
+    return (
+        Path(env) if env else Path(platformdirs.user_data_dir("nonaligned")) / "nonaligned.duckdb"
+    )
+
+
+def connect(path: Path | None = None) -> duckdb.DuckDBPyConnection:
+    """A read-only connection to a built store, or a StoreError saying how to build one."""
+    path = Path(path) if path else default_db_path()
+    if not path.is_file():
+        raise StoreError(f"no store at {path}: run `nonaligned build` first (or pass --db)")
+    try:
+        return duckdb.connect(str(path), read_only=True)
+    except duckdb.Error as exc:
+        raise StoreError(f"cannot open the store {path}: {exc}") from exc
+
+
+def write_store(path: Path, tables: dict[str, pd.DataFrame]) -> None:
+    """Write ``tables`` (every table in SCHEMA) to ``path`` atomically.
+
+    The new store is written to a hidden file in the same directory, checked,
+    flushed to disk and renamed over ``path``. On any failure the partial file
+    is removed and the previous store, if any, is untouched.
+    """
+    missing = set(SCHEMA) - set(tables)
+    if missing:
+        raise StoreError(f"cannot write a store without tables {sorted(missing)}")
+    path = Path(path)
+    try:
+        path.parent.mkdir(parents=True, exist_ok=True)
+    except OSError as exc:
+        raise StoreError(f"cannot create the store's folder {path.parent}: {exc}") from exc
+    partial = path.with_name(f".{path.name}.building-{os.getpid()}")
+    try:
+        _write(partial, tables)
+        with partial.open("rb") as handle:
+            os.fsync(handle.fileno())
+        os.replace(partial, path)
+    except (duckdb.Error, OSError) as exc:
+        raise StoreError(
+            f"could not write the store {path}: {exc}; the previous store, if any, is unchanged"
+        ) from exc
+    finally:
+        with contextlib.suppress(FileNotFoundError):
+            partial.unlink()
+        with contextlib.suppress(FileNotFoundError):
+            partial.with_name(partial.name + ".wal").unlink()
+
+
+def _write(partial: Path, tables: dict[str, pd.DataFrame]) -> None:
+    partial.unlink(missing_ok=True)
+    con = duckdb.connect(str(partial))
+    try:
+        for name, columns in SCHEMA.items():
+            con.execute(f"CREATE TABLE {name} ({columns})")
+            frame = tables[name]
+            order = [c[1] for c in con.execute(f"PRAGMA table_info('{name}')").fetchall()]
+            con.register("incoming", frame[order])
+            con.execute(f"INSERT INTO {name} SELECT * FROM incoming")
+            con.unregister("incoming")
+        con.execute("CHECKPOINT")
+    finally:
+        con.close()
