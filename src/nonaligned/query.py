@@ -1,0 +1,119 @@
+"""Read-only questions to the store, each answered as a tidy DataFrame.
+
+These functions are the library behind the CLI and the web app: both only
+format what is returned here. Every query is parameterised.
+"""
+
+from __future__ import annotations
+
+import duckdb
+import pandas as pd
+
+from nonaligned.errors import NonalignedError
+
+
+class QueryError(NonalignedError):
+    """A question the store cannot answer as asked (unknown symbol, country, year)."""
+
+
+def _df(con: duckdb.DuckDBPyConnection, sql: str, params: list | None = None) -> pd.DataFrame:
+    return con.execute(sql, params or []).df()
+
+
+def check_country(con: duckdb.DuckDBPyConnection, iso3: str) -> str:
+    """The ISO3 code upper-cased, or a QueryError naming the unknown code."""
+    code = iso3.strip().upper()
+    if not con.execute("SELECT 1 FROM countries WHERE iso3 = ?", [code]).fetchone():
+        raise QueryError(f"unknown country code {iso3!r}: use an ISO3 code such as BRA, ZAF, IND")
+    return code
+
+
+def roll_calls_for_symbol(con: duckdb.DuckDBPyConnection, symbol: str) -> pd.DataFrame:
+    """Every roll call recorded under ``symbol`` (several for paragraph and amendment votes)."""
+    return _df(con, """
+        SELECT roll_call_id, date, symbol, title, amendment, paragraph, source
+        FROM roll_calls WHERE symbol = ? ORDER BY roll_call_id""", [" ".join(symbol.split())])
+
+
+def resolution_votes(con: duckdb.DuckDBPyConnection, symbol: str,
+                     roll_call_id: int | None = None) -> pd.DataFrame:
+    """How each UN member voted on one roll call: ``iso3, country, un_region, vote``.
+
+    ``symbol`` must identify a single roll call unless ``roll_call_id`` picks
+    one of several (paragraph and amendment votes share their resolution's
+    symbol); the error lists the candidates.
+    """
+    calls = roll_calls_for_symbol(con, symbol)
+    if calls.empty:
+        raise QueryError(f"no recorded vote under the symbol {symbol!r} (try the form "
+                         "A/RES/ES-11/1 or A/RES/2758(XXVI))")
+    if roll_call_id is None:
+        if len(calls) > 1:
+            ids = ", ".join(str(i) for i in calls.roll_call_id)
+            raise QueryError(f"{symbol} has {len(calls)} recorded votes (roll calls {ids}); "
+                             "choose one with --roll-call")
+        roll_call_id = int(calls.roll_call_id.iloc[0])
+    elif roll_call_id not in set(calls.roll_call_id):
+        raise QueryError(f"roll call {roll_call_id} is not a vote on {symbol}")
+    return _df(con, """
+        SELECT v.roll_call_id, r.symbol, r.date, v.iso3, c.name AS country,
+               c.un_region, v.vote
+        FROM votes v JOIN roll_calls r USING (roll_call_id) JOIN countries c USING (iso3)
+        WHERE v.roll_call_id = ? ORDER BY c.name""", [roll_call_id])
+
+
+def vote_totals(votes: pd.DataFrame) -> dict[str, int]:
+    """Counts of yes, no, abstain and absent in a :func:`resolution_votes` frame."""
+    counts = votes.vote.value_counts()
+    return {k: int(counts.get(k, 0)) for k in ("yes", "no", "abstain", "absent")}
+
+
+def country_votes(con: duckdb.DuckDBPyConnection, iso3: str,
+                  year: int | None = None) -> pd.DataFrame:
+    """One country's votes: ``roll_call_id, date, symbol, title, vote`` (all years if none)."""
+    code = check_country(con, iso3)
+    return _df(con, """
+        SELECT v.roll_call_id, r.date, r.year, r.symbol, r.title, v.iso3, v.vote
+        FROM votes v JOIN roll_calls r USING (roll_call_id)
+        WHERE v.iso3 = ? AND (? IS NULL OR r.year = ?)
+        ORDER BY r.date, v.roll_call_id""", [code, year, year])
+
+
+def coverage(con: duckdb.DuckDBPyConnection) -> pd.DataFrame:
+    """Roll calls and votes per year and source: ``year, source, roll_calls, votes, absences,
+    members``."""
+    return _df(con, """
+        SELECT r.year, r.source, COUNT(DISTINCT r.roll_call_id) AS roll_calls,
+               COUNT(*) FILTER (WHERE v.vote <> 'absent') AS votes,
+               COUNT(*) FILTER (WHERE v.vote = 'absent') AS absences,
+               COUNT(DISTINCT v.iso3) AS members
+        FROM roll_calls r JOIN votes v USING (roll_call_id)
+        GROUP BY r.year, r.source ORDER BY r.year, r.source""")
+
+
+def exclusions(con: duckdb.DuckDBPyConnection) -> pd.DataFrame:
+    """What the build excluded or repaired, and by which rule."""
+    return _df(con, "SELECT * FROM exclusions ORDER BY source, file, line, rule")
+
+
+def sources(con: duckdb.DuckDBPyConnection) -> pd.DataFrame:
+    """One row per source: version, files, checksums, coverage, citation and terms."""
+    return _df(con, """
+        SELECT source, any_value(title) AS title, any_value(version) AS version,
+               COUNT(*) AS files, SUM(size) AS bytes,
+               string_agg(file || ' sha256:' || sha256, '; ' ORDER BY file) AS checksums,
+               max(retrieved_at) AS retrieved_at, any_value(origin) AS origin,
+               any_value(coverage) AS coverage, any_value(citation) AS citation,
+               any_value(terms) AS terms
+        FROM provenance GROUP BY source ORDER BY source""")
+
+
+def citations(con: duckdb.DuckDBPyConnection, bibtex: bool = False) -> list[str]:
+    """The citation (or BibTeX entry) of every source in the store, de-duplicated."""
+    column = "bibtex" if bibtex else "citation"
+    rows = con.execute(f"SELECT DISTINCT {column} FROM provenance ORDER BY 1").fetchall()
+    # a source's BibTeX can hold several entries, some shared with another source
+    entries = [e.strip() for (text,) in rows for e in text.split("\n@")] if bibtex else [
+        text for (text,) in rows]
+    return list(dict.fromkeys(e if e.startswith("@") or not bibtex else "@" + e
+                              for e in entries))
