@@ -1,0 +1,334 @@
+"""Trade exposure to the poles: shares, partner concentration and growth multiples.
+
+Input is the long DOTS table of :func:`nonaligned.sources.imf_dots.parse`
+(``reporter_iso3, partner_code, partner_is_aggregate, year, flow, value_usd,
+estimated``) and the store's memberships table (for the EU pole).
+
+Methods, each a documented choice:
+
+* **Reporter side first, mirror flows second.** A country's own report is
+  used wherever it has one. Where a country reports nothing at all for a
+  flow in a year (every partner blank, World included; Taiwan never
+  reports to the IMF), its flows are taken from its partners' reports of the
+  reverse flow: its exports to B are B's imports from it, its imports from B
+  are B's exports to it. These rows are flagged ``mirrored``. The filling is
+  per country, flow and year, never per partner cell: a reporting country's
+  blank partner cell stays missing. Mirrored exports are valued CIF and
+  mirrored imports FOB (the partner's valuation); no CIF/FOB adjustment is
+  made. The World total of a mirrored country-year is the sum of its mirrored
+  partner flows.
+* **Poles.** ``USA``; ``CHN`` is mainland China, with Hong Kong and Macao
+  added only when ``include_hk_macao``; ``RUS`` is the Russian Federation and,
+  until 1991, the USSR (one continuous pole, as in the UN-vote measures);
+  ``EU`` sums the partners that are EU member states in that year (rule of
+  :func:`nonaligned.measures.poles.eu_members`: the accession year counts,
+  the exit year does not), with Belgium-Luxembourg counted while both are
+  members. The IMF's own "European Union" aggregate has today's composition
+  throughout and is not used. ``WLD`` is the reporter's World total.
+* **Missing is missing.** A pole with no reported value gives a missing
+  amount, and a total needs both exports and imports.
+* **Concentration.** The Hirschman-Herfindahl index sum(s_j^2) of partner
+  shares s_j over country partners with data (aggregates and "not specified"
+  buckets excluded, so the shares sum to one and the index lies in [1/n, 1]).
+"""
+
+from __future__ import annotations
+
+from typing import Literal
+
+import numpy as np
+import pandas as pd
+
+from nonaligned.countries import country_table
+from nonaligned.measures.poles import eu_members
+
+__all__ = [
+    "POLES",
+    "REGIONS",
+    "WORLD",
+    "concentration",
+    "growth",
+    "partner_flows",
+    "pole_trade",
+    "region_members",
+]
+
+POLES = ("USA", "CHN", "RUS", "EU")
+WORLD = "WLD"
+USSR_LAST_YEAR = 1991
+COMPOSITE_ECONOMIES = {"BLX": ("BEL", "LUX")}  # reported as one partner before 1997
+
+Flow = Literal["exports", "imports", "total"]
+
+# UN M49 groupings above the sub-regions that country_converter records as
+# ``UNregion``; a sub-region name (e.g. "South America") also works on its own.
+REGIONS: dict[str, tuple[str, ...]] = {
+    "Latin America and the Caribbean": ("Caribbean", "Central America", "South America"),
+    "Sub-Saharan Africa": ("Eastern Africa", "Middle Africa", "Southern Africa", "Western Africa"),
+    "Africa": (
+        "Northern Africa",
+        "Eastern Africa",
+        "Middle Africa",
+        "Southern Africa",
+        "Western Africa",
+    ),
+    "Americas": ("Caribbean", "Central America", "South America", "Northern America"),
+    "Asia": ("Central Asia", "Eastern Asia", "South-eastern Asia", "Southern Asia", "Western Asia"),
+    "Europe": ("Eastern Europe", "Northern Europe", "Southern Europe", "Western Europe"),
+    "Oceania": ("Australia and New Zealand", "Melanesia", "Micronesia", "Polynesia"),
+}
+
+_KEYS = ["iso3", "year", "flow"]
+
+
+def region_members(region: str) -> frozenset[str]:
+    """ISO3 codes of an M49 region or sub-region (from country_converter's ``UNregion``)."""
+    table = country_table()
+    subregions = REGIONS.get(region, (region,))
+    known = set(table.UNregion.dropna())
+    unknown = [s for s in subregions if s not in known]
+    if unknown:
+        names = sorted(known | set(REGIONS))
+        raise ValueError(f"unknown region {region!r}; known: {', '.join(names)}")
+    return frozenset(table.ISO3[table.UNregion.isin(subregions)].dropna())
+
+
+def partner_flows(flows: pd.DataFrame, *, mirror: bool = True) -> pd.DataFrame:
+    """Country-partner flows with mirror filling, plus each country's World total.
+
+    Columns: ``iso3, partner, year, flow`` ("exports"|"imports"), ``value_usd``,
+    ``mirrored``, ``estimated``. ``partner`` is a country (or former economy)
+    code, or ``WLD`` for the World total. Unique on (iso3, partner, year, flow).
+    """
+    own = flows.rename(columns={"reporter_iso3": "iso3", "partner_code": "partner"})
+    countries = own[~own.partner_is_aggregate]
+    reported = own[["iso3", "year", "flow"]].drop_duplicates()
+    parts = [
+        countries[["iso3", "partner", "year", "flow", "value_usd", "estimated"]],
+        own.loc[
+            own.partner == WORLD, ["iso3", "partner", "year", "flow", "value_usd", "estimated"]
+        ],
+    ]
+    result = pd.concat(parts, ignore_index=True).assign(mirrored=False)
+    if not mirror:
+        return result
+    reverse = countries.rename(columns={"iso3": "partner", "partner": "iso3"}).assign(
+        flow=countries.flow.map({"exports": "imports", "imports": "exports"})
+    )
+    reverse = reverse.merge(reported, on=_KEYS, how="left", indicator=True)
+    reverse = reverse[reverse._merge == "left_only"]
+    reverse = reverse[["iso3", "partner", "year", "flow", "value_usd", "estimated"]]
+    world = (
+        reverse.groupby(_KEYS, as_index=False)
+        .agg(value_usd=("value_usd", "sum"), estimated=("estimated", "any"))
+        .assign(partner=WORLD)
+    )
+    mirrored = pd.concat([reverse, world], ignore_index=True).assign(mirrored=True)
+    return pd.concat([result, mirrored], ignore_index=True)
+
+
+def _pole_of(dyads: pd.DataFrame, memberships: pd.DataFrame, include_hk_macao: bool) -> pd.Series:
+    """The pole each partner row belongs to in its year (missing if none)."""
+    partner, year = dyads.partner, dyads.year
+    china = ["CHN", "HKG", "MAC"] if include_hk_macao else ["CHN"]
+    # float years: eu_members fills an open left_year with inf, which Int64 cannot hold
+    years = memberships.astype({"joined_year": "float64", "left_year": "float64"})
+    eu_years = eu_members(years, np.sort(year.unique()))
+    for composite, parts in COMPOSITE_ECONOMIES.items():
+        both = eu_years[eu_years.iso3.isin(parts)].groupby("year").iso3.nunique()
+        eu_years = pd.concat(
+            [eu_years, pd.DataFrame({"iso3": composite, "year": both.index[both == len(parts)]})]
+        )
+    in_eu = pd.MultiIndex.from_frame(dyads[["partner", "year"]]).isin(
+        pd.MultiIndex.from_frame(eu_years[["iso3", "year"]])
+    )
+    conditions = [
+        partner == "USA",
+        partner.isin(china),
+        (partner == "RUS") | ((partner == "SUN") & (year <= USSR_LAST_YEAR)),
+        in_eu,
+    ]
+    pole = np.select(conditions, list(POLES), default="")
+    return pd.Series(pole, index=dyads.index).replace("", pd.NA)
+
+
+def _wide(long: pd.DataFrame, keys: list[str]) -> pd.DataFrame:
+    """Exports and imports side by side, with total and the any-of flags."""
+    values = long.set_index([*keys, "flow"]).value_usd.unstack("flow")
+    flags = long.groupby(keys)[["mirrored", "estimated"]].any()
+    wide = pd.DataFrame(
+        {
+            "exports_usd": values.get("exports", pd.Series(np.nan, index=values.index)),
+            "imports_usd": values.get("imports", pd.Series(np.nan, index=values.index)),
+        }
+    )
+    wide["total_usd"] = wide.exports_usd + wide.imports_usd  # missing if either is missing
+    return wide.join(flags).reset_index()
+
+
+def pole_trade(
+    flows: pd.DataFrame,
+    memberships: pd.DataFrame,
+    *,
+    include_hk_macao: bool = False,
+    mirror: bool = True,
+) -> pd.DataFrame:
+    """Each country's trade with each pole and the world, per year.
+
+    Columns: ``iso3, year, partner`` (USA, CHN, RUS, EU, WLD), ``exports_usd,
+    imports_usd, total_usd`` (US dollars), ``share, exports_share,
+    imports_share`` (of the same flow with the world), ``mirrored, estimated``
+    (any component). One row per country-year with a World total and partner;
+    amounts are missing where no component has data.
+    """
+    dyads = partner_flows(flows, mirror=mirror)
+    world = dyads[dyads.partner == WORLD]
+    countries = dyads[dyads.partner != WORLD]
+    countries = countries.assign(pole=_pole_of(countries, memberships, include_hk_macao))
+    grouped = countries.dropna(subset=["pole"]).groupby(["iso3", "year", "pole", "flow"])
+    poles = (
+        grouped[["mirrored", "estimated"]]
+        .any()
+        .assign(value_usd=grouped.value_usd.sum(min_count=1))
+        .reset_index()
+        .rename(columns={"pole": "partner"})
+    )
+    long = pd.concat([poles, world], ignore_index=True)
+    keys = ["iso3", "year", "partner"]
+    wide = _wide(long, keys)
+    grid = (
+        world[["iso3", "year"]]
+        .drop_duplicates()
+        .merge(pd.DataFrame({"partner": [*POLES, WORLD]}), how="cross")
+    )
+    table = grid.merge(wide, on=keys, how="left")
+    table[["mirrored", "estimated"]] = table[["mirrored", "estimated"]].fillna(False).astype(bool)
+    totals = table[table.partner == WORLD].set_index(["iso3", "year"])
+    index = pd.MultiIndex.from_frame(table[["iso3", "year"]])
+    for column, share in (
+        ("total_usd", "share"),
+        ("exports_usd", "exports_share"),
+        ("imports_usd", "imports_share"),
+    ):
+        denominator = totals[column].reindex(index).to_numpy()
+        with np.errstate(divide="ignore", invalid="ignore"):
+            table[share] = np.where(denominator > 0, table[column] / denominator, np.nan)
+    order = {p: i for i, p in enumerate([*POLES, WORLD])}
+    table = table.sort_values(
+        ["iso3", "year", "partner"], key=lambda s: s.map(order) if s.name == "partner" else s
+    )
+    return table[
+        [
+            "iso3",
+            "year",
+            "partner",
+            "exports_usd",
+            "imports_usd",
+            "total_usd",
+            "share",
+            "exports_share",
+            "imports_share",
+            "mirrored",
+            "estimated",
+        ]
+    ].reset_index(drop=True)
+
+
+def _hhi(values: pd.Series, groups: list[pd.Series]) -> pd.Series:
+    total = values.groupby(groups).transform("sum")
+    with np.errstate(divide="ignore", invalid="ignore"):
+        squared = (values / total.where(total > 0)) ** 2
+    return squared.groupby(groups).sum(min_count=1)
+
+
+def concentration(flows: pd.DataFrame, *, mirror: bool = True) -> pd.DataFrame:
+    """Hirschman-Herfindahl index of partner concentration per country-year.
+
+    Columns: ``iso3, year, hhi_exports, hhi_imports, hhi_total`` (in [1/n, 1]
+    for n partners with positive trade; missing where the flow has no data or
+    sums to zero). The total uses exports plus imports per partner, a partner
+    missing in one flow counting for the other only, and needs both flows to
+    have data in that year.
+    """
+    dyads = partner_flows(flows, mirror=mirror)
+    dyads = dyads[dyads.partner != WORLD]
+    by_flow = (
+        _hhi(dyads.value_usd, [dyads.iso3, dyads.year, dyads.flow])
+        .unstack("flow")
+        .reindex(columns=["exports", "imports"])
+        .add_prefix("hhi_")
+    )
+    both = by_flow.notna().all(axis=1)
+    total = dyads.groupby(["iso3", "year", "partner"]).value_usd.sum(min_count=1).dropna()
+    reset = total.reset_index()
+    hhi_total = _hhi(reset.value_usd, [reset.iso3, reset.year])
+    by_flow["hhi_total"] = hhi_total.reindex(by_flow.index).where(both)
+    return by_flow.reset_index()[["iso3", "year", "hhi_exports", "hhi_imports", "hhi_total"]]
+
+
+def _values(
+    flows: pd.DataFrame,
+    memberships: pd.DataFrame,
+    partner: str,
+    flow: Flow,
+    include_hk_macao: bool,
+    mirror: bool,
+) -> pd.Series:
+    """One flow with one partner (pole, WLD or any partner code), by (iso3, year)."""
+    if partner in (*POLES, WORLD):
+        table = pole_trade(flows, memberships, include_hk_macao=include_hk_macao, mirror=mirror)
+        table = table[table.partner == partner]
+    else:
+        dyads = partner_flows(flows, mirror=mirror)
+        table = _wide(dyads[dyads.partner == partner], ["iso3", "year", "partner"])
+    return table.set_index(["iso3", "year"])[f"{flow}_usd"].dropna()
+
+
+def growth(
+    flows: pd.DataFrame,
+    memberships: pd.DataFrame,
+    *,
+    partner: str,
+    from_year: int,
+    to_year: int,
+    iso3: str | None = None,
+    region: str | None = None,
+    flow: Flow = "total",
+    include_hk_macao: bool = False,
+    mirror: bool = True,
+) -> pd.DataFrame:
+    """Growth multiple of trade with ``partner`` between two years, for a country or region.
+
+    Exactly one of ``iso3`` and ``region`` (an M49 region or sub-region, see
+    :data:`REGIONS`). A region sums its member countries that have a value in
+    *both* years, so that countries entering or leaving the data do not pass
+    for growth; ``n_countries`` says how many. The partner itself is never
+    counted as a member. Columns: ``area, partner, flow, from_year, to_year,
+    value_from_usd, value_to_usd, multiple, n_countries`` (one row; the
+    multiple is missing where the start value is missing or zero).
+    """
+    if (iso3 is None) == (region is None):
+        raise ValueError("give exactly one of iso3 and region")
+    members = {iso3} if iso3 is not None else region_members(region) - {partner}
+    values = _values(flows, memberships, partner, flow, include_hk_macao, mirror)
+    values = values[values.index.get_level_values("iso3").isin(members)]
+    years = values.index.get_level_values("year")
+    start = values[years == from_year].droplevel("year")
+    end = values[years == to_year].droplevel("year")
+    both = start.index.intersection(end.index)
+    value_from = start[both].sum() if len(both) else np.nan
+    value_to = end[both].sum() if len(both) else np.nan
+    multiple = value_to / value_from if value_from > 0 else np.nan
+    return pd.DataFrame(
+        {
+            "area": [iso3 if iso3 is not None else region],
+            "partner": partner,
+            "flow": flow,
+            "from_year": from_year,
+            "to_year": to_year,
+            "value_from_usd": value_from,
+            "value_to_usd": value_to,
+            "multiple": multiple,
+            "n_countries": len(both),
+        }
+    )
