@@ -100,7 +100,11 @@ def build_tables(
     )
     old_votes = unvotes.parse_votes(path_of(unvotes.SOURCE, "un_votes.rda"), old_calls)
     progress.advance("parse")
-    voeten = voeten_votes.parse(path_of(voeten_votes.SOURCE, "UNVotesPublished.RData"), cow_codes)
+    voeten = voeten_votes.parse(
+        path_of(voeten_votes.SOURCE, "UNVotesPublished.RData"),
+        cow_codes,
+        old_calls.set_index("roll_call_id").date,
+    )
     progress.advance("parse")
     new_calls, new_votes, anomalies, _ = unxml.parse([paths[f.relpath] for f in unxml.SOURCE.files])
     progress.advance("parse")

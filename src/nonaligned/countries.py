@@ -146,15 +146,18 @@ def _converter() -> coco.CountryConverter:
     return coco.CountryConverter(country_data=typed, include_obsolete=True)
 
 
-def _on_or_after(date: dt.date | None, threshold: dt.date) -> bool:
-    return date is None or date >= threshold
-
-
 def _dated(iso3: str, date: dt.date | None) -> str:
-    """Apply the seat rules that depend on the date of the vote or record."""
-    if iso3 == "CHN" and not _on_or_after(date, CHINA_SEAT_CHANGE):
+    """Apply the seat rules that depend on the date of the vote or record.
+
+    Without a date the code is returned as the static tables give it (China
+    is CHN, Yugoslavia YUG), so that callers can apply the rules vectorised
+    later with :func:`apply_seat_rules`.
+    """
+    if date is None:
+        return iso3
+    if iso3 == "CHN" and date < CHINA_SEAT_CHANGE:
         return "TWN"
-    if iso3 == "YUG" and _on_or_after(date, FRY_ADMISSION):
+    if iso3 == "YUG" and date >= FRY_ADMISSION:
         return "SRB"
     return iso3
 
@@ -169,7 +172,7 @@ def _iso2_index() -> dict[str, str]:
 
 
 def iso3_from_iso2(code: str, date: dt.date | None = None) -> str | None:
-    """ISO3 for an ISO2 code at ``date`` (None: today), or None if unknown."""
+    """ISO3 for an ISO2 code at ``date`` (None: no dated rule), or None if unknown."""
     iso3 = _iso2_index().get(code.strip().upper())
     return _dated(iso3, date) if iso3 else None
 

@@ -41,11 +41,15 @@ SOURCE = Source(
 VOTE_CODES = {1: "yes", 2: "abstain", 3: "no", 8: "absent"}
 
 
-def parse(path: Path, cow: pd.DataFrame) -> pd.DataFrame:
+def parse(path: Path, cow: pd.DataFrame, roll_call_dates: pd.Series | None = None
+          ) -> pd.DataFrame:
     """Member-state rows ``roll_call_id, iso3, vote`` (yes/abstain/no/absent).
 
     ``cow`` is the parsed COW table (``cow_code, iso3``). Rows with code 9
     (not a member) are dropped; they define membership by their absence.
+    Dated seats are resolved with ``roll_call_dates`` (date by roll-call id,
+    from unvotes) where given: this file's own dates are sometimes years off,
+    and one roll call must resolve to the same seat in both sources.
     """
     raw = read_rda(path, "x")
     require_columns(raw, ["rcid", "vote", "ccode", "date"], path)
@@ -64,6 +68,9 @@ def parse(path: Path, cow: pd.DataFrame) -> pd.DataFrame:
         missing = sorted(raw.ccode[iso3.isna()].unique().tolist())
         raise UnknownCountryError(f"COW code(s) without ISO3: {missing}", path=path, field="ccode")
     dates = pd.to_datetime(raw.date, format="%m/%d/%Y")
+    if roll_call_dates is not None:
+        known = pd.to_datetime(raw.rcid.astype("int64").map(roll_call_dates))
+        dates = known.fillna(dates)
     frame = pd.DataFrame(
         {
             "roll_call_id": raw.rcid.astype("int64").to_numpy(),
