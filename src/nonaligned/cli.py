@@ -23,15 +23,20 @@ from nonaligned.errors import AcquisitionError, DataError, NonalignedError, Stor
 from nonaligned.output import Format, render
 from nonaligned.store import connect, default_db_path
 
-app = typer.Typer(help="Measure, evaluate and check active nonalignment.", no_args_is_help=True,
-                  add_completion=False)
+app = typer.Typer(
+    help="Measure, evaluate and check active nonalignment.",
+    no_args_is_help=True,
+    add_completion=False,
+)
 out = Console()
 err = Console(stderr=True)
 
 EXIT_CODES = {query.QueryError: 2, StoreError: 3, AcquisitionError: 4, DataError: 5}
 
-DbOption = Annotated[Path | None, typer.Option("--db", envvar="NONALIGNED_DB",
-                                               help="Store file (default: user data dir).")]
+DbOption = Annotated[
+    Path | None,
+    typer.Option("--db", envvar="NONALIGNED_DB", help="Store file (default: user data dir)."),
+]
 FormatOption = Annotated[Format, typer.Option("--format", "-f", help="Output format.")]
 
 
@@ -62,20 +67,35 @@ class _RichProgress:
 @app.command()
 def build(
     db: DbOption = None,
-    mirror: Annotated[Path | None, typer.Option(envvar="NONALIGNED_MIRROR",
-                                                help="Directory laid out like the upstream "
-                                                "data (for offline use).")] = None,
-    cache: Annotated[Path | None, typer.Option(envvar="NONALIGNED_CACHE",
-                                               help="Download cache directory.")] = None,
-    offline: Annotated[bool, typer.Option(help="Never download; use mirror and cache only.")]
-    = False,
+    mirror: Annotated[
+        Path | None,
+        typer.Option(
+            envvar="NONALIGNED_MIRROR",
+            help="Directory laid out like the upstream data (for offline use).",
+        ),
+    ] = None,
+    cache: Annotated[
+        Path | None, typer.Option(envvar="NONALIGNED_CACHE", help="Download cache directory.")
+    ] = None,
+    offline: Annotated[
+        bool, typer.Option(help="Never download; use mirror and cache only.")
+    ] = False,
 ) -> None:
     """Build the store from the sources (mirror, then cache, then download), atomically."""
     target = db or default_db_path()
-    with _errors(), Progress(TextColumn("{task.description:<24}"), BarColumn(),
-                             MofNCompleteColumn(), TimeElapsedColumn(), console=err) as bar:
-        counts = build_store(target, mirror=mirror, cache_dir=cache, offline=offline,
-                             progress=_RichProgress(bar))
+    with (
+        _errors(),
+        Progress(
+            TextColumn("{task.description:<24}"),
+            BarColumn(),
+            MofNCompleteColumn(),
+            TimeElapsedColumn(),
+            console=err,
+        ) as bar,
+    ):
+        counts = build_store(
+            target, mirror=mirror, cache_dir=cache, offline=offline, progress=_RichProgress(bar)
+        )
     summary = ", ".join(f"{n:,} {name}" for name, n in counts.items())
     err.print(f"store written to {target}: {summary}", highlight=False)
 
@@ -91,9 +111,10 @@ def sources(db: DbOption = None, format: FormatOption = Format.table) -> None:
 
 
 @app.command()
-def cite(db: DbOption = None,
-         bibtex: Annotated[bool, typer.Option(help="BibTeX entries instead of text.")] = False
-         ) -> None:
+def cite(
+    db: DbOption = None,
+    bibtex: Annotated[bool, typer.Option(help="BibTeX entries instead of text.")] = False,
+) -> None:
     """Citations for everything in the store."""
     with _errors():
         for entry in query.citations(connect(db), bibtex=bibtex):
@@ -104,8 +125,12 @@ def cite(db: DbOption = None,
 @app.command()
 def vote(
     symbol: Annotated[str, typer.Argument(help="Resolution symbol, e.g. A/RES/ES-11/1.")],
-    roll_call: Annotated[int | None, typer.Option(help="Roll call id, when a symbol has "
-                                                  "several recorded votes.")] = None,
+    roll_call: Annotated[
+        int | None, typer.Option(help="Roll call id, when a symbol has several recorded votes.")
+    ] = None,
+    summary: Annotated[
+        bool, typer.Option(help="Counts by UN region instead of one row per member.")
+    ] = False,
     db: DbOption = None,
     format: FormatOption = Format.table,
 ) -> None:
@@ -113,8 +138,10 @@ def vote(
     with _errors():
         votes = query.resolution_votes(connect(db), symbol, roll_call)
         totals = query.vote_totals(votes)
-        render(votes, format, out, title=f"{symbol}: " + ", ".join(
-            f"{n} {k}" for k, n in totals.items()))
+        title = f"{symbol} ({votes.date.iloc[0]:%d %B %Y}): " + ", ".join(
+            f"{n} {k}" for k, n in totals.items()
+        )
+        render(query.vote_summary(votes) if summary else votes, format, out, title=title)
 
 
 @app.command()
@@ -133,8 +160,9 @@ def votes(
 def coverage(
     db: DbOption = None,
     format: FormatOption = Format.table,
-    excluded: Annotated[bool, typer.Option("--exclusions", help="List what the build "
-                                           "excluded or repaired instead.")] = False,
+    excluded: Annotated[
+        bool, typer.Option("--exclusions", help="List what the build excluded or repaired instead.")
+    ] = False,
 ) -> None:
     """Roll calls and votes per year and source, or the exclusions and their rules."""
     with _errors():

@@ -30,13 +30,18 @@ def check_country(con: duckdb.DuckDBPyConnection, iso3: str) -> str:
 
 def roll_calls_for_symbol(con: duckdb.DuckDBPyConnection, symbol: str) -> pd.DataFrame:
     """Every roll call recorded under ``symbol`` (several for paragraph and amendment votes)."""
-    return _df(con, """
+    return _df(
+        con,
+        """
         SELECT roll_call_id, date, symbol, title, amendment, paragraph, source
-        FROM roll_calls WHERE symbol = ? ORDER BY roll_call_id""", [" ".join(symbol.split())])
+        FROM roll_calls WHERE symbol = ? ORDER BY roll_call_id""",
+        [" ".join(symbol.split())],
+    )
 
 
-def resolution_votes(con: duckdb.DuckDBPyConnection, symbol: str,
-                     roll_call_id: int | None = None) -> pd.DataFrame:
+def resolution_votes(
+    con: duckdb.DuckDBPyConnection, symbol: str, roll_call_id: int | None = None
+) -> pd.DataFrame:
     """How each UN member voted on one roll call: ``iso3, country, un_region, vote``.
 
     ``symbol`` must identify a single roll call unless ``roll_call_id`` picks
@@ -45,21 +50,29 @@ def resolution_votes(con: duckdb.DuckDBPyConnection, symbol: str,
     """
     calls = roll_calls_for_symbol(con, symbol)
     if calls.empty:
-        raise QueryError(f"no recorded vote under the symbol {symbol!r} (try the form "
-                         "A/RES/ES-11/1 or A/RES/2758(XXVI))")
+        raise QueryError(
+            f"no recorded vote under the symbol {symbol!r} (try the form "
+            "A/RES/ES-11/1 or A/RES/2758(XXVI))"
+        )
     if roll_call_id is None:
         if len(calls) > 1:
             ids = ", ".join(str(i) for i in calls.roll_call_id)
-            raise QueryError(f"{symbol} has {len(calls)} recorded votes (roll calls {ids}); "
-                             "choose one with --roll-call")
+            raise QueryError(
+                f"{symbol} has {len(calls)} recorded votes (roll calls {ids}); "
+                "choose one with --roll-call"
+            )
         roll_call_id = int(calls.roll_call_id.iloc[0])
     elif roll_call_id not in set(calls.roll_call_id):
         raise QueryError(f"roll call {roll_call_id} is not a vote on {symbol}")
-    return _df(con, """
+    return _df(
+        con,
+        """
         SELECT v.roll_call_id, r.symbol, r.date, v.iso3, c.name AS country,
                c.un_region, v.vote
         FROM votes v JOIN roll_calls r USING (roll_call_id) JOIN countries c USING (iso3)
-        WHERE v.roll_call_id = ? ORDER BY c.name""", [roll_call_id])
+        WHERE v.roll_call_id = ? ORDER BY c.name""",
+        [roll_call_id],
+    )
 
 
 def vote_totals(votes: pd.DataFrame) -> dict[str, int]:
@@ -68,27 +81,48 @@ def vote_totals(votes: pd.DataFrame) -> dict[str, int]:
     return {k: int(counts.get(k, 0)) for k in ("yes", "no", "abstain", "absent")}
 
 
-def country_votes(con: duckdb.DuckDBPyConnection, iso3: str,
-                  year: int | None = None) -> pd.DataFrame:
+def vote_summary(votes: pd.DataFrame) -> pd.DataFrame:
+    """Yes/no/abstain/absent counts by UN region, with a final ``World`` row."""
+    table = (
+        votes.assign(un_region=votes.un_region.fillna("(no region)"))
+        .pivot_table(
+            index="un_region", columns="vote", values="iso3", aggfunc="count", fill_value=0
+        )
+        .reindex(columns=["yes", "no", "abstain", "absent"], fill_value=0)
+    )
+    table.loc["World"] = table.sum()
+    return table.reset_index().rename_axis(columns=None)
+
+
+def country_votes(
+    con: duckdb.DuckDBPyConnection, iso3: str, year: int | None = None
+) -> pd.DataFrame:
     """One country's votes: ``roll_call_id, date, symbol, title, vote`` (all years if none)."""
     code = check_country(con, iso3)
-    return _df(con, """
+    return _df(
+        con,
+        """
         SELECT v.roll_call_id, r.date, r.year, r.symbol, r.title, v.iso3, v.vote
         FROM votes v JOIN roll_calls r USING (roll_call_id)
         WHERE v.iso3 = ? AND (? IS NULL OR r.year = ?)
-        ORDER BY r.date, v.roll_call_id""", [code, year, year])
+        ORDER BY r.date, v.roll_call_id""",
+        [code, year, year],
+    )
 
 
 def coverage(con: duckdb.DuckDBPyConnection) -> pd.DataFrame:
     """Roll calls and votes per year and source: ``year, source, roll_calls, votes, absences,
     members``."""
-    return _df(con, """
+    return _df(
+        con,
+        """
         SELECT r.year, r.source, COUNT(DISTINCT r.roll_call_id) AS roll_calls,
                COUNT(*) FILTER (WHERE v.vote <> 'absent') AS votes,
                COUNT(*) FILTER (WHERE v.vote = 'absent') AS absences,
                COUNT(DISTINCT v.iso3) AS members
         FROM roll_calls r JOIN votes v USING (roll_call_id)
-        GROUP BY r.year, r.source ORDER BY r.year, r.source""")
+        GROUP BY r.year, r.source ORDER BY r.year, r.source""",
+    )
 
 
 def exclusions(con: duckdb.DuckDBPyConnection) -> pd.DataFrame:
@@ -98,14 +132,17 @@ def exclusions(con: duckdb.DuckDBPyConnection) -> pd.DataFrame:
 
 def sources(con: duckdb.DuckDBPyConnection) -> pd.DataFrame:
     """One row per source: version, files, checksums, coverage, citation and terms."""
-    return _df(con, """
+    return _df(
+        con,
+        """
         SELECT source, any_value(title) AS title, any_value(version) AS version,
                COUNT(*) AS files, SUM(size) AS bytes,
                string_agg(file || ' sha256:' || sha256, '; ' ORDER BY file) AS checksums,
                max(retrieved_at) AS retrieved_at, any_value(origin) AS origin,
                any_value(coverage) AS coverage, any_value(citation) AS citation,
                any_value(terms) AS terms
-        FROM provenance GROUP BY source ORDER BY source""")
+        FROM provenance GROUP BY source ORDER BY source""",
+    )
 
 
 def citations(con: duckdb.DuckDBPyConnection, bibtex: bool = False) -> list[str]:
@@ -113,7 +150,9 @@ def citations(con: duckdb.DuckDBPyConnection, bibtex: bool = False) -> list[str]
     column = "bibtex" if bibtex else "citation"
     rows = con.execute(f"SELECT DISTINCT {column} FROM provenance ORDER BY 1").fetchall()
     # a source's BibTeX can hold several entries, some shared with another source
-    entries = [e.strip() for (text,) in rows for e in text.split("\n@")] if bibtex else [
-        text for (text,) in rows]
-    return list(dict.fromkeys(e if e.startswith("@") or not bibtex else "@" + e
-                              for e in entries))
+    entries = (
+        [e.strip() for (text,) in rows for e in text.split("\n@")]
+        if bibtex
+        else [text for (text,) in rows]
+    )
+    return list(dict.fromkeys(e if e.startswith("@") or not bibtex else "@" + e for e in entries))

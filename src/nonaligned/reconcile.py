@@ -91,7 +91,6 @@ def _unvotes_roll_calls(raw: pd.DataFrame) -> pd.DataFrame:
 
 def _unxml_roll_calls(raw: pd.DataFrame) -> pd.DataFrame:
     frame = raw.sort_values(["date", "symbol", "key"]).reset_index(drop=True)
-    frame["roll_call_id"] = range(UNXML_FIRST_ID, UNXML_FIRST_ID + len(frame))
     frame["year"] = pd.to_datetime(frame.date).dt.year
     frame["source_symbol"] = frame.symbol
     frame["description"] = frame.agenda_item
@@ -175,7 +174,8 @@ def reconcile(
                 ]
             )
         )
-    new = new[~overlap]
+    new = new[~overlap].reset_index(drop=True)
+    new["roll_call_id"] = range(UNXML_FIRST_ID, UNXML_FIRST_ID + len(new))
     votes_new = unxml_votes.merge(new[["key", "roll_call_id"]], on="key")[
         ["roll_call_id", "iso3", "vote"]
     ]
