@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import contextlib
 import json
 import shutil
 from pathlib import Path
@@ -140,7 +141,5 @@ def test_unreadable_date_is_reported(mirror, tmp_path):
 def test_any_line_parses_or_fails_with_our_error(tmp_path, line):
     path = tmp_path / "fuzz.json"
     path.write_text(line.replace("\n", " ") + "\n", encoding="utf-8")
-    try:
+    with contextlib.suppress(NonalignedError):
         unxml.parse_file(path)
-    except NonalignedError:
-        pass

@@ -167,7 +167,8 @@ def reconcile(
                 [
                     _exclusion(
                         "overlap_unxml_unvotes",
-                        f"{int(overlap.sum())} UN roll calls of late 2019 also in unvotes: unvotes kept; "
+                        f"{int(overlap.sum())} UN roll calls of late 2019 also in unvotes: "
+                        "unvotes kept; "
                         f"{disagreements} country votes differ between them",
                         "unxml",
                     )

@@ -93,7 +93,8 @@ def download(
 ) -> Path:
     """Stream ``remote.url`` to ``target``, verifying size and sha256 before renaming."""
     target.parent.mkdir(parents=True, exist_ok=True)
-    handle = tempfile.NamedTemporaryFile(
+    # closed by the `with` below; delete=False so that it can be renamed into place
+    handle = tempfile.NamedTemporaryFile(  # noqa: SIM115
         dir=target.parent, prefix=f".{target.name}.", suffix=".part", delete=False
     )
     part = Path(handle.name)
