@@ -84,6 +84,7 @@ def write_store(path: Path, tables: dict[str, pd.DataFrame]) -> None:
         path.parent.mkdir(parents=True, exist_ok=True)
     except OSError as exc:
         raise StoreError(f"cannot create the store's folder {path.parent}: {exc}") from exc
+    _remove_stale_partials(path)
     partial = path.with_name(f".{path.name}.building-{os.getpid()}")
     try:
         _write(partial, tables)
@@ -99,6 +100,25 @@ def write_store(path: Path, tables: dict[str, pd.DataFrame]) -> None:
             partial.unlink()
         with contextlib.suppress(FileNotFoundError):
             partial.with_name(partial.name + ".wal").unlink()
+
+
+def _remove_stale_partials(path: Path) -> None:
+    """Delete partial stores left by killed builds (their process no longer exists)."""
+    for partial in path.parent.glob(f".{path.name}.building-*"):
+        pid = partial.name.rsplit("-", 1)[-1].removesuffix(".wal")
+        if pid.isdigit() and not _alive(int(pid)):
+            with contextlib.suppress(OSError):
+                partial.unlink()
+
+
+def _alive(pid: int) -> bool:
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    except PermissionError:
+        return True
+    return True
 
 
 def _write(partial: Path, tables: dict[str, pd.DataFrame]) -> None:
