@@ -16,7 +16,17 @@ import pandas as pd
 
 from nonaligned.countries import countries_frame
 from nonaligned.reconcile import reconcile
-from nonaligned.sources import cow, memberships, unvotes, unxml, voeten_votes
+from nonaligned.sources import (
+    aiddata,
+    cow,
+    hrt,
+    imf_dots,
+    memberships,
+    unvotes,
+    unxml,
+    voeten_votes,
+    wdi,
+)
 from nonaligned.sources.acquire import acquire
 from nonaligned.sources.base import Source
 from nonaligned.store import write_store
@@ -27,6 +37,10 @@ SOURCES: tuple[Source, ...] = (
     unvotes.SOURCE,
     voeten_votes.SOURCE,
     unxml.SOURCE,
+    imf_dots.SOURCE,
+    hrt.SOURCE,
+    aiddata.SOURCE,
+    wdi.SOURCE,
 )
 
 
@@ -89,7 +103,7 @@ def build_tables(
     def path_of(source: Source, suffix: str) -> Path:
         return paths[source.file(suffix).relpath]
 
-    progress.start("parse", 5)
+    progress.start("parse", 8)
     cow_codes = cow.parse(path_of(cow.SOURCE, "COW-country-codes.csv"))
     progress.advance("parse")
     groups = memberships.parse(path_of(memberships.SOURCE, "memberships.csv"))
@@ -108,6 +122,23 @@ def build_tables(
     progress.advance("parse")
     new_calls, new_votes, anomalies, _ = unxml.parse([paths[f.relpath] for f in unxml.SOURCE.files])
     progress.advance("parse")
+    debt = hrt.parse(path_of(hrt.SOURCE, "HRT_ChinaDebtStockDatabase.csv"))
+    progress.advance("parse")
+    gcdf_countries = aiddata.parse_country_commitments(
+        path_of(aiddata.SOURCE, "gcdf3_country_commitments.rda")
+    )
+    gcdf_years = aiddata.parse_yearly_flows(path_of(aiddata.SOURCE, "gcdf3_yearly_flows.rda"))
+    progress.advance("parse")
+    gdp_population = wdi.parse(
+        path_of(wdi.SOURCE, "gdp_current_usd.csv"), path_of(wdi.SOURCE, "population.csv")
+    )
+    progress.advance("parse")
+
+    workbooks = [paths[f.relpath] for f in imf_dots.SOURCE.files]
+    progress.start("parse trade workbooks", len(workbooks))
+    trade_flows = imf_dots.parse(
+        workbooks, lambda done, total: progress.advance("parse trade workbooks")
+    )
 
     progress.start("reconcile", 1)
     result = reconcile(old_calls, old_votes, voeten, new_calls, new_votes, anomalies)
@@ -120,6 +151,11 @@ def build_tables(
         "roll_calls": result.roll_calls,
         "votes": result.votes,
         "exclusions": result.exclusions,
+        "trade_flows": trade_flows,
+        "debt_to_china": debt,
+        "wdi": gdp_population,
+        "gcdf_country_commitments": gcdf_countries,
+        "gcdf_yearly_flows": gcdf_years,
         "provenance": pd.DataFrame(provenance),
     }
 

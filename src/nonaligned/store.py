@@ -43,6 +43,23 @@ SCHEMA: dict[str, str] = {
     "exclusions": """
         source VARCHAR NOT NULL, file VARCHAR, line INTEGER, symbol VARCHAR,
         rule VARCHAR NOT NULL, detail VARCHAR""",
+    "trade_flows": """
+        reporter_iso3 VARCHAR NOT NULL, partner_code VARCHAR NOT NULL,
+        partner_is_aggregate BOOLEAN NOT NULL, year INTEGER NOT NULL,
+        flow VARCHAR NOT NULL CHECK (flow IN ('exports', 'imports')),
+        value_usd DOUBLE NOT NULL, estimated BOOLEAN NOT NULL,
+        PRIMARY KEY (reporter_iso3, partner_code, year, flow)""",
+    "debt_to_china": """
+        iso3 VARCHAR NOT NULL, year INTEGER NOT NULL, debt_to_china_usd DOUBLE,
+        debt_to_china_pct_gdp_hrt DOUBLE, PRIMARY KEY (iso3, year)""",
+    "wdi": """
+        iso3 VARCHAR NOT NULL, year INTEGER NOT NULL, gdp_usd DOUBLE, population DOUBLE,
+        PRIMARY KEY (iso3, year)""",
+    "gcdf_country_commitments": """
+        iso3 VARCHAR PRIMARY KEY, commitments_usd DOUBLE, weighted_interest_rate DOUBLE""",
+    "gcdf_yearly_flows": """
+        year INTEGER NOT NULL, flow_class VARCHAR NOT NULL, commitments_usd DOUBLE,
+        PRIMARY KEY (year, flow_class)""",
     "provenance": """
         source VARCHAR NOT NULL, title VARCHAR, version VARCHAR, file VARCHAR NOT NULL,
         url VARCHAR, sha256 VARCHAR NOT NULL, size BIGINT, retrieved_at TIMESTAMP,
