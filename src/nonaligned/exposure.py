@@ -1,0 +1,201 @@
+"""Economic exposure questions to the store: trade with the poles, concentration, growth,
+official finance from China. Each answer is a tidy DataFrame.
+
+These functions read only the rows a question needs from the store's
+``trade_flows``, ``memberships``, ``debt_to_china``, ``wdi`` and
+``gcdf_country_commitments`` tables and pass them to the pure measures in
+:mod:`nonaligned.measures.trade` and :mod:`nonaligned.measures.finance`; the
+CLI only formats what is returned here. docs/trade.md documents the methods.
+"""
+
+from __future__ import annotations
+
+import duckdb
+import numpy as np
+import pandas as pd
+
+from nonaligned.measures import finance as finance_measures
+from nonaligned.measures import trade as trade_measures
+from nonaligned.query import QueryError, check_country
+
+__all__ = [
+    "GCDF_PERIOD",
+    "concentration",
+    "finance",
+    "trade",
+    "trade_coverage",
+    "trade_growth",
+]
+
+GCDF_PERIOD = "2000-2021"
+
+_FLOW_COLUMNS = (
+    "reporter_iso3, partner_code, partner_is_aggregate, year, flow, value_usd, estimated"
+)
+
+
+def _df(con: duckdb.DuckDBPyConnection, sql: str, params: list | None = None) -> pd.DataFrame:
+    return con.execute(sql, params or []).df()
+
+
+def trade_coverage(con: duckdb.DuckDBPyConnection) -> tuple[int, int]:
+    """First and last year of the trade data in the store."""
+    first, last = con.execute("SELECT min(year), max(year) FROM trade_flows").fetchone()
+    if first is None:
+        raise QueryError("the store has no trade data: rebuild it with `nonaligned build`")
+    return int(first), int(last)
+
+
+def _check_year(con: duckdb.DuckDBPyConnection, year: int | None, what: str = "year") -> None:
+    if year is None:
+        return
+    first, last = trade_coverage(con)
+    if not first <= year <= last:
+        raise QueryError(
+            f"{what} {year} is outside the trade data's coverage, {first}-{last} "
+            "(IMF DOTS 2022 snapshot); outside it trade is missing, not zero"
+        )
+
+
+def _flows(
+    con: duckdb.DuckDBPyConnection, countries: list[str] | None, years: list[int] | None
+) -> pd.DataFrame:
+    """Trade flows reported by *or about* ``countries`` (the latter for mirror filling)."""
+    where, params = [], []
+    if countries is not None:
+        where.append("(reporter_iso3 IN ? OR partner_code IN ?)")
+        params += [countries, countries]
+    if years is not None:
+        where.append("year IN ?")
+        params.append(years)
+    sql = f"SELECT {_FLOW_COLUMNS} FROM trade_flows"
+    if where:
+        sql += " WHERE " + " AND ".join(where)
+    return _df(con, sql, params).astype({"year": "int64"})
+
+
+def _memberships(con: duckdb.DuckDBPyConnection) -> pd.DataFrame:
+    return _df(con, "SELECT * FROM memberships").astype(
+        {"joined_year": "float64", "left_year": "float64"}
+    )
+
+
+def trade(
+    con: duckdb.DuckDBPyConnection,
+    iso3: str,
+    year: int | None = None,
+    include_hk_macao: bool = False,
+) -> pd.DataFrame:
+    """A country's goods trade with each pole and the world, per year (all years if none).
+
+    Columns: ``iso3, year, partner`` (USA, CHN, RUS, EU, WLD), ``exports_usd,
+    imports_usd, total_usd`` (US dollars), ``share`` (of total trade with the
+    world), ``exports_share, imports_share``, ``mirrored`` (taken from
+    partners' reports because the country reported nothing that year),
+    ``estimated`` (an IMF estimate is among the components). Amounts with no
+    data are missing, never zero. CHN is mainland China unless
+    ``include_hk_macao``.
+    """
+    code = check_country(con, iso3)
+    _check_year(con, year)
+    flows = _flows(con, [code], None if year is None else [year])
+    table = trade_measures.pole_trade(flows, _memberships(con), include_hk_macao=include_hk_macao)
+    table = table[table.iso3 == code].reset_index(drop=True)
+    if table.empty:
+        when = f" in {year}" if year is not None else ""
+        raise QueryError(f"no trade data for {code}{when}, neither reported nor mirrored")
+    return table
+
+
+def trade_growth(
+    con: duckdb.DuckDBPyConnection,
+    partner: str,
+    from_year: int,
+    to_year: int,
+    region: str | None = None,
+    iso3: str | None = None,
+    flow: str = "total",
+    include_hk_macao: bool = False,
+) -> pd.DataFrame:
+    """Growth multiple of trade with ``partner`` between two years, for a region or a country.
+
+    ``partner`` is a pole (USA, CHN, RUS, EU), WLD or any ISO3 code; give
+    exactly one of ``region`` (UN M49 region or sub-region, e.g. "Latin
+    America and the Caribbean") and ``iso3``. A region sums its members with
+    a value in both years. Columns: ``region`` (or ``iso3``), ``partner, flow,
+    from_year, to_year, value_from_usd, value_to_usd, multiple, n_countries``.
+    """
+    if (region is None) == (iso3 is None):
+        raise QueryError("give exactly one of a region and a country (iso3)")
+    if flow not in ("exports", "imports", "total"):
+        raise QueryError(f"unknown flow {flow!r}: use exports, imports or total")
+    partner = partner.strip().upper()
+    if partner not in (*trade_measures.POLES, trade_measures.WORLD):
+        partner = check_country(con, partner)
+    _check_year(con, from_year, "from year")
+    _check_year(con, to_year, "to year")
+    if iso3 is not None:
+        iso3 = check_country(con, iso3)
+        members = [iso3]
+    else:
+        try:
+            members = sorted(trade_measures.region_members(region))
+        except ValueError as exc:
+            raise QueryError(str(exc)) from None
+    flows = _flows(con, members, sorted({from_year, to_year}))
+    table = trade_measures.growth(
+        flows,
+        _memberships(con),
+        partner=partner,
+        from_year=from_year,
+        to_year=to_year,
+        iso3=iso3,
+        region=region,
+        flow=flow,  # type: ignore[arg-type]
+        include_hk_macao=include_hk_macao,
+    )
+    return table.rename(columns={"area": "region" if region is not None else "iso3"})
+
+
+def concentration(con: duckdb.DuckDBPyConnection, year: int | None = None) -> pd.DataFrame:
+    """Hirschman-Herfindahl index of each country's trade partners: ``iso3, year,
+    hhi_exports, hhi_imports, hhi_total`` (one year, or all years if none)."""
+    _check_year(con, year)
+    flows = _flows(con, None, None if year is None else [year])
+    return trade_measures.concentration(flows).rename_axis(columns=None)
+
+
+def finance(con: duckdb.DuckDBPyConnection, iso3: str) -> pd.DataFrame:
+    """Official finance from China for one country.
+
+    One row per year of the Horn-Reinhart-Trebesch debt stock (2000-2017):
+    ``iso3, year, debt_to_china_usd, gdp_usd`` (WDI), ``debt_to_china_pct_gdp``
+    (percent of WDI GDP), ``debt_to_china_pct_gdp_hrt`` (the authors' ratio).
+    AidData GCDF 3.0 only gives a 2000-2021 *total* of commitments per
+    country, which belongs to no single year: it is repeated on every row in
+    ``gcdf_commitments_usd`` (constant 2021 US$) and
+    ``gcdf_weighted_interest_rate``, with ``gcdf_period`` = "2000-2021"
+    saying so; never add it up over years. A country with GCDF commitments
+    but no HRT debt gets a single row with a missing year. Missing where
+    unknown, never zero.
+    """
+    code = check_country(con, iso3)
+    debt = _df(con, "SELECT * FROM debt_to_china WHERE iso3 = ?", [code])
+    wdi = _df(con, "SELECT * FROM wdi WHERE iso3 = ?", [code])
+    gcdf = _df(con, "SELECT * FROM gcdf_country_commitments WHERE iso3 = ?", [code])
+    if debt.empty and gcdf.empty:
+        raise QueryError(
+            f"no official finance data for {code}: neither Horn-Reinhart-Trebesch (2000-2017) "
+            "nor AidData GCDF 3.0 covers it"
+        )
+    table = finance_measures.china_debt(
+        debt.astype({"year": "int64"}), wdi.astype({"year": "int64"})
+    )
+    if table.empty:
+        table = pd.DataFrame({"iso3": [code], "year": [pd.NA]}).reindex(columns=table.columns)
+    table["year"] = table.year.astype("Int64")
+    known = not gcdf.empty
+    table["gcdf_commitments_usd"] = gcdf.commitments_usd.iloc[0] if known else np.nan
+    table["gcdf_weighted_interest_rate"] = gcdf.weighted_interest_rate.iloc[0] if known else np.nan
+    table["gcdf_period"] = GCDF_PERIOD if known else None
+    return table
