@@ -50,7 +50,17 @@ def test_coverage_and_exclusions(store_path):
 def test_sources_and_cite(store_path):
     result = _run("sources", "--db", str(store_path), "--format", "json")
     names = {r["source"] for r in json.loads(result.stdout)}
-    assert names == {"cow", "memberships", "unvotes", "unxml", "voeten_votes"}
+    assert names == {
+        "cow",
+        "memberships",
+        "unvotes",
+        "unxml",
+        "voeten_votes",
+        "imf_dots",
+        "hrt",
+        "aiddata_gcdf3",
+        "wdi",
+    }
     bib = _run("cite", "--bibtex", "--db", str(store_path)).stdout
     assert bib.count("@data{voeten2009unga,") == 1
 

@@ -5,6 +5,7 @@ from __future__ import annotations
 import pandas as pd
 
 from nonaligned import query
+from nonaligned.sources import imf_dots
 
 
 def test_es11_1_is_141_5_35(con):
@@ -84,5 +85,17 @@ def test_193_members_answer_each_recent_roll_call(con):
 
 def test_provenance_lists_every_file_with_checksum(con):
     rows = con.execute("SELECT source, file, sha256 FROM provenance").df()
-    assert {"unvotes", "voeten_votes", "unxml", "cow", "memberships"} == set(rows.source)
+    assert set(rows.source) == {
+        "unvotes",
+        "voeten_votes",
+        "unxml",
+        "cow",
+        "memberships",
+        "imf_dots",
+        "hrt",
+        "aiddata_gcdf3",
+        "wdi",
+    }
+    # one provenance row per IMF DOTS workbook
+    assert (rows.source == "imf_dots").sum() == len(imf_dots.SOURCE.files)
     assert rows.sha256.str.fullmatch(r"[0-9a-f]{64}").all()
