@@ -13,8 +13,9 @@ from nonaligned.store import connect
 
 @pytest.fixture(scope="session")
 def mirror() -> Path:
-    path = Path(os.environ.get("NONALIGNED_MIRROR",
-                               Path(__file__).resolve().parents[2] / "shared" / "data"))
+    path = Path(
+        os.environ.get("NONALIGNED_MIRROR", Path(__file__).resolve().parents[2] / "shared" / "data")
+    )
     if not (path / "unga").is_dir():
         pytest.fail(f"the data mirror is missing at {path}; set NONALIGNED_MIRROR")
     return path

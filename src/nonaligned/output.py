@@ -26,16 +26,19 @@ def _plain_dates(frame: pd.DataFrame) -> pd.DataFrame:
     frame = frame.copy()
     for column in frame.columns:
         values = frame[column]
-        if pd.api.types.is_datetime64_any_dtype(values) and (values.dropna().dt.normalize()
-                                                             == values.dropna()).all():
+        if (
+            pd.api.types.is_datetime64_any_dtype(values)
+            and (values.dropna().dt.normalize() == values.dropna()).all()
+        ):
             frame[column] = values.dt.strftime("%Y-%m-%d")
     return frame
 
 
 def records(frame: pd.DataFrame) -> list[dict]:
     """JSON-ready records: ISO dates, None for missing values, plain Python scalars."""
-    return json.loads(_plain_dates(frame).to_json(orient="records", date_format="iso",
-                                                  date_unit="s"))
+    return json.loads(
+        _plain_dates(frame).to_json(orient="records", date_format="iso", date_unit="s")
+    )
 
 
 def render(frame: pd.DataFrame, fmt: Format, console: Console, title: str | None = None) -> None:

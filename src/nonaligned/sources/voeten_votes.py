@@ -41,8 +41,7 @@ SOURCE = Source(
 VOTE_CODES = {1: "yes", 2: "abstain", 3: "no", 8: "absent"}
 
 
-def parse(path: Path, cow: pd.DataFrame, roll_call_dates: pd.Series | None = None
-          ) -> pd.DataFrame:
+def parse(path: Path, cow: pd.DataFrame, roll_call_dates: pd.Series | None = None) -> pd.DataFrame:
     """Member-state rows ``roll_call_id, iso3, vote`` (yes/abstain/no/absent).
 
     ``cow`` is the parsed COW table (``cow_code, iso3``). Rows with code 9
