@@ -96,16 +96,34 @@ def load_votes(roll_calls: pd.DataFrame | None = None) -> pd.DataFrame:
     return votes[["roll_call_id", "iso3", "vote"]].reset_index(drop=True)
 
 
-def load() -> tuple[pd.DataFrame, pd.DataFrame]:
-    """(votes, roll_calls): from a built store if the lead's API offers one, else unvotes."""
-    try:  # the store is being built concurrently; fall back until it exists
-        from nonaligned import store  # type: ignore[attr-defined]
+def load_store() -> tuple[pd.DataFrame, pd.DataFrame] | None:
+    """(votes, roll_calls) from the built store, or None if there is none yet."""
+    try:
+        from nonaligned import store
+    except ImportError:
+        return None
+    path = store.default_db_path()
+    if not path.exists():
+        return None
+    with store.connect(path) as con:
+        tables = {row[0] for row in con.execute("SHOW TABLES").fetchall()}
+        if not {"votes", "roll_calls"} <= tables:
+            return None
+        votes = con.execute("SELECT roll_call_id, iso3, vote FROM votes").df()
+        roll_calls = con.execute("SELECT * FROM roll_calls").df()
+    return votes, roll_calls
 
-        return store.load_votes(), store.load_roll_calls()  # pragma: no cover
-    except (ImportError, AttributeError, FileNotFoundError, OSError):
-        pass
+
+def load(source: str = "auto") -> tuple[pd.DataFrame, pd.DataFrame, str]:
+    """(votes, roll_calls, name of the source): the store if built, else unvotes."""
+    if source in ("auto", "store"):
+        found = load_store()
+        if found is not None:
+            return (*found, "store")
+        if source == "store":
+            raise FileNotFoundError("no built store with votes and roll_calls")
     roll_calls = load_roll_calls()
-    return load_votes(roll_calls), roll_calls
+    return load_votes(roll_calls), roll_calls, "unvotes"
 
 
 def load_memberships() -> pd.DataFrame:

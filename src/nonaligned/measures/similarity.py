@@ -58,14 +58,14 @@ def contingency_tables(left: np.ndarray, right: np.ndarray) -> np.ndarray:
     ``left`` (m x r) and ``right`` (n x r) hold codes 1..3 over the same r
     roll calls, 0 where a state did not vote. Returns an (m, n, 3, 3) array:
     ``tables[i, j, k, l]`` counts roll calls where left row i voted k+1 and
-    right row j voted l+1. One matrix product over one-hot encodings, so a
-    whole period costs a single BLAS call.
+    right row j voted l+1 (as float32 counts). One matrix product over
+    one-hot encodings, so a whole period costs a single BLAS call.
     """
     m, n = left.shape[0], right.shape[0]
     one_left = np.concatenate([(left == c) for c in _CATEGORIES]).astype(np.float32)
     one_right = np.concatenate([(right == c) for c in _CATEGORIES]).astype(np.float32)
-    counts = (one_left @ one_right.T).reshape(3, m, 3, n)
-    return np.rint(counts.transpose(1, 3, 0, 2)).astype(np.int64)
+    counts = (one_left @ one_right.T).reshape(3, m, 3, n)  # exact: integers below 2**24
+    return counts.transpose(1, 3, 0, 2)
 
 
 def measures_from_tables(tables: np.ndarray, metric: Metric = "nominal") -> dict[str, np.ndarray]:
@@ -77,6 +77,7 @@ def measures_from_tables(tables: np.ndarray, metric: Metric = "nominal") -> dict
     if metric not in _DISTANCES:
         raise ValueError(f"metric must be one of {tuple(_DISTANCES)}, not {metric!r}")
     distance = _DISTANCES[metric]
+    tables = np.asarray(tables, dtype=np.float64)
     n = tables.sum(axis=(-2, -1))
     with np.errstate(invalid="ignore", divide="ignore"):
         p = tables / n[..., None, None]
@@ -93,7 +94,7 @@ def measures_from_tables(tables: np.ndarray, metric: Metric = "nominal") -> dict
         "kappa": kappa,
         "pi": pi,
         "s_score": 1 - 2 * mean_abs / D_MAX,
-        "n_votes": n,
+        "n_votes": n.astype(np.int64),
     }
 
 
