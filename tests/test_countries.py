@@ -47,6 +47,9 @@ def test_namibia_keeps_its_iso2_code():
         ("CS", dt.date(1980, 1, 1), "CSK"),
         ("UA", dt.date(1946, 1, 1), "UKR"),
         ("BY", dt.date(1946, 1, 1), "BLR"),
+        ("GB", None, "GBR"),  # coco stores these two ISO2 cells as regexes
+        ("UK", None, "GBR"),
+        ("GR", None, "GRC"),
         ("ZZ", None, None),
     ],
 )

@@ -164,8 +164,12 @@ def _dated(iso3: str, date: dt.date | None) -> str:
 
 @cache
 def _iso2_index() -> dict[str, str]:
+    """ISO2 -> ISO3. coco writes a few ISO2 cells as regexes (``^GB$|^UK$``): expand them."""
     table = country_table().dropna(subset=["ISO2", "ISO3"])
-    index = dict(zip(table.ISO2.str.upper(), table.ISO3, strict=True))
+    index = {}
+    for cell, iso3 in zip(table.ISO2, table.ISO3, strict=True):
+        for code in cell.split("|"):
+            index[code.strip("^$").upper()] = iso3
     index.update(_ISO2_OVERRIDES)
     index["YU"] = "YUG"
     return index
