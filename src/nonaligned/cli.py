@@ -17,7 +17,7 @@ import typer
 from rich.console import Console
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
 
-from nonaligned import __version__, exposure, query
+from nonaligned import __version__, alignment, exposure, query
 from nonaligned.build import build as build_store
 from nonaligned.errors import AcquisitionError, DataError, NonalignedError, StoreError
 from nonaligned.output import Format, render
@@ -230,6 +230,46 @@ def finance(
     """Debt owed to China (level, percent of GDP) and Chinese official finance commitments."""
     with _errors():
         render(exposure.finance(connect(db), country), format, out)
+
+
+IssueOption = Annotated[
+    str | None, typer.Option(help="Only roll calls on one issue: me, nu, di, hr, co, ec.")
+]
+ImportantOption = Annotated[bool, typer.Option(help="Only important votes.")]
+NoMiddleEastOption = Annotated[bool, typer.Option(help="Exclude Middle East votes.")]
+ResolutionsOption = Annotated[bool, typer.Option(help="Exclude amendment and paragraph votes.")]
+
+
+@app.command("alignment")
+def alignment_command(
+    country: Annotated[str, typer.Argument(help="ISO3 code, e.g. BRA.")],
+    issue: IssueOption = None,
+    important: ImportantOption = False,
+    no_middle_east: NoMiddleEastOption = False,
+    resolutions_only: ResolutionsOption = False,
+    db: DbOption = None,
+    format: FormatOption = Format.table,
+) -> None:
+    """Agreement, kappa, pi and S score with USA, CHN, RUS and the EU, per year."""
+    with _errors():
+        chosen = alignment.selection(issue, important, no_middle_east, resolutions_only)
+        render(alignment.alignment(connect(db), country, chosen), format, out)
+
+
+@app.command()
+def dyads(
+    year: Annotated[int, typer.Option(min=1946, max=2100)],
+    issue: IssueOption = None,
+    important: ImportantOption = False,
+    no_middle_east: NoMiddleEastOption = False,
+    resolutions_only: ResolutionsOption = False,
+    db: DbOption = None,
+    format: FormatOption = Format.table,
+) -> None:
+    """Every dyad's agreement, kappa, pi and S score in one year."""
+    with _errors():
+        chosen = alignment.selection(issue, important, no_middle_east, resolutions_only)
+        render(alignment.dyads(connect(db), year, chosen), format, out)
 
 
 @app.command()

@@ -1,0 +1,70 @@
+"""Diplomatic alignment from the store: dyadic similarity and agreement with the poles.
+
+Reads the store's vote tables for the years asked and hands them to the pure
+measures in :mod:`nonaligned.measures`; the CLI and web app call these.
+"""
+
+from __future__ import annotations
+
+import duckdb
+import pandas as pd
+
+from nonaligned.measures.poles import pole_alignment
+from nonaligned.measures.similarity import dyad_similarity
+from nonaligned.measures.votes import ISSUES, Selection
+from nonaligned.query import QueryError, check_country
+
+
+def selection(
+    issue: str | None = None,
+    important_only: bool = False,
+    exclude_middle_east: bool = False,
+    resolutions_only: bool = False,
+) -> Selection:
+    """A roll-call selection from user options, refusing unknown issue codes."""
+    if issue is not None and issue not in ISSUES:
+        raise QueryError(f"unknown issue code {issue!r}: use one of {', '.join(ISSUES)}")
+    return Selection(
+        issues=(issue,) if issue else None,
+        important_only=important_only,
+        exclude_middle_east=exclude_middle_east,
+        resolutions_only=resolutions_only,
+    )
+
+
+def _vote_tables(
+    con: duckdb.DuckDBPyConnection, year: int | None
+) -> tuple[pd.DataFrame, pd.DataFrame]:
+    roll_calls = con.execute(
+        "SELECT * FROM roll_calls WHERE ? IS NULL OR year = ?", [year, year]
+    ).df()
+    if roll_calls.empty:
+        raise QueryError(f"no roll calls in {year}")
+    votes = con.execute(
+        """SELECT v.* FROM votes v JOIN roll_calls r USING (roll_call_id)
+                           WHERE ? IS NULL OR r.year = ?""",
+        [year, year],
+    ).df()
+    return votes, roll_calls
+
+
+def alignment(
+    con: duckdb.DuckDBPyConnection, iso3: str, chosen: Selection | None = None
+) -> pd.DataFrame:
+    """Agreement, κ, π and S of one country with USA, CHN, RUS and the EU, per year."""
+    code = check_country(con, iso3)
+    votes, roll_calls = _vote_tables(con, None)
+    memberships = con.execute("SELECT * FROM memberships").df()
+    memberships[["joined_year", "left_year"]] = memberships[["joined_year", "left_year"]].astype(
+        "float64"
+    )
+    result = pole_alignment(votes, roll_calls, memberships, selection=chosen)
+    return result[result.iso3 == code].reset_index(drop=True)
+
+
+def dyads(
+    con: duckdb.DuckDBPyConnection, year: int, chosen: Selection | None = None
+) -> pd.DataFrame:
+    """Every dyad's agreement, κ, π and S in one year."""
+    votes, roll_calls = _vote_tables(con, year)
+    return dyad_similarity(votes, roll_calls, selection=chosen)
