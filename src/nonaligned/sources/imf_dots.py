@@ -420,7 +420,7 @@ def parse(paths: Sequence[Path], progress: Progress | None = None) -> pd.DataFra
     ``year`` (int64), ``flow`` ("exports" | "imports"), ``value_usd`` (float64,
     US dollars), ``estimated`` (bool). Unique on (reporter_iso3, partner_code,
     year, flow). Read with python-calamine, which is several times faster than
-    openpyxl on these files (see ``benchmarks/parse_trade.py``).
+    openpyxl on these files (see ``benchmarks/trade_ingest.py``).
     """
     by_reporter: dict[str, tuple[Path, pd.DataFrame]] = {}
     skipped_aggregates, skipped_duplicates, merged = [], [], []

@@ -6,7 +6,7 @@ peak RSS is that of one parse alone; figures are medians of ``--runs`` runs.
 python-calamine (the library's reader) and with openpyxl (if installed), the
 usual alternative.
 
-    python benchmarks/parse_trade.py [--runs 3] [--readers 20]
+    python benchmarks/trade_ingest.py [--runs 3] [--readers 20]
 """
 
 from __future__ import annotations
