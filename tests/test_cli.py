@@ -72,6 +72,11 @@ def test_unknown_inputs_exit_2_with_a_message(store_path):
     assert result.exit_code == 2 and "no recorded vote" in result.output
 
 
+def test_error_text_is_not_read_as_markup(store_path):
+    result = _run("votes", "--country", "[/red]", "--db", str(store_path))
+    assert result.exit_code == 2 and "[/red]" in result.output
+
+
 def test_symbol_with_several_votes_asks_for_a_roll_call(store_path):
     result = _run("vote", "A/RES/72/50", "--db", str(store_path))
     assert result.exit_code == 2 and "--roll-call" in result.output

@@ -15,6 +15,7 @@ from typing import Annotated
 
 import typer
 from rich.console import Console
+from rich.markup import escape
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
 
 from nonaligned import __version__, alignment, exposure, query
@@ -47,7 +48,7 @@ def _errors() -> Iterator[None]:
         yield
     except NonalignedError as exc:
         code = next((c for t, c in EXIT_CODES.items() if isinstance(exc, t)), 1)
-        err.print(f"[bold red]error:[/] {exc}", highlight=False, soft_wrap=True)
+        err.print(f"[bold red]error:[/] {escape(str(exc))}", highlight=False, soft_wrap=True)
         raise typer.Exit(code) from None
 
 
@@ -97,7 +98,7 @@ def build(
             target, mirror=mirror, cache_dir=cache, offline=offline, progress=_RichProgress(bar)
         )
     summary = ", ".join(f"{n:,} {name}" for name, n in counts.items())
-    err.print(f"store written to {target}: {summary}", highlight=False)
+    err.print(f"store written to {escape(str(target))}: {summary}", highlight=False)
 
 
 @app.command()
