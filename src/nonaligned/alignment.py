@@ -55,9 +55,6 @@ def alignment(
     code = check_country(con, iso3)
     votes, roll_calls = _vote_tables(con, None)
     memberships = con.execute("SELECT * FROM memberships").df()
-    memberships[["joined_year", "left_year"]] = memberships[["joined_year", "left_year"]].astype(
-        "float64"
-    )
     result = pole_alignment(votes, roll_calls, memberships, selection=chosen)
     return result[result.iso3 == code].reset_index(drop=True)
 

@@ -7,7 +7,6 @@ checksum or failing to download; 5 upstream data that cannot be parsed.
 
 from __future__ import annotations
 
-import sys
 from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
@@ -277,8 +276,3 @@ def dyads(
 def version() -> None:
     """Print the version."""
     out.print(__version__)
-
-
-def main() -> None:  # pragma: no cover - console-script entry for `python -m`
-    app(prog_name="nonaligned")
-    sys.exit(0)

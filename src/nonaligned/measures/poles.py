@@ -46,8 +46,9 @@ EU = "EU"
 def eu_members(memberships: pd.DataFrame, years: np.ndarray) -> pd.DataFrame:
     """``iso3, year`` for every EU member state in each of ``years``."""
     eu = memberships[(memberships["grouping"] == EU) & (memberships["status"] == "member")]
-    joined = pd.to_numeric(eu["joined_year"]).to_numpy()
-    left = pd.to_numeric(eu["left_year"]).fillna(np.inf).to_numpy()
+    # float, so that an open membership (no left_year) can be infinity
+    joined = pd.to_numeric(eu["joined_year"]).astype("float64").to_numpy()
+    left = pd.to_numeric(eu["left_year"]).astype("float64").fillna(np.inf).to_numpy()
     years = np.asarray(years)
     member = (joined[:, None] <= years[None, :]) & (years[None, :] < left[:, None])
     rows, cols = np.nonzero(member)

@@ -131,9 +131,7 @@ def _pole_of(dyads: pd.DataFrame, memberships: pd.DataFrame, include_hk_macao: b
     """The pole each partner row belongs to in its year (missing if none)."""
     partner, year = dyads.partner, dyads.year
     china = ["CHN", "HKG", "MAC"] if include_hk_macao else ["CHN"]
-    # float years: eu_members fills an open left_year with inf, which Int64 cannot hold
-    years = memberships.astype({"joined_year": "float64", "left_year": "float64"})
-    eu_years = eu_members(years, np.sort(year.unique()))
+    eu_years = eu_members(memberships, np.sort(year.unique()))
     for composite, parts in COMPOSITE_ECONOMIES.items():
         both = eu_years[eu_years.iso3.isin(parts)].groupby("year").iso3.nunique()
         eu_years = pd.concat(
