@@ -1,0 +1,48 @@
+"""The shared parts of the command line: the app, common options and error handling.
+
+Exit codes: 0 success; 2 bad usage or an unknown country/symbol/year;
+3 no store (run ``nonaligned build``); 4 a source file missing, failing its
+checksum or failing to download; 5 upstream data that cannot be parsed.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from contextlib import contextmanager
+from pathlib import Path
+from typing import Annotated
+
+import typer
+from rich.console import Console
+from rich.markup import escape
+
+from nonaligned import query
+from nonaligned.errors import AcquisitionError, DataError, NonalignedError, StoreError
+from nonaligned.output import Format
+
+app = typer.Typer(
+    help="Measure, evaluate and check active nonalignment.",
+    no_args_is_help=True,
+    add_completion=False,
+)
+out = Console()
+err = Console(stderr=True)
+
+EXIT_CODES = {query.QueryError: 2, StoreError: 3, AcquisitionError: 4, DataError: 5}
+
+DbOption = Annotated[
+    Path | None,
+    typer.Option("--db", envvar="NONALIGNED_DB", help="Store file (default: user data dir)."),
+]
+FormatOption = Annotated[Format, typer.Option("--format", "-f", help="Output format.")]
+
+
+@contextmanager
+def handle_errors() -> Iterator[None]:
+    """Turn the project's errors into a message and a meaningful exit code."""
+    try:
+        yield
+    except NonalignedError as exc:
+        code = next((c for t, c in EXIT_CODES.items() if isinstance(exc, t)), 1)
+        err.print(f"[bold red]error:[/] {escape(str(exc))}", highlight=False, soft_wrap=True)
+        raise typer.Exit(code) from None

@@ -1,0 +1,51 @@
+"""Commands on diplomatic alignment measured from UN votes."""
+
+from __future__ import annotations
+
+from typing import Annotated
+
+import typer
+
+from nonaligned import alignment
+from nonaligned.cli._app import DbOption, FormatOption, app, handle_errors, out
+from nonaligned.output import Format, render
+from nonaligned.store import connect
+
+IssueOption = Annotated[
+    str | None, typer.Option(help="Only roll calls on one issue: me, nu, di, hr, co, ec.")
+]
+ImportantOption = Annotated[bool, typer.Option(help="Only important votes.")]
+NoMiddleEastOption = Annotated[bool, typer.Option(help="Exclude Middle East votes.")]
+ResolutionsOption = Annotated[bool, typer.Option(help="Exclude amendment and paragraph votes.")]
+
+
+@app.command("alignment")
+def alignment_command(
+    country: Annotated[str, typer.Argument(help="ISO3 code, e.g. BRA.")],
+    issue: IssueOption = None,
+    important: ImportantOption = False,
+    no_middle_east: NoMiddleEastOption = False,
+    resolutions_only: ResolutionsOption = False,
+    db: DbOption = None,
+    format: FormatOption = Format.table,
+) -> None:
+    """Agreement, kappa, pi and S score with USA, CHN, RUS and the EU, per year."""
+    with handle_errors():
+        chosen = alignment.selection(issue, important, no_middle_east, resolutions_only)
+        render(alignment.alignment(connect(db), country, chosen), format, out)
+
+
+@app.command()
+def dyads(
+    year: Annotated[int, typer.Option(min=1946, max=2100)],
+    issue: IssueOption = None,
+    important: ImportantOption = False,
+    no_middle_east: NoMiddleEastOption = False,
+    resolutions_only: ResolutionsOption = False,
+    db: DbOption = None,
+    format: FormatOption = Format.table,
+) -> None:
+    """Every dyad's agreement, kappa, pi and S score in one year."""
+    with handle_errors():
+        chosen = alignment.selection(issue, important, no_middle_east, resolutions_only)
+        render(alignment.dyads(connect(db), year, chosen), format, out)
