@@ -28,6 +28,16 @@ def check_country(con: duckdb.DuckDBPyConnection, iso3: str) -> str:
     return code
 
 
+def countries(con: duckdb.DuckDBPyConnection) -> pd.DataFrame:
+    """Every country in the store: ``iso3, iso2, iso_numeric, name, un_region, historical``."""
+    return _df(
+        con,
+        """
+        SELECT iso3, iso2, iso_numeric, name, continent, un_region, historical
+        FROM countries ORDER BY name""",
+    )
+
+
 def roll_calls_for_symbol(con: duckdb.DuckDBPyConnection, symbol: str) -> pd.DataFrame:
     """Every roll call recorded under ``symbol`` (several for paragraph and amendment votes)."""
     return _df(

@@ -1,0 +1,203 @@
+"""The JSON API: each route is one library call, its DataFrame returned as records.
+
+Routes never touch SQL: they call :mod:`nonaligned.query`,
+:mod:`nonaligned.alignment` and :mod:`nonaligned.exposure`, memoise
+whole-record answers per store file, and let the app's error handlers turn
+the library's errors into JSON with a 4xx status.
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Callable, Hashable
+from enum import StrEnum
+from typing import Annotated, Any
+
+import duckdb
+import pandas as pd
+from fastapi import APIRouter, Path, Query, Request
+
+from nonaligned import alignment, exposure, query
+from nonaligned.web import charts
+
+router = APIRouter(prefix="/api")
+
+FIRST_YEAR, LAST_YEAR = 1946, 2100
+
+Iso3 = Annotated[str, Path(pattern="^[A-Za-z]{3}$", description="ISO 3166-1 alpha-3 code")]
+Year = Annotated[int, Query(ge=FIRST_YEAR, le=LAST_YEAR)]
+Symbol = Annotated[
+    str,
+    Query(
+        min_length=3,
+        max_length=80,
+        pattern=r"^[A-Za-z0-9/().\- ]+$",
+        description="UN document symbol, e.g. A/RES/ES-11/1",
+    ),
+]
+
+
+class NotFound(Exception):
+    """The resource a request names does not exist (404)."""
+
+
+class AlignmentPole(StrEnum):
+    """The four poles of :func:`nonaligned.alignment.alignment`."""
+
+    USA = "USA"
+    CHN = "CHN"
+    RUS = "RUS"
+    EU = "EU"
+
+
+class Pole(StrEnum):
+    """Poles a single state can be compared with in one year's dyads."""
+
+    USA = "USA"
+    CHN = "CHN"
+    RUS = "RUS"
+
+
+def records(frame: pd.DataFrame) -> list[dict[str, Any]]:
+    """JSON-ready records: NaN as null, dates as ISO strings."""
+    return json.loads(frame.to_json(orient="records", date_format="iso"))
+
+
+def _con(request: Request) -> duckdb.DuckDBPyConnection:
+    return request.app.state.store.connection()
+
+
+def _memo(request: Request, key: Hashable, compute: Callable[[], Any]) -> Any:
+    state = request.app.state
+    return state.memo.get(state.store.identity(), key, compute)
+
+
+def _country(con: duckdb.DuckDBPyConnection, iso3: str) -> str:
+    try:
+        return query.check_country(con, iso3)
+    except query.QueryError as exc:
+        raise NotFound(str(exc)) from None
+
+
+def country_alignment(request: Request, iso3: str) -> pd.DataFrame:
+    """Agreement, κ, π and S with each pole per year (memoised: seconds to compute)."""
+    con = _con(request)
+    code = _country(con, iso3)
+    return _memo(request, ("alignment", code), lambda: alignment.alignment(con, code))
+
+
+def country_trade(request: Request, iso3: str, year: int | None = None) -> pd.DataFrame:
+    """Trade with each pole and the world, all years or one (outside coverage: 400)."""
+    con = _con(request)
+    code = _country(con, iso3)
+    return _memo(request, ("trade", code, year), lambda: exposure.trade(con, code, year))
+
+
+def pole_map(request: Request, year: int, pole: Pole) -> pd.DataFrame:
+    """Every state's agreement with ``pole`` in ``year``, keyed for the map."""
+    con = _con(request)
+    dyads = _memo(request, ("dyads", year), lambda: alignment.dyads(con, year))
+    countries = _memo(request, ("countries",), lambda: query.countries(con))
+    return charts.pole_agreement_by_country(dyads, countries, pole.value)
+
+
+def resolution(request: Request, symbol: str, roll_call: int | None) -> dict[str, Any]:
+    con = _con(request)
+    calls = query.roll_calls_for_symbol(con, symbol)
+    if calls.empty:
+        raise NotFound(f"no recorded vote under the symbol {symbol!r} (try A/RES/ES-11/1)")
+    votes = query.resolution_votes(con, symbol, roll_call)
+    chosen = calls[calls.roll_call_id == votes.roll_call_id.iloc[0]].iloc[0] if len(votes) else None
+    countries = _memo(request, ("countries",), lambda: query.countries(con))
+    return {
+        "symbol": symbol,
+        "roll_call_id": None if chosen is None else int(chosen.roll_call_id),
+        "date": None if chosen is None else str(chosen.date)[:10],
+        "title": None if chosen is None else chosen.title,
+        "totals": query.vote_totals(votes),
+        "by_region": records(query.vote_summary(votes)),
+        "votes": records(charts.with_map_ids(votes, countries)),
+    }
+
+
+@router.get("/countries", summary="Every country in the store")
+def list_countries(request: Request) -> list[dict[str, Any]]:
+    con = _con(request)
+    return records(_memo(request, ("countries",), lambda: query.countries(con)))
+
+
+@router.get("/countries/{iso3}", summary="One country")
+def get_country(request: Request, iso3: Iso3) -> dict[str, Any]:
+    con = _con(request)
+    code = _country(con, iso3)
+    table = _memo(request, ("countries",), lambda: query.countries(con))
+    return records(table[table.iso3 == code])[0]
+
+
+@router.get("/resolutions", summary="How each UN member voted on one resolution")
+def get_resolution(
+    request: Request,
+    symbol: Symbol,
+    roll_call: Annotated[int | None, Query(ge=0, le=10**9)] = None,
+) -> dict[str, Any]:
+    return resolution(request, symbol, roll_call)
+
+
+@router.get("/alignment/{iso3}", summary="Agreement, kappa, pi and S with USA, CHN, RUS, EU")
+def get_alignment(request: Request, iso3: Iso3) -> list[dict[str, Any]]:
+    return records(country_alignment(request, iso3))
+
+
+@router.get("/trade/{iso3}", summary="Goods trade with USA, CHN, RUS, EU and the world")
+def get_trade(
+    request: Request,
+    iso3: Iso3,
+    year: Annotated[int | None, Query(ge=FIRST_YEAR, le=LAST_YEAR)] = None,
+) -> list[dict[str, Any]]:
+    return records(country_trade(request, iso3, year))
+
+
+@router.get("/map", summary="Each state's agreement with a pole in one year")
+def get_map(request: Request, year: Year, pole: Pole = Pole.USA) -> list[dict[str, Any]]:
+    return records(pole_map(request, year, pole))
+
+
+@router.get("/charts/agreement/{iso3}", summary="Vega-Lite: agreement with each pole over time")
+def chart_agreement(request: Request, iso3: Iso3) -> dict[str, Any]:
+    return charts.agreement(country_alignment(request, iso3))
+
+
+@router.get("/charts/trade/{iso3}", summary="Vega-Lite: trade shares with each pole over time")
+def chart_trade(request: Request, iso3: Iso3) -> dict[str, Any]:
+    return charts.trade_shares(country_trade(request, iso3))
+
+
+@router.get("/charts/map", summary="Vega-Lite: world map of agreement with a pole")
+def chart_map(request: Request, year: Year, pole: Pole = Pole.USA) -> dict[str, Any]:
+    return charts.world_map(pole_map(request, year, pole), f"Agreement with {pole.value}, {year}")
+
+
+@router.get("/charts/resolution", summary="Vega-Lite: world map of one roll call")
+def chart_resolution(
+    request: Request,
+    symbol: Symbol,
+    roll_call: Annotated[int | None, Query(ge=0, le=10**9)] = None,
+) -> dict[str, Any]:
+    answer = resolution(request, symbol, roll_call)
+    return charts.vote_map(pd.DataFrame(answer["votes"]), answer["symbol"])
+
+
+@router.get("/charts/compare", summary="Vega-Lite: several countries' agreement with a pole")
+def chart_compare(
+    request: Request,
+    countries: Annotated[
+        str,
+        Query(
+            pattern=r"^[A-Za-z]{3}(,[A-Za-z]{3}){0,5}$", description="2-6 ISO3 codes, e.g. BRA,IND"
+        ),
+    ],
+    pole: AlignmentPole = AlignmentPole.USA,
+) -> dict[str, Any]:
+    codes = list(dict.fromkeys(c.upper() for c in countries.split(",")))
+    tables = {code: country_alignment(request, code) for code in codes}
+    return charts.comparison(tables, pole.value)

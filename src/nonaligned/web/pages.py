@@ -1,0 +1,50 @@
+"""HTML pages: thin shells whose scripts fetch the JSON API and chart specs.
+
+Templates are rendered with autoescaping and pass request values to the
+scripts only through ``data-`` attributes, so the content security policy
+can forbid inline scripts entirely.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Annotated
+
+from fastapi import APIRouter, Query, Request
+from fastapi.responses import HTMLResponse
+from fastapi.templating import Jinja2Templates
+
+from nonaligned.web.api import FIRST_YEAR, Iso3
+from nonaligned.web.assets import BUNDLE_PATH
+
+router = APIRouter(include_in_schema=False)
+templates = Jinja2Templates(directory=Path(__file__).parent / "templates")
+DEFAULT_MAP_YEAR = 2022
+
+
+def _page(request: Request, name: str, **context: object) -> HTMLResponse:
+    return templates.TemplateResponse(
+        request, name, {"bundle": BUNDLE_PATH, "first_year": FIRST_YEAR, **context}
+    )
+
+
+@router.get("/", response_class=HTMLResponse)
+def world_map(
+    request: Request, year: Annotated[int, Query(ge=FIRST_YEAR, le=2100)] = DEFAULT_MAP_YEAR
+):
+    return _page(request, "map.html", year=year)
+
+
+@router.get("/country/{iso3}", response_class=HTMLResponse)
+def country(request: Request, iso3: Iso3):
+    return _page(request, "country.html", iso3=iso3.upper())
+
+
+@router.get("/resolution", response_class=HTMLResponse)
+def resolution(request: Request, symbol: Annotated[str, Query(max_length=80)] = "A/RES/ES-11/1"):
+    return _page(request, "resolution.html", symbol=symbol)
+
+
+@router.get("/compare", response_class=HTMLResponse)
+def compare(request: Request, countries: Annotated[str, Query(max_length=80)] = "BRA,IND,ZAF"):
+    return _page(request, "compare.html", countries=countries.upper())

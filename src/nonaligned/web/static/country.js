@@ -1,0 +1,25 @@
+"use strict";
+// Country profile: name, agreement trajectories with each pole, trade shares.
+(() => {
+  const { getJSON, chart, status } = window.nonaligned;
+  const iso3 = document.body.dataset.iso3;
+
+  async function header() {
+    const country = await getJSON(`/api/countries/${encodeURIComponent(iso3)}`);
+    document.getElementById("country-name").textContent = `${country.name} (${country.iso3})`;
+    document.getElementById("country-meta").textContent =
+      [country.un_region, country.continent].filter(Boolean).join(" · ");
+  }
+
+  async function main() {
+    status("computing agreement with the poles over the whole record…");
+    const results = await Promise.allSettled([
+      header(),
+      chart(document.getElementById("agreement"), `/api/charts/agreement/${encodeURIComponent(iso3)}`),
+      chart(document.getElementById("trade"), `/api/charts/trade/${encodeURIComponent(iso3)}`),
+    ]);
+    const failed = results.filter((r) => r.status === "rejected").map((r) => r.reason.message);
+    status(failed.join("; "));
+  }
+  main();
+})();

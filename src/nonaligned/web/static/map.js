@@ -1,0 +1,34 @@
+"use strict";
+// World map page: choropleth of agreement with a pole; year slider; click opens a profile.
+(() => {
+  const { chart, status } = window.nonaligned;
+  const year = document.getElementById("year");
+  const label = document.getElementById("year-label");
+  const pole = document.getElementById("pole");
+  const map = document.getElementById("map");
+  let view = null;
+
+  async function draw() {
+    status("loading…");
+    const url = `/api/charts/map?year=${encodeURIComponent(year.value)}&pole=${encodeURIComponent(pole.value)}`;
+    try {
+      if (view) view.finalize();
+      const result = await chart(map, url);
+      view = result.view;
+      view.addEventListener("click", (_event, item) => {
+        const iso3 = item && item.datum && item.datum.iso3;
+        if (iso3) window.location.assign(`/country/${encodeURIComponent(iso3)}`);
+      });
+      map.dataset.year = year.value;
+      history.replaceState(null, "", `/?year=${encodeURIComponent(year.value)}`);
+      status("");
+    } catch (error) {
+      status(error.message);
+    }
+  }
+
+  year.addEventListener("input", () => { label.textContent = year.value; });
+  year.addEventListener("change", draw);
+  pole.addEventListener("change", draw);
+  draw();
+})();

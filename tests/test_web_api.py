@@ -1,0 +1,170 @@
+"""The JSON API on the real store: every endpoint, good and bad input, headers, limits."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+from fastapi.testclient import TestClient
+
+from nonaligned import query
+from nonaligned.web import create_app
+from nonaligned.web.security import CSP
+
+
+@pytest.fixture(scope="module")
+def client(store_path: Path, mirror: Path, tmp_path_factory: pytest.TempPathFactory):
+    app = create_app(store_path, mirror=mirror, cache_dir=tmp_path_factory.mktemp("webcache"))
+    with TestClient(app) as test_client:
+        yield test_client
+
+
+def _message(response) -> str:
+    body = response.json()
+    assert set(body) >= {"message", "status"} and body["status"] == response.status_code
+    return body["message"]
+
+
+def test_countries_match_the_library(client, con):
+    body = client.get("/api/countries").json()
+    expected = query.countries(con)
+    assert [r["iso3"] for r in body] == list(expected.iso3)
+    one = client.get("/api/countries/ind").json()
+    assert one["iso3"] == "IND" and one["name"] == expected.set_index("iso3").name["IND"]
+
+
+@pytest.mark.parametrize(
+    ("url", "status"),
+    [
+        ("/api/countries/XXX", 404),
+        ("/api/countries/12", 422),
+        ("/api/countries/INDIA", 422),
+        ("/api/alignment/ZZZ", 404),
+        ("/api/trade/ZZZ", 404),
+        ("/api/trade/BRA?year=1800", 422),
+        ("/api/trade/BRA?year=2025", 400),
+        ("/api/map?year=1800", 422),
+        ("/api/map?year=2022&pole=XXX", 422),
+        ("/api/map?year=2099", 400),
+        ("/api/resolutions", 422),
+        ("/api/resolutions?symbol=A/RES/1/999", 404),
+        ("/api/resolutions?symbol=<script>", 422),
+        ("/api/charts/compare?countries=BRA;IND", 422),
+        ("/api/charts/compare?countries=BRA,ZZZ", 404),
+        ("/api/nothing-here", 404),
+    ],
+)
+def test_bad_input_is_a_json_4xx(client, url, status):
+    response = client.get(url)
+    assert response.status_code == status, response.text
+    assert _message(response)
+
+
+def test_resolution_es11_1_matches_the_library(client, con):
+    body = client.get("/api/resolutions", params={"symbol": "A/RES/ES-11/1"}).json()
+    votes = query.resolution_votes(con, "A/RES/ES-11/1")
+    assert body["totals"] == query.vote_totals(votes)
+    assert len(body["votes"]) == len(votes)
+    assert body["by_region"][-1]["un_region"] == "World"
+    # the symbol can also be given url-encoded
+    encoded = client.get("/api/resolutions?symbol=A%2FRES%2FES-11%2F1").json()
+    assert encoded["totals"] == body["totals"]
+
+
+def test_resolution_with_several_roll_calls_asks_to_choose(client, con):
+    symbol = con.execute(
+        "SELECT symbol FROM roll_calls WHERE symbol IS NOT NULL "
+        "GROUP BY symbol HAVING count(*) > 1 ORDER BY symbol LIMIT 1"
+    ).fetchone()[0]
+    response = client.get("/api/resolutions", params={"symbol": symbol})
+    assert response.status_code == 400
+    assert "roll calls" in _message(response)
+
+
+def test_trade_matches_the_library(client, con):
+    from nonaligned import exposure
+
+    body = client.get("/api/trade/CHL?year=2020").json()
+    expected = exposure.trade(con, "CHL", 2020)
+    assert [r["partner"] for r in body] == list(expected.partner)
+    assert [r["share"] for r in body] == pytest.approx(list(expected.share))
+
+
+def test_map_is_each_states_agreement_with_the_pole(client, con):
+    from nonaligned import alignment
+
+    body = client.get("/api/map?year=2022&pole=CHN").json()
+    dyads = alignment.dyads(con, 2022)
+    bra = dyads[(dyads.iso3_a == "BRA") & (dyads.iso3_b == "CHN")].agreement.iloc[0]
+    row = next(r for r in body if r["iso3"] == "BRA")
+    assert row["agreement"] == pytest.approx(bra)
+    assert row["id"] == "076"  # world-atlas ids are zero-padded ISO numeric codes
+    assert all(r["iso3"] != "CHN" for r in body)
+
+
+def test_alignment_and_its_chart(client, con):
+    body = client.get("/api/alignment/BRA").json()
+    assert {r["pole"] for r in body} == {"USA", "CHN", "RUS", "EU"}
+    spec = client.get("/api/charts/agreement/BRA").json()
+    assert spec["$schema"].startswith("https://vega.github.io/schema/vega-lite/")
+    values = next(iter(spec["datasets"].values()))
+    assert len(values) == len(body)
+
+
+@pytest.mark.parametrize(
+    "url",
+    [
+        "/api/charts/trade/CHL",
+        "/api/charts/map?year=2022&pole=USA",
+        "/api/charts/resolution?symbol=A/RES/ES-11/1",
+        "/api/charts/compare?countries=BRA,IND&pole=EU",
+    ],
+)
+def test_chart_specs_reference_only_local_data(client, url):
+    response = client.get(url)
+    assert response.status_code == 200, response.text
+    text = response.text
+    urls = [u for u in text.split('"url":')[1:]]
+    assert all(u.lstrip().startswith('"/') for u in urls)
+
+
+def test_pages_and_assets_are_local(client):
+    for url in ["/", "/?year=1990", "/country/IND", "/resolution?symbol=A/RES/ES-11/1", "/compare"]:
+        response = client.get(url)
+        assert response.status_code == 200
+        assert "http://" not in response.text and "https://" not in response.text
+    topo = client.get("/geo/countries-110m.json")
+    assert topo.status_code == 200 and topo.json()["type"] == "Topology"
+
+
+def test_security_headers_on_every_response(client):
+    for url in ["/", "/api/countries/IND", "/api/countries/XXX", "/static/style.css"]:
+        headers = client.get(url).headers
+        assert headers["content-security-policy"] == CSP
+        assert headers["x-content-type-options"] == "nosniff"
+        assert headers["x-frame-options"] == "DENY"
+
+
+def test_no_request_path_reaches_the_filesystem(client):
+    for url in ["/static/../app.py", "/static/%2e%2e/app.py", "/static/..%2fapp.py", "/geo/../etc"]:
+        response = client.get(url)
+        assert response.status_code == 404, url
+
+
+def test_request_body_limit(client):
+    response = client.post("/api/countries", content=b"x" * (65 * 1024))
+    assert response.status_code == 413
+    assert "limit" in _message(response)
+
+
+def test_no_store_is_a_503(tmp_path, mirror):
+    app = create_app(tmp_path / "missing.duckdb", mirror=mirror, cache_dir=tmp_path)
+    with TestClient(app) as test_client:
+        response = test_client.get("/api/countries")
+    assert response.status_code == 503
+    assert "nonaligned build" in _message(response)
+
+
+def test_openapi_lists_the_api(client):
+    paths = client.get("/openapi.json").json()["paths"]
+    assert {"/api/countries", "/api/resolutions", "/api/alignment/{iso3}", "/api/map"} <= set(paths)
