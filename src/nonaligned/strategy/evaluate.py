@@ -1,0 +1,133 @@
+"""Evaluate an offers document against the store: terms, schedules and exposure per offer.
+
+This is the Python API behind ``nonaligned offers evaluate`` and the web
+app's offer evaluator. An offers document may be given as a path, a TOML
+string or an already-parsed mapping; it is validated in full (against the
+store's countries) before anything is computed.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Mapping
+from dataclasses import asdict
+from pathlib import Path
+from typing import Any
+
+import duckdb
+import pandas as pd
+
+from nonaligned.query import QueryError
+from nonaligned.strategy import offers as offers_file
+from nonaligned.strategy.exposure_change import baseline, debt_exposure, trade_context
+from nonaligned.strategy.offers import OffersDocument
+from nonaligned.strategy.schedule import SCHEDULE_COLUMNS, schedule
+from nonaligned.strategy.terms import (
+    DEFAULT_CONCESSIONAL_THRESHOLD,
+    DEFAULT_DISCOUNT_RATE,
+    terms,
+)
+
+__all__ = ["Source", "country_checker", "evaluate", "exposure", "read", "schedules"]
+
+Source = Path | str | Mapping[str, Any] | OffersDocument
+
+EVALUATE_COLUMNS = [
+    "offer_id",
+    "partner",
+    "kind",
+    "amount_usd",
+    "interest_rate",
+    "grant_element",
+    "grant_equivalent_usd",
+    "pv_usd",
+    "concessional",
+    "effective_rate",
+    "total_debt_service_usd",
+    "new_debt_pct_gdp",
+    "exposure_before",
+    "exposure_after",
+    "collateral",
+    "exclusivity",
+    "local_content",
+]
+
+
+def country_checker(con: duckdb.DuckDBPyConnection) -> Callable[[str], bool]:
+    """Whether an ISO3 code is in the store's countries table."""
+    codes = {row[0] for row in con.execute("SELECT iso3 FROM countries").fetchall()}
+    return offers_file.known_codes(codes)
+
+
+def read(con: duckdb.DuckDBPyConnection, source: Source) -> OffersDocument:
+    """A validated offers document from a path, TOML text, a mapping or a document."""
+    if isinstance(source, OffersDocument):
+        return source
+    if isinstance(source, Path):
+        return offers_file.load(source, country_checker(con))
+    return offers_file.parse(source, country_checker(con))
+
+
+def _check_rates(discount_rate: float, threshold: float) -> None:
+    if not 0.0 <= discount_rate < 1.0:
+        raise QueryError(f"discount rate {discount_rate!r} must be in [0, 1), e.g. 0.05")
+    if not 0.0 <= threshold <= 1.0:
+        raise QueryError(f"concessionality threshold {threshold!r} must be in [0, 1], e.g. 0.35")
+
+
+def evaluate(
+    con: duckdb.DuckDBPyConnection,
+    source: Source,
+    discount_rate: float = DEFAULT_DISCOUNT_RATE,
+    threshold: float = DEFAULT_CONCESSIONAL_THRESHOLD,
+) -> pd.DataFrame:
+    """Each offer on its own terms, one row per offer in file order.
+
+    Columns (:data:`EVALUATE_COLUMNS`): the offer's ``offer_id, partner,
+    kind, amount_usd, interest_rate``; ``grant_element`` (fraction, IMF/World
+    Bank method at ``discount_rate``), ``grant_equivalent_usd``, ``pv_usd``
+    (present value of the debt service), ``concessional`` (grant element at
+    least ``threshold``), ``effective_rate`` (IRR of the borrower's flows,
+    annual), ``total_debt_service_usd`` (nominal); ``new_debt_pct_gdp`` and
+    ``exposure_before/after`` (debt owed to the partner, percent of GDP,
+    missing where the store does not know it: see
+    :mod:`nonaligned.strategy.exposure_change`); the clause flags.
+    """
+    _check_rates(discount_rate, threshold)
+    document = read(con, source)
+    debt = debt_exposure(document, baseline(con, document.country)).set_index("offer_id")
+    rows = []
+    for offer in document.offers:
+        figures = asdict(terms(offer, discount_rate, threshold))
+        rows.append(
+            {
+                "offer_id": offer.id,
+                "partner": offer.partner,
+                "kind": offer.kind,
+                "amount_usd": offer.amount_usd,
+                "interest_rate": offer.interest_rate,
+                **figures,
+                **debt.loc[offer.id, ["new_debt_pct_gdp", "exposure_before", "exposure_after"]],
+                "collateral": offer.collateral,
+                "exclusivity": offer.exclusivity,
+                "local_content": offer.local_content,
+            }
+        )
+    table = pd.DataFrame(rows)
+    table["concessional"] = table.concessional.astype("boolean")
+    return table[EVALUATE_COLUMNS]
+
+
+def schedules(con: duckdb.DuckDBPyConnection, source: Source) -> pd.DataFrame:
+    """The debt-service schedule of every loan in the document, stacked: ``offer_id`` first."""
+    document = read(con, source)
+    parts = [schedule(o).assign(offer_id=o.id) for o in document.offers if o.kind == "loan"]
+    if not parts:
+        return pd.DataFrame(columns=["offer_id", *SCHEDULE_COLUMNS])
+    return pd.concat(parts, ignore_index=True)[["offer_id", *SCHEDULE_COLUMNS]]
+
+
+def exposure(con: duckdb.DuckDBPyConnection, source: Source) -> pd.DataFrame:
+    """Debt before/after and trade context for each offer (one row per offer)."""
+    document = read(con, source)
+    debt = debt_exposure(document, baseline(con, document.country))
+    return debt.merge(trade_context(con, document), on=["offer_id", "partner"])

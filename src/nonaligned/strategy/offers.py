@@ -1,0 +1,339 @@
+"""The offers file: parse and validate a TOML document of competing offers for one project.
+
+An analyst writes one file per project (see ``examples/offers/`` and
+docs/strategy.md): top-level ``country`` (ISO3) and ``project``, then an
+array of tables ``[[offers]]``. The whole document is validated before
+anything is computed, and every problem found is reported at once, each
+naming the file, the offer id and the field, so that a bad file is never
+half-evaluated.
+"""
+
+from __future__ import annotations
+
+import math
+import tomllib
+from collections.abc import Callable, Iterable, Mapping
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+from nonaligned.errors import DataError
+from nonaligned.query import QueryError
+
+__all__ = [
+    "KINDS",
+    "REPAYMENTS",
+    "Offer",
+    "OfferError",
+    "OffersDocument",
+    "known_codes",
+    "load",
+    "parse",
+]
+
+KINDS = ("loan", "grant", "equity", "guarantee")
+REPAYMENTS = ("annuity", "equal_principal", "bullet")
+FLAGS = ("collateral", "exclusivity", "local_content")
+EU = "EU"
+DEFAULT_PAYMENTS_PER_YEAR = 2
+_LOAN_FIELDS = ("interest_rate", "maturity_years", "grace_years", "repayment")
+_KNOWN_FIELDS = frozenset(
+    {
+        "id",
+        "partner",
+        "kind",
+        "amount_usd",
+        *_LOAN_FIELDS,
+        "payments_per_year",
+        "upfront_fee_rate",
+        "commitment_fee_rate",
+        "disbursement",
+        "value_to_partner_usd",
+        "conditions",
+        *FLAGS,
+    }
+)
+
+
+class OfferError(QueryError, DataError):
+    """An offers document that cannot be evaluated as written (bad user input, exit code 2).
+
+    ``problems`` lists every ``(offer_id, field, message)`` found; ``offer``
+    and ``field`` are those of the first. The message names them all.
+    """
+
+    def __init__(self, problems: list[tuple[str | None, str | None, str]], path: str | None):
+        self.problems = problems
+        self.offer = problems[0][0]
+        lines = [
+            ", ".join(
+                part
+                for part in (
+                    f"offer {offer!r}" if offer is not None else "",
+                    f"field {field!r}" if field else "",
+                )
+                if part
+            )
+            + f": {message}"
+            for offer, field, message in problems
+        ]
+        head = f"{len(problems)} problem(s) in the offers document"
+        DataError.__init__(self, head + ":\n  " + "\n  ".join(lines), path=path)
+        self.field = problems[0][1]
+
+
+@dataclass(frozen=True)
+class Offer:
+    """One offer, validated. Loan terms are None for grants, equity and guarantees.
+
+    ``disbursement`` gives the shares of ``amount_usd`` paid out at the start
+    of year 0 (signing), 1, 2, ...; ``(1.0,)`` means all at signing.
+    ``value_to_partner_usd`` is the optional input of the leverage model.
+    """
+
+    id: str
+    partner: str
+    kind: str
+    amount_usd: float
+    interest_rate: float | None = None
+    maturity_years: float | None = None
+    grace_years: float | None = None
+    repayment: str | None = None
+    payments_per_year: int = DEFAULT_PAYMENTS_PER_YEAR
+    upfront_fee_rate: float = 0.0
+    commitment_fee_rate: float = 0.0
+    disbursement: tuple[float, ...] = (1.0,)
+    value_to_partner_usd: float | None = None
+    conditions: str = ""
+    collateral: bool = False
+    exclusivity: bool = False
+    local_content: bool = False
+
+
+@dataclass(frozen=True)
+class OffersDocument:
+    """A validated offers file: the borrowing country, the project, the offers in file order."""
+
+    country: str
+    project: str
+    offers: tuple[Offer, ...]
+    path: str | None = None
+
+
+class _Problems:
+    """Collects (offer, field, message) triples while a document is checked."""
+
+    def __init__(self) -> None:
+        self.items: list[tuple[str | None, str | None, str]] = []
+
+    def add(self, offer: str | None, field: str | None, message: str) -> None:
+        self.items.append((offer, field, message))
+
+
+def _number(raw: Mapping, key: str, offer: str, problems: _Problems, *, required: bool) -> Any:
+    if key not in raw:
+        if required:
+            problems.add(offer, key, "missing")
+        return None
+    value = raw[key]
+    if isinstance(value, bool) or not isinstance(value, int | float) or not math.isfinite(value):
+        problems.add(offer, key, f"must be a finite number, got {value!r}")
+        return None
+    if value < 0:
+        problems.add(offer, key, f"must not be negative, got {value!r}")
+        return None
+    return float(value)
+
+
+def _whole_periods(years: float, per_year: int) -> bool:
+    periods = years * per_year
+    return abs(periods - round(periods)) < 1e-9
+
+
+def _loan_terms(raw: Mapping, offer: str, problems: _Problems) -> dict[str, Any]:
+    terms: dict[str, Any] = {}
+    ppy = raw.get("payments_per_year", DEFAULT_PAYMENTS_PER_YEAR)
+    if isinstance(ppy, bool) or not isinstance(ppy, int) or ppy < 1:
+        problems.add(offer, "payments_per_year", f"must be a positive integer, got {ppy!r}")
+        ppy = None
+    terms["payments_per_year"] = ppy
+    for key in ("interest_rate", "maturity_years", "grace_years"):
+        terms[key] = _number(raw, key, offer, problems, required=True)
+    for key in ("upfront_fee_rate", "commitment_fee_rate"):
+        terms[key] = _number(raw, key, offer, problems, required=False) or 0.0
+    repayment = raw.get("repayment")
+    if repayment is None:
+        problems.add(offer, "repayment", "missing")
+    elif repayment not in REPAYMENTS:
+        problems.add(offer, "repayment", f"unknown {repayment!r}: use {', '.join(REPAYMENTS)}")
+    terms["repayment"] = repayment
+    maturity, grace = terms["maturity_years"], terms["grace_years"]
+    if maturity is not None and maturity == 0:
+        problems.add(offer, "maturity_years", "must be positive")
+    if maturity is not None and grace is not None and grace >= maturity:
+        problems.add(
+            offer,
+            "grace_years",
+            f"grace ({grace:g} years) must be shorter than maturity ({maturity:g} years)",
+        )
+    if ppy is not None:
+        for key in ("maturity_years", "grace_years"):
+            if terms[key] is not None and not _whole_periods(terms[key], ppy):
+                problems.add(
+                    offer,
+                    key,
+                    f"{terms[key]:g} years is not a whole number of "
+                    f"periods at {ppy} payments a year",
+                )
+    return terms
+
+
+def _disbursement(raw: Mapping, offer: str, problems: _Problems) -> tuple[float, ...]:
+    if "disbursement" not in raw:
+        return (1.0,)
+    shares = raw["disbursement"]
+    if (
+        not isinstance(shares, list)
+        or not shares
+        or any(isinstance(s, bool) or not isinstance(s, int | float) or s < 0 for s in shares)
+    ):
+        problems.add(offer, "disbursement", "must be a list of non-negative shares, one a year")
+        return (1.0,)
+    if abs(sum(shares) - 1.0) > 1e-9:
+        problems.add(offer, "disbursement", f"shares must sum to 1, they sum to {sum(shares):g}")
+        return (1.0,)
+    return tuple(float(s) for s in shares)
+
+
+def _offer(
+    raw: Any, index: int, is_partner: Callable[[str], bool], seen: set[str], problems: _Problems
+) -> Offer | None:
+    if not isinstance(raw, Mapping):
+        problems.add(f"#{index + 1}", None, "each [[offers]] entry must be a table")
+        return None
+    offer_id = raw.get("id")
+    if not isinstance(offer_id, str) or not offer_id.strip():
+        problems.add(f"#{index + 1}", "id", "missing (every offer needs a text id)")
+        offer_id = f"#{index + 1}"
+    elif offer_id in seen:
+        problems.add(offer_id, "id", "duplicate id")
+    seen.add(offer_id)
+    before = len(problems.items)
+    for key in sorted(set(raw) - _KNOWN_FIELDS):
+        problems.add(offer_id, key, "unknown field (a typo?)")
+    partner = raw.get("partner")
+    if not isinstance(partner, str) or not partner.strip():
+        problems.add(offer_id, "partner", "missing")
+    else:
+        partner = partner.strip().upper()
+        if not is_partner(partner):
+            problems.add(
+                offer_id,
+                "partner",
+                f"unknown partner {raw['partner']!r}: use an ISO3 country code in the store or EU",
+            )
+    kind = raw.get("kind")
+    if kind is None:
+        problems.add(offer_id, "kind", "missing")
+    elif kind not in KINDS:
+        problems.add(offer_id, "kind", f"unknown {kind!r}: use {', '.join(KINDS)}")
+    amount = _number(raw, "amount_usd", offer_id, problems, required=True)
+    if amount == 0:
+        problems.add(offer_id, "amount_usd", "must be positive")
+    value = _number(raw, "value_to_partner_usd", offer_id, problems, required=False)
+    terms: dict[str, Any] = {}
+    if kind == "loan":
+        terms = _loan_terms(raw, offer_id, problems)
+    else:
+        for key in sorted(set(raw) & {*_LOAN_FIELDS, "upfront_fee_rate", "commitment_fee_rate"}):
+            problems.add(offer_id, key, f"a {kind} has no loan terms")
+    disbursement = _disbursement(raw, offer_id, problems)
+    conditions = raw.get("conditions", "")
+    if not isinstance(conditions, str):
+        problems.add(offer_id, "conditions", "must be text")
+    flags = {}
+    for flag in FLAGS:
+        flags[flag] = raw.get(flag, False)
+        if not isinstance(flags[flag], bool):
+            problems.add(offer_id, flag, f"must be true or false, got {flags[flag]!r}")
+    if len(problems.items) > before:
+        return None
+    return Offer(
+        id=offer_id,
+        partner=partner,
+        kind=kind,
+        amount_usd=amount,
+        disbursement=disbursement,
+        value_to_partner_usd=value,
+        conditions=conditions,
+        **terms,
+        **flags,
+    )
+
+
+def parse(
+    document: Mapping[str, Any] | str,
+    is_country: Callable[[str], bool],
+    path: str | Path | None = None,
+) -> OffersDocument:
+    """Validate an offers document (a TOML string or an already-parsed mapping).
+
+    ``is_country`` says whether an ISO3 code is a known country (the store's
+    countries table; see :func:`nonaligned.strategy.evaluate.country_checker`).
+    Raises :class:`OfferError` listing every problem; returns only a fully
+    valid document.
+    """
+    where = str(path) if path is not None else None
+    if isinstance(document, str):
+        try:
+            document = tomllib.loads(document)
+        except tomllib.TOMLDecodeError as exc:
+            raise OfferError([(None, None, f"not valid TOML: {exc}")], where) from None
+    problems = _Problems()
+    for key in sorted(set(document) - {"country", "project", "offers"}):
+        problems.add(None, key, "unknown top-level key")
+    country = document.get("country")
+    if not isinstance(country, str) or not country.strip():
+        problems.add(None, "country", "missing (the borrowing country's ISO3 code)")
+    else:
+        country = country.strip().upper()
+        if not is_country(country):
+            problems.add(None, "country", f"unknown country code {document['country']!r}")
+    project = document.get("project")
+    if not isinstance(project, str) or not project.strip():
+        problems.add(None, "project", "missing (a short description of the project)")
+    raw_offers = document.get("offers")
+    offers: list[Offer] = []
+    if not isinstance(raw_offers, list) or not raw_offers:
+        problems.add(None, "offers", "missing: give at least one [[offers]] table")
+    else:
+        seen: set[str] = set()
+
+        def is_partner(code: str) -> bool:
+            return code == EU or is_country(code)
+
+        for index, raw in enumerate(raw_offers):
+            offer = _offer(raw, index, is_partner, seen, problems)
+            if offer is not None:
+                offers.append(offer)
+    if problems.items:
+        raise OfferError(problems.items, where)
+    return OffersDocument(country=country, project=project, offers=tuple(offers), path=where)
+
+
+def load(path: str | Path, is_country: Callable[[str], bool]) -> OffersDocument:
+    """Read and validate an offers file; errors name the file."""
+    path = Path(path)
+    try:
+        text = path.read_text(encoding="utf-8")
+    except OSError as exc:
+        raise OfferError(
+            [(None, None, f"cannot read the file: {exc.strerror}")], str(path)
+        ) from None
+    return parse(text, is_country, path=path)
+
+
+def known_codes(codes: Iterable[str]) -> Callable[[str], bool]:
+    """A country check from a set of ISO3 codes (for tests and callers without a store)."""
+    known = frozenset(codes)
+    return known.__contains__

@@ -1,0 +1,215 @@
+"""The offers file: good documents parse; bad ones fail whole, naming offer and field."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from nonaligned.strategy import evaluate as desk
+from nonaligned.strategy.offers import OfferError, known_codes, load, parse
+
+EXAMPLES = sorted((Path(__file__).resolve().parents[1] / "examples" / "offers").glob("*.toml"))
+KNOWN = known_codes({"KEN", "CHN", "USA", "AGO", "JPN"})
+
+GOOD = """
+country = "KEN"
+project = "A port"
+
+[[offers]]
+id = "china"
+partner = "CHN"
+kind = "loan"
+amount_usd = 1_000_000
+interest_rate = 0.02
+maturity_years = 20
+grace_years = 5
+repayment = "annuity"
+
+[[offers]]
+id = "eu"
+partner = "eu"
+kind = "grant"
+amount_usd = 500_000.5
+"""
+
+
+def with_offer(**fields: object) -> str:
+    lines = [f"{k} = {v!r}".replace("'", '"').replace("True", "true") for k, v in fields.items()]
+    return GOOD + "\n[[offers]]\n" + "\n".join(lines) + "\n"
+
+
+def problems(text: str) -> list[tuple]:
+    with pytest.raises(OfferError) as info:
+        parse(text, KNOWN)
+    return info.value.problems
+
+
+def test_a_good_document_parses_with_defaults():
+    document = parse(GOOD, KNOWN)
+    assert document.country == "KEN"
+    china, eu = document.offers
+    assert china.payments_per_year == 2
+    assert china.upfront_fee_rate == 0.0 and china.commitment_fee_rate == 0.0
+    assert china.disbursement == (1.0,)
+    assert eu.partner == "EU" and eu.interest_rate is None and eu.amount_usd == 500_000.5
+
+
+@pytest.mark.parametrize("path", EXAMPLES, ids=lambda p: p.name)
+def test_the_example_files_validate_against_the_store(path, con):
+    document = desk.read(con, path)
+    assert len(document.offers) >= 2
+    assert "ILLUSTRATIVE" in path.read_text().upper()
+
+
+def test_there_are_at_least_two_examples():
+    assert len(EXAMPLES) >= 2
+
+
+@pytest.mark.parametrize(
+    ("fields", "field", "words"),
+    [
+        (dict(id="bad", partner="CHN", kind="grant", amount_usd=-5), "amount_usd", "negative"),
+        (
+            dict(
+                id="bad",
+                partner="CHN",
+                kind="loan",
+                amount_usd=5,
+                interest_rate=0.01,
+                maturity_years=10,
+                grace_years=10,
+                repayment="annuity",
+            ),
+            "grace_years",
+            "shorter than maturity",
+        ),
+        (dict(id="bad", partner="XYZ", kind="grant", amount_usd=5), "partner", "unknown partner"),
+        (dict(id="bad", partner="CHN", kind="grant"), "amount_usd", "missing"),
+        (dict(id="bad", kind="grant", amount_usd=5), "partner", "missing"),
+        (dict(id="bad", partner="CHN", kind="gift", amount_usd=5), "kind", "unknown"),
+        (
+            dict(
+                id="bad",
+                partner="CHN",
+                kind="loan",
+                amount_usd=5,
+                interest_rate=0.01,
+                maturity_years=10,
+                grace_years=1,
+                repayment="balloon",
+            ),
+            "repayment",
+            "unknown",
+        ),
+        (
+            dict(
+                id="bad",
+                partner="CHN",
+                kind="loan",
+                amount_usd=5,
+                maturity_years=10,
+                grace_years=1,
+                repayment="bullet",
+            ),
+            "interest_rate",
+            "missing",
+        ),
+        (
+            dict(
+                id="bad",
+                partner="CHN",
+                kind="loan",
+                amount_usd=5,
+                interest_rate=0.01,
+                maturity_years=10.25,
+                grace_years=1,
+                repayment="bullet",
+            ),
+            "maturity_years",
+            "whole number of periods",
+        ),
+        (
+            dict(id="bad", partner="CHN", kind="grant", amount_usd=5, disbursement=[0.5, 0.4]),
+            "disbursement",
+            "sum to 1",
+        ),
+        (
+            dict(id="bad", partner="CHN", kind="grant", amount_usd=5, interest_rate=0.0),
+            "interest_rate",
+            "no loan terms",
+        ),
+        (
+            dict(id="bad", partner="CHN", kind="grant", amount_usd=5, colateral=True),
+            "colateral",
+            "unknown field",
+        ),
+        (dict(id="china", partner="CHN", kind="grant", amount_usd=5), "id", "duplicate"),
+    ],
+)
+def test_bad_offers_name_the_offer_and_the_field(fields, field, words):
+    found = problems(with_offer(**fields))
+    assert len(found) == 1
+    offer, named_field, message = found[0]
+    assert offer == fields.get("id")
+    assert named_field == field
+    assert words in message
+
+
+def test_every_problem_is_reported_at_once_and_the_file_is_named(tmp_path):
+    path = tmp_path / "offers.toml"
+    path.write_text(
+        with_offer(id="a", partner="XYZ", kind="grant", amount_usd=-1)
+        + '\n[[offers]]\nid = "b"\npartner = "USA"\nkind = "loan"\namount_usd = 10\n'
+    )
+    with pytest.raises(OfferError) as info:
+        load(path, KNOWN)
+    message = str(info.value)
+    assert str(path) in message
+    assert {(o, f) for o, f, _ in info.value.problems} == {
+        ("a", "partner"),
+        ("a", "amount_usd"),
+        ("b", "interest_rate"),
+        ("b", "maturity_years"),
+        ("b", "grace_years"),
+        ("b", "repayment"),
+    }
+    assert "offer 'a', field 'partner'" in message
+
+
+@pytest.mark.parametrize(
+    ("text", "field"),
+    [
+        (
+            'project = "x"\n[[offers]]\nid="a"\npartner="CHN"\nkind="grant"\namount_usd=1\n',
+            "country",
+        ),
+        (
+            'country = "ZZZ"\nproject = "x"\n[[offers]]\nid="a"\npartner="CHN"\nkind="grant"\n'
+            "amount_usd=1\n",
+            "country",
+        ),
+        (
+            'country = "KEN"\n[[offers]]\nid="a"\npartner="CHN"\nkind="grant"\namount_usd=1\n',
+            "project",
+        ),
+        ('country = "KEN"\nproject = "x"\n', "offers"),
+    ],
+)
+def test_document_level_problems(text, field):
+    assert [f for _, f, _ in problems(text)] == [field]
+
+
+def test_invalid_toml_is_an_offer_error():
+    assert "not valid TOML" in problems("country = \n")[0][2]
+
+
+def test_a_bad_file_is_not_half_processed(con, monkeypatch):
+    evaluated = []
+    real_terms = desk.terms
+    monkeypatch.setattr(desk, "terms", lambda *a, **k: evaluated.append(a) or real_terms(*a, **k))
+    with pytest.raises(OfferError):
+        desk.evaluate(con, with_offer(id="late", partner="CHN", kind="grant", amount_usd=-1))
+    assert evaluated == []
+    desk.evaluate(con, GOOD)
+    assert len(evaluated) == 2
