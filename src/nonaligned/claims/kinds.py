@@ -1,0 +1,456 @@
+"""One small evaluator per kind of claim, each a thin layer over the library's own queries.
+
+Each evaluator reads the figure the claim is about through
+:mod:`nonaligned.query` or :mod:`nonaligned.exposure` (or, for rankings,
+one query of its own below), picks the year by the nearest-year rule and
+judges it with the claim's tolerance (:mod:`nonaligned.claims.compare`).
+Missing data give ``not checkable``, never a zero. :data:`KINDS` lists the
+kinds with their fields, default tolerances and the reason for each; docs/claims.md
+documents them.
+"""
+
+from __future__ import annotations
+
+import duckdb
+import pandas as pd
+
+from nonaligned import exposure, query
+from nonaligned.claims.compare import describe_difference, format_tolerance, nearest_year, verdict
+from nonaligned.claims.spec import (
+    NOT_CHECKABLE,
+    NOT_SUPPORTED,
+    SUPPORTED,
+    Claim,
+    Field,
+    Kind,
+    Outcome,
+)
+from nonaligned.measures import trade as trade_measures
+from nonaligned.query import QueryError
+
+__all__ = ["KINDS", "region_subregions"]
+
+VOTES = ("yes", "no", "abstain", "absent")
+FLOWS = ("total", "exports", "imports")
+FINANCE_MEASURES = ("gcdf_commitments", "debt_to_china")
+
+
+def region_subregions(region: str) -> tuple[str, ...]:
+    """The UN M49 sub-regions of a region (the same grouping as trade growth uses)."""
+    return trade_measures.REGIONS.get(region, (region,))
+
+
+def _year_note(claimed: int | None, used: int | None, what: str = "") -> str:
+    if claimed is None or used is None or claimed == used:
+        return ""
+    return f"no {what}data for {claimed}, nearest year used: {used}. "
+
+
+def _numeric(
+    claim: Claim,
+    kind: Kind,
+    value: float,
+    claimed: float,
+    text: str,
+    sources: tuple[str, ...],
+    year_used: int | None = None,
+    from_year_used: int | None = None,
+    note: str = "",
+) -> Outcome:
+    """Judge a numeric value against the claimed one and explain the comparison."""
+    unit = kind.tolerance_unit
+    judged = verdict(value, claimed, claim.tolerance, unit, claim.compare)
+    tolerance = format_tolerance(claim.tolerance, unit)
+    if claim.compare == "about":
+        within = "within" if judged == SUPPORTED else "outside"
+        test = f"{within} the tolerance {tolerance}"
+    else:
+        meets = "meets" if judged == SUPPORTED else "misses"
+        test = f"{meets} the bound (tolerance {tolerance})"
+    bound = {"about": "", "at_least": "at least ", "at_most": "at most "}[claim.compare]
+    explanation = (
+        f"{note}{text} (claimed {bound}{claimed:g}): "
+        f"{describe_difference(value, claimed, unit)}, {test}"
+    )
+    return Outcome(judged, explanation, sources, value, year_used, from_year_used)
+
+
+def _trade_sources(partner: str) -> tuple[str, ...]:
+    return ("imf_dots", "memberships") if partner == "EU" else ("imf_dots",)
+
+
+def _trade_share(con: duckdb.DuckDBPyConnection, claim: Claim) -> Outcome:
+    p = claim.params
+    column = {"total": "share", "exports": "exports_share", "imports": "imports_share"}[p["flow"]]
+    sources = _trade_sources(p["partner"])
+    try:
+        table = exposure.trade(con, p["country"], include_hk_macao=p["include_hk_macao"])
+    except QueryError as exc:
+        return Outcome(NOT_CHECKABLE, str(exc), sources)
+    rows = table[(table.partner == p["partner"]) & table[column].notna()]
+    year = nearest_year(rows.year, p["year"], claim.max_year_gap)
+    if year is None:
+        return Outcome(
+            NOT_CHECKABLE,
+            f"no {p['flow']} trade share of {p['country']} with {p['partner']} within "
+            f"{claim.max_year_gap} years of {p['year']}",
+            sources,
+        )
+    row = rows[rows.year == year].iloc[0]
+    value = 100.0 * float(row[column])
+    mirrored = " (from partners' reports)" if row.mirrored else ""
+    flow = {"total": "goods trade", "exports": "goods exports", "imports": "goods imports"}
+    text = (
+        f"{p['partner']} has {value:.2f}% of {p['country']}'s {flow[p['flow']]} in {year}{mirrored}"
+    )
+    return _numeric(
+        claim, KINDS["trade_share"], value, p["percent"], text, sources, year,
+        note=_year_note(p["year"], year, "trade "),
+    )  # fmt: skip
+
+
+def _trade_growth(con: duckdb.DuckDBPyConnection, claim: Claim) -> Outcome:
+    p = claim.params
+    sources = _trade_sources(p["partner"])
+    first, last = exposure.trade_coverage(con)
+    years = range(first, last + 1)
+    start = nearest_year(years, p["from_year"], claim.max_year_gap)
+    end = nearest_year(years, p["to_year"], claim.max_year_gap)
+    if start is None or end is None:
+        return Outcome(
+            NOT_CHECKABLE,
+            f"the trade data cover {first}-{last}, more than {claim.max_year_gap} years "
+            f"from {p['from_year'] if start is None else p['to_year']}",
+            sources,
+        )
+    table = exposure.trade_growth(
+        con, p["partner"], start, end, region=p["region"], iso3=p["country"], flow=p["flow"],
+        include_hk_macao=p["include_hk_macao"],
+    )  # fmt: skip
+    row = table.iloc[0]
+    area = p["region"] or p["country"]
+    if pd.isna(row.multiple):
+        return Outcome(
+            NOT_CHECKABLE,
+            f"no {p['flow']} trade of {area} with {p['partner']} in both {start} and {end}",
+            sources,
+            year_used=end,
+            from_year_used=start,
+        )
+    members = f", {row.n_countries} countries with data in both years" if p["region"] else ""
+    text = (
+        f"{p['flow']} trade of {area} with {p['partner']} went from "
+        f"{row.value_from_usd / 1e9:.2f} bn US$ in {start} to {row.value_to_usd / 1e9:.2f} bn "
+        f"in {end}{members}: a {row.multiple:.2f}-fold change"
+    )
+    note = _year_note(p["from_year"], start, "trade ") + _year_note(p["to_year"], end, "trade ")
+    return _numeric(
+        claim, KINDS["trade_growth"], float(row.multiple), p["multiple"], text, sources, end,
+        start, note,
+    )  # fmt: skip
+
+
+def _roll_call(
+    con: duckdb.DuckDBPyConnection, claim: Claim
+) -> tuple[pd.DataFrame | None, tuple[str, ...], str]:
+    """The votes on the claim's roll call, its sources, or None and why it is not checkable."""
+    p = claim.params
+    try:
+        votes = query.resolution_votes(con, p["symbol"], p["roll_call"])
+    except QueryError as exc:
+        return None, (), str(exc)
+    source = con.execute(
+        "SELECT source FROM roll_calls WHERE roll_call_id = ?", [int(votes.roll_call_id.iloc[0])]
+    ).fetchone()[0]
+    return votes, (source,), ""
+
+
+def _with_absences(sources: tuple[str, ...], *votes: str) -> tuple[str, ...]:
+    """Absences are Voeten's, or inferred from the UN membership dates read off his file."""
+    return (*sources, "voeten_votes") if "absent" in votes else sources
+
+
+def _vote(con: duckdb.DuckDBPyConnection, claim: Claim) -> Outcome:
+    p = claim.params
+    votes, sources, reason = _roll_call(con, claim)
+    if votes is None:
+        return Outcome(NOT_CHECKABLE, reason, sources)
+    year = int(pd.Timestamp(votes.date.iloc[0]).year)
+    row = votes[votes.iso3 == p["country"]]
+    if row.empty:
+        return Outcome(
+            NOT_CHECKABLE,
+            f"{p['country']} has no recorded vote or absence on {p['symbol']} "
+            "(not a UN member at its date)",
+            sources,
+            year_used=year,
+        )
+    value = str(row.vote.iloc[0])
+    sources = _with_absences(sources, value, p["vote"])
+    judged = SUPPORTED if value == p["vote"] else NOT_SUPPORTED
+    explanation = (
+        f"{p['country']}'s recorded vote on {p['symbol']} "
+        f"({pd.Timestamp(votes.date.iloc[0]).date()}): {value} (claimed {p['vote']})"
+    )
+    return Outcome(judged, explanation, sources, value, year)
+
+
+def _vote_count(con: duckdb.DuckDBPyConnection, claim: Claim) -> Outcome:
+    p = claim.params
+    votes, sources, reason = _roll_call(con, claim)
+    if votes is None:
+        return Outcome(NOT_CHECKABLE, reason, sources)
+    year = int(pd.Timestamp(votes.date.iloc[0]).year)
+    where = "all UN members"
+    if p["region"] is not None:
+        votes = votes[votes.un_region.isin(region_subregions(p["region"]))]
+        where = f"the {len(votes)} UN members of {p['region']} (UN M49) at the vote"
+    value = query.vote_totals(votes)[p["vote"]]
+    sources = _with_absences(sources, p["vote"])
+    text = f"{value} of {where} recorded {p['vote']!r} on {p['symbol']}"
+    return _numeric(claim, KINDS["vote_count"], value, p["count"], text, sources, year)
+
+
+def _finance_table(
+    con: duckdb.DuckDBPyConnection, measure: str, year: int | None, max_gap: int
+) -> tuple[pd.DataFrame, int | None]:
+    """``iso3, amount`` for every country with a value, and the year used (for the stock)."""
+    if measure == "gcdf_commitments":
+        table = con.execute(
+            "SELECT iso3, commitments_usd AS amount FROM gcdf_country_commitments "
+            "WHERE commitments_usd IS NOT NULL"
+        ).df()
+        return table, None
+    years = [y for (y,) in con.execute("SELECT DISTINCT year FROM debt_to_china").fetchall()]
+    used = nearest_year(years, year, max_gap)
+    table = con.execute(
+        "SELECT iso3, debt_to_china_usd AS amount FROM debt_to_china "
+        "WHERE year = ? AND debt_to_china_usd IS NOT NULL",
+        [used],
+    ).df()
+    return table, used
+
+
+def _largest_recipient(con: duckdb.DuckDBPyConnection, claim: Claim) -> Outcome:
+    p = claim.params
+    stock = p["measure"] == "debt_to_china"
+    sources = ("hrt",) if stock else ("aiddata_gcdf3",)
+    table, used = _finance_table(con, p["measure"], p["year"], claim.max_year_gap)
+    if stock and used is None:
+        return Outcome(
+            NOT_CHECKABLE,
+            f"no Horn-Reinhart-Trebesch debt stock within {claim.max_year_gap} years of "
+            f"{p['year']} (coverage 2000-2017)",
+            sources,
+        )
+    area = "the world"
+    if p["region"] is not None:
+        table = table[table.iso3.isin(trade_measures.region_members(p["region"]))]
+        area = p["region"]
+    table = table.sort_values("amount", ascending=False, ignore_index=True)
+    what = (
+        f"debt owed to China in {used} (Horn-Reinhart-Trebesch)"
+        if stock
+        else f"Chinese official finance commitments {exposure.GCDF_PERIOD} (AidData GCDF 3.0)"
+    )
+    if p["country"] not in set(table.iso3):
+        return Outcome(
+            NOT_CHECKABLE, f"{p['country']} has no {what} in {area}", sources, year_used=used
+        )
+    rank = int(table.index[table.iso3 == p["country"]][0]) + 1
+    top = ", ".join(f"{r.iso3} {r.amount / 1e9:.1f} bn US$" for r in table.head(3).itertuples())
+    text = f"{p['country']} ranks {rank} of {len(table)} in {area} by {what}; top: {top}"
+    note = _year_note(p["year"], used, "debt ") if stock else ""
+    return _numeric(
+        claim, KINDS["largest_recipient"], rank, p["rank"], text, sources, used, note=note
+    )
+
+
+def _debt(con: duckdb.DuckDBPyConnection, claim: Claim, column: str, kind: str) -> Outcome:
+    p = claim.params
+    sources = ("hrt", "wdi") if column == "debt_to_china_pct_gdp" else ("hrt",)
+    try:
+        table = exposure.finance(con, p["country"])
+    except QueryError as exc:
+        return Outcome(NOT_CHECKABLE, str(exc), sources)
+    rows = table[table.year.notna() & table[column].notna()]
+    year = nearest_year(rows.year.astype(int), p["year"], claim.max_year_gap)
+    if year is None:
+        return Outcome(
+            NOT_CHECKABLE,
+            f"no debt to China of {p['country']} within {claim.max_year_gap} years of "
+            f"{p['year']} (Horn-Reinhart-Trebesch covers 2000-2017)",
+            sources,
+        )
+    row = rows[rows.year == year].iloc[0]
+    value = float(row[column])
+    if column == "debt_to_china_usd":
+        claimed = p["usd"]
+        text = f"{p['country']} owed {value / 1e9:.2f} bn US$ to China at the end of {year}"
+    else:
+        claimed = p["percent"]
+        names = {"debt_to_china_pct_gdp": "WDI GDP", "debt_to_china_pct_gdp_hrt": "HRT's GDP"}
+        other = next(c for c in names if c != column)
+        text = (
+            f"{p['country']}'s debt to China was {value:.2f}% of {names[column]} in {year} "
+            f"({row[other]:.2f}% of {names[other]})"
+        )
+    note = _year_note(p["year"], year, "debt ")
+    return _numeric(claim, KINDS[kind], value, claimed, text, sources, year, note=note)
+
+
+def _debt_usd(con: duckdb.DuckDBPyConnection, claim: Claim) -> Outcome:
+    return _debt(con, claim, "debt_to_china_usd", "debt_to_china")
+
+
+def _debt_pct(con: duckdb.DuckDBPyConnection, claim: Claim) -> Outcome:
+    column = {"wdi": "debt_to_china_pct_gdp", "hrt": "debt_to_china_pct_gdp_hrt"}
+    return _debt(con, claim, column[claim.params["gdp"]], "debt_to_china_gdp")
+
+
+_COUNTRY = Field("country", str, "ISO3 code of the country", role="country")
+_YEAR = Field("year", int, "year the claim is about")
+_SYMBOL = Field("symbol", str, "UN symbol of the resolution, e.g. A/RES/ES-11/1", role="symbol")
+_ROLL_CALL = Field(
+    "roll_call", int, "roll call id, where several votes share the symbol", required=False
+)
+_VOTE = Field("vote", str, "yes, no, abstain or absent", choices=VOTES)
+_FLOW = Field("flow", str, "total, exports or imports", False, FLOWS, "total")
+_HK = Field("include_hk_macao", bool, "count Hong Kong and Macao in China", False, None, False)
+_REGION = Field(
+    "region", str, "UN M49 region or sub-region (all members if omitted)", False, role="region"
+)
+
+KINDS: dict[str, Kind] = {
+    kind.name: kind
+    for kind in (
+        Kind(
+            "trade_share",
+            "COUNTRY does PERCENT percent of its goods trade with PARTNER (a pole) in YEAR.",
+            (
+                _COUNTRY,
+                Field("partner", str, "pole: USA, CHN, RUS or EU", choices=trade_measures.POLES),
+                _YEAR,
+                Field("percent", float, "claimed share, in percent"),
+                _FLOW,
+                _HK,
+            ),
+            ("percent",),
+            _trade_share,
+            2.5,
+            "percentage points",
+            "Published shares are rounded (often to a whole percent or 'a quarter') and "
+            "usually come from national statistics, which differ from IMF DOTS by a point or "
+            "two (CIF/FOB valuation, re-exports through Hong Kong, revisions).",
+            year_field="year",
+        ),
+        Kind(
+            "trade_growth",
+            "Trade of REGION (or COUNTRY) with PARTNER grew MULTIPLE-fold from FROM_YEAR to "
+            "TO_YEAR.",
+            (
+                _REGION,
+                Field("country", str, "ISO3 code, instead of a region", False, role="country"),
+                Field("partner", str, "pole (USA, CHN, RUS, EU), WLD or ISO3", role="partner"),
+                Field("from_year", int, "start year"),
+                Field("to_year", int, "end year"),
+                Field("multiple", float, "claimed growth multiple (K in 'K-fold')"),
+                _FLOW,
+                _HK,
+            ),
+            ("multiple",),
+            _trade_growth,
+            0.1,
+            "relative",
+            "A 'K-fold' figure is rounded (fourfold may be 3.7 or 4.4) and computed from "
+            "another source (national customs, China's own statistics) whose bilateral totals "
+            "differ from IMF DOTS by several percent; 10 percent of the multiple covers both "
+            "without letting a twofold error pass.",
+            one_of=(("region", "country"),),
+            year_field="to_year",
+        ),
+        Kind(
+            "vote_count",
+            "COUNT states (of REGION) voted VOTE on resolution SYMBOL.",
+            (_SYMBOL, _VOTE, Field("count", int, "claimed number of states"), _REGION, _ROLL_CALL),
+            ("count",),
+            _vote_count,
+            0,
+            "count",
+            "Recorded votes are exact. A press count differs from the record only through a "
+            "different regional grouping (African Union vs UN M49) or a vote changed after "
+            "the meeting; such a claim should show as not supported unless the file says "
+            "otherwise.",
+        ),
+        Kind(
+            "vote",
+            "COUNTRY voted VOTE on resolution SYMBOL.",
+            (_COUNTRY, _SYMBOL, _VOTE, _ROLL_CALL),
+            ("vote",),
+            _vote,
+            None,
+            None,
+            "A recorded vote is a category: it matches or it does not.",
+        ),
+        Kind(
+            "largest_recipient",
+            "COUNTRY is the largest (or RANK-th) recipient of Chinese official finance in "
+            "REGION, by MEASURE (gcdf_commitments: AidData commitments 2000-2021; "
+            "debt_to_china: Horn-Reinhart-Trebesch stock in YEAR).",
+            (
+                _COUNTRY,
+                _REGION,
+                Field(
+                    "measure", str, "gcdf_commitments or debt_to_china", choices=FINANCE_MEASURES
+                ),
+                Field("year", int, "year of the debt stock (debt_to_china only)", required=False),
+                Field("rank", int, "claimed rank, 1 = largest", required=False, default=1),
+            ),
+            ("rank",),
+            _largest_recipient,
+            0,
+            "rank",
+            "'Largest' is a rank, not an amount: one place off is a different claim.",
+            year_field="year",
+            requires={"year": ("measure", "debt_to_china")},
+        ),
+        Kind(
+            "debt_to_china",
+            "COUNTRY owed USD US dollars to Chinese official lenders in YEAR.",
+            (_COUNTRY, _YEAR, Field("usd", float, "claimed debt stock, US dollars")),
+            ("usd",),
+            _debt_usd,
+            0.15,
+            "relative",
+            "Estimates of debt to China differ widely by source and method (HRT count "
+            "disbursements less repayments, the press often quotes commitments or a "
+            "government's own figure); 15 percent separates 'about the same size' from a "
+            "different order.",
+            year_field="year",
+        ),
+        Kind(
+            "debt_to_china_gdp",
+            "COUNTRY's debt to China was PERCENT percent of its GDP in YEAR.",
+            (
+                _COUNTRY,
+                _YEAR,
+                Field("percent", float, "claimed debt to China, percent of GDP"),
+                Field(
+                    "gdp",
+                    str,
+                    "GDP used: wdi (current WDI figures) or hrt (the authors' own, as published)",
+                    False,
+                    ("wdi", "hrt"),
+                    "wdi",
+                ),
+            ),
+            ("percent",),
+            _debt_pct,
+            2.0,
+            "percentage points",
+            "The ratio moves with the GDP used (WDI revises GDP, e.g. Angola's 2016 rebasing; "
+            "HRT used their own rounded GDP) by a point or two at typical levels.",
+            year_field="year",
+        ),
+    )
+}
