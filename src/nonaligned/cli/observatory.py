@@ -1,0 +1,113 @@
+"""Commands of the observatory: the active-nonalignment index, a country's profile, rankings."""
+
+from __future__ import annotations
+
+from typing import Annotated
+
+import typer
+
+from nonaligned import alignment
+from nonaligned import index as nonalignment
+from nonaligned.cli._app import DbOption, FormatOption, app, handle_errors, out
+from nonaligned.output import Format, render
+from nonaligned.store import connect
+
+AxisOption = Annotated[str | None, typer.Option(help="west-china or west-russia (default: both).")]
+BootOption = Annotated[
+    int,
+    typer.Option("--boot", min=0, help="Bootstrap replicates for class probabilities (0: none)."),
+]
+ImportantOption = Annotated[bool, typer.Option(help="Only important votes.")]
+NoMiddleEastOption = Annotated[bool, typer.Option(help="Exclude Middle East votes.")]
+LeanOption = Annotated[float, typer.Option(help="Lean threshold: beyond it a lean is clear.")]
+ActivityOption = Annotated[float, typer.Option(help="Activity threshold: engaged at or above.")]
+
+BRIEF_COLUMNS = [
+    "iso3",
+    "year",
+    "axis",
+    "lean_diplomatic",
+    "lean_economic",
+    "lean_institutional",
+    "balance",
+    "activity",
+    "class",
+    "class_probability",
+]
+
+
+def _options(
+    important: bool, no_middle_east: bool, lean: float, activity: float, boot: int
+) -> dict:
+    return {
+        "selection": alignment.selection(None, important, no_middle_east),
+        "thresholds": nonalignment.Thresholds(lean=lean, activity=activity),
+        "n_boot": boot,
+    }
+
+
+@app.command("index")
+def index_command(
+    year: Annotated[int, typer.Option(min=1946, max=2100, help="Year of the votes.")],
+    axis: AxisOption = None,
+    all_columns: Annotated[bool, typer.Option(help="Every component column.")] = False,
+    important: ImportantOption = False,
+    no_middle_east: NoMiddleEastOption = False,
+    lean: LeanOption = nonalignment.Thresholds.lean,
+    activity: ActivityOption = nonalignment.Thresholds.activity,
+    boot: BootOption = 200,
+    db: DbOption = None,
+    format: FormatOption = Format.table,
+) -> None:
+    """Lean, balance, activity and class of every UN member in one year."""
+    with handle_errors():
+        options = _options(important, no_middle_east, lean, activity, boot)
+        frame = nonalignment.country_index(connect(db), year=year, axis=axis, **options)
+        render(frame if all_columns else frame[BRIEF_COLUMNS], format, out)
+
+
+@app.command("country")
+def country_command(
+    country: Annotated[str, typer.Argument(help="ISO3 code, e.g. IND.")],
+    axis: AxisOption = None,
+    important: ImportantOption = False,
+    no_middle_east: NoMiddleEastOption = False,
+    lean: LeanOption = nonalignment.Thresholds.lean,
+    activity: ActivityOption = nonalignment.Thresholds.activity,
+    boot: BootOption = 200,
+    db: DbOption = None,
+    format: FormatOption = Format.table,
+) -> None:
+    """A country's profile: every measure of the index over time, class by year."""
+    with handle_errors():
+        options = _options(important, no_middle_east, lean, activity, boot)
+        render(nonalignment.country_profile(connect(db), country, axis, **options), format, out)
+
+
+@app.command("rank")
+def rank_command(
+    year: Annotated[int, typer.Option(min=1946, max=2100)],
+    by: Annotated[str, typer.Option(help="Column to rank by, e.g. balance, activity, lean.")] = (
+        "balance"
+    ),
+    axis: Annotated[str, typer.Option(help="west-china or west-russia.")] = "west-china",
+    ascending: Annotated[bool, typer.Option(help="Lowest first.")] = False,
+    important: ImportantOption = False,
+    no_middle_east: NoMiddleEastOption = False,
+    boot: BootOption = 200,
+    db: DbOption = None,
+    format: FormatOption = Format.table,
+) -> None:
+    """Countries of one year ranked by a measure of the index."""
+    with handle_errors():
+        options = _options(
+            important,
+            no_middle_east,
+            nonalignment.Thresholds.lean,
+            nonalignment.Thresholds.activity,
+            boot,
+        )
+        frame = nonalignment.rank(
+            connect(db), year, by=by, axis=axis, ascending=ascending, **options
+        )
+        render(frame[["rank", *BRIEF_COLUMNS]], format, out)

@@ -1,0 +1,159 @@
+"""The index from the store: one call for the map, the country profile and the ranking.
+
+Stable public signatures (the web app and the strategy desk call them):
+:func:`country_index`, :func:`country_profile`, :func:`rank`.
+"""
+
+from __future__ import annotations
+
+import duckdb
+import pandas as pd
+
+from nonaligned.index.assemble import COLUMNS, year_index
+from nonaligned.index.axes import AXES
+from nonaligned.index.classes import Thresholds
+from nonaligned.index.diplomatic import vote_years
+from nonaligned.index.institutional import institutional_counts
+from nonaligned.index.store_inputs import Inputs, load
+from nonaligned.measures.votes import Selection
+from nonaligned.query import QueryError, check_country
+
+DEFAULT_BOOT = 200
+RANKABLE: tuple[str, ...] = (
+    "balance",
+    "activity",
+    "lean",
+    "lean_diplomatic",
+    "lean_economic",
+    "lean_institutional",
+    "class_probability",
+)
+
+
+def compute(
+    inputs: Inputs,
+    *,
+    selection: Selection | None = None,
+    thresholds: Thresholds | None = None,
+    n_boot: int = DEFAULT_BOOT,
+    seed: int = 0,
+    exclude_groupings: tuple[str, ...] = (),
+) -> pd.DataFrame:
+    """The index for every year in ``inputs`` (the pure part of :func:`country_index`)."""
+    t = thresholds or Thresholds()
+    by_year = vote_years(
+        inputs.votes, inputs.roll_calls, inputs.memberships, selection, n_boot, seed
+    )
+    if not by_year:
+        return pd.DataFrame(columns=list(COLUMNS))
+    years = sorted(by_year)
+    institutions = institutional_counts(inputs.memberships, years, exclude=exclude_groupings)
+    trade = dict(tuple(inputs.trade.groupby("year")))
+    gdp = dict(tuple(inputs.gdp.groupby("year")))
+    inst = dict(tuple(institutions.groupby("year")))
+    empty_trade = inputs.trade.iloc[:0]
+    no_inst = institutions.iloc[:0].set_index("iso3")
+    parts = [
+        year_index(
+            year,
+            by_year[year],
+            trade.get(year, empty_trade).set_index("iso3"),
+            inputs.side_members(year),
+            gdp[year].set_index("iso3")["gdp_usd"] if year in gdp else pd.Series(dtype=float),
+            inst[year].set_index("iso3") if year in inst else no_inst,
+            t,
+            n_boot,
+            seed,
+        )
+        for year in years
+    ]
+    return pd.concat(parts, ignore_index=True)
+
+
+def _check(con: duckdb.DuckDBPyConnection, year: int | None, axis: str | None) -> None:
+    if axis is not None and axis not in AXES:
+        raise QueryError(f"unknown axis {axis!r}: use one of {', '.join(AXES)}")
+    if (
+        year is not None
+        and not con.execute("SELECT 1 FROM roll_calls WHERE year = ? LIMIT 1", [year]).fetchone()
+    ):
+        first, last = con.execute("SELECT min(year), max(year) FROM roll_calls").fetchone()
+        raise QueryError(
+            f"no UN roll calls in {year} (votes cover {first}-{last}, none in 1964): "
+            "the index needs votes"
+        )
+
+
+def country_index(
+    con: duckdb.DuckDBPyConnection,
+    year: int | None = None,
+    iso3: str | None = None,
+    axis: str | None = None,
+    *,
+    selection: Selection | None = None,
+    thresholds: Thresholds | None = None,
+    n_boot: int = DEFAULT_BOOT,
+    seed: int = 0,
+) -> pd.DataFrame:
+    """The active-nonalignment index per country, year and axis.
+
+    One row per UN member state with votes in a year, per axis
+    (``west-china``, ``west-russia``). Leans run from +1 (with the West) to
+    -1 (with the other pole); ``balance`` and ``activity`` lie in [0, 1];
+    ``class`` is one of :data:`~nonaligned.index.axes.CLASSES` and
+    ``p_<class>`` its bootstrap probabilities (``n_boot`` replicates over roll
+    calls and reporters; ``n_boot=0`` skips the bootstrap and leaves them
+    missing). ``year``/``iso3``/``axis`` filter (None: all). All countries
+    of a year are always computed, because ranks and expectations need them.
+    docs/methodology.md documents every column.
+    """
+    _check(con, year, axis)
+    code = check_country(con, iso3) if iso3 is not None else None
+    frame = compute(
+        load(con, None if year is None else [year]),
+        selection=selection,
+        thresholds=thresholds,
+        n_boot=n_boot,
+        seed=seed,
+    )
+    if code is not None:
+        frame = frame[frame["iso3"] == code]
+        if frame.empty:
+            raise QueryError(f"{code} has no UN votes in the years asked: no index")
+    if axis is not None:
+        frame = frame[frame["axis"] == axis]
+    return frame.reset_index(drop=True)
+
+
+def country_profile(
+    con: duckdb.DuckDBPyConnection,
+    iso3: str,
+    axis: str | None = None,
+    **options,
+) -> pd.DataFrame:
+    """Every year of one country's index (both axes unless ``axis``), oldest first."""
+    frame = country_index(con, iso3=iso3, axis=axis, **options)
+    return frame.sort_values(["axis", "year"], ignore_index=True)
+
+
+def rank(
+    con: duckdb.DuckDBPyConnection,
+    year: int,
+    by: str = "balance",
+    axis: str = "west-china",
+    *,
+    ascending: bool = False,
+    **options,
+) -> pd.DataFrame:
+    """Countries of one year and axis ranked by ``by`` (highest first unless ``ascending``).
+
+    Adds a ``rank`` column (1 = first; ties share the lowest rank); rows
+    where ``by`` is missing come last, unranked.
+    """
+    if by not in RANKABLE:
+        raise QueryError(f"cannot rank by {by!r}: use one of {', '.join(RANKABLE)}")
+    frame = country_index(con, year=year, axis=axis, **options)
+    frame = frame.sort_values([by, "iso3"], ascending=[ascending, True], na_position="last")
+    ranks = frame[by].rank(method="min", ascending=ascending)
+    frame.insert(0, "rank", ranks.astype("Int64"))
+    return frame.reset_index(drop=True)

@@ -1,0 +1,118 @@
+"""UN-vote distances to the poles and vote participation, with roll-call bootstrap replicates.
+
+The distance between two voters is Voeten's disagreement, 1 - agreement =
+mean |v1 - v2| / 2 over the roll calls both voted on (yes 1, abstain 2, no
+3), the same quantity :func:`nonaligned.measures.poles.pole_alignment`
+reports as ``agreement``. It is computed here per roll call because the
+bootstrap needs it so: a replicate redraws the year's roll calls with
+replacement (multinomial weights) and every distance and participation rate
+of that replicate uses the same draw, so their dependence is kept.
+Replicate 0 has weight one on every roll call: the point estimate.
+
+The EU pole is the plurality position of its members
+(:func:`nonaligned.measures.poles.eu_positions`), treated as a fifth voter.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import numpy as np
+import pandas as pd
+
+from nonaligned.measures.poles import EU, eu_positions
+from nonaligned.measures.votes import Selection, coded_votes, vote_matrix
+
+POLE_VOTERS: tuple[str, ...] = ("USA", "EU", "CHN", "RUS")
+
+
+@dataclass(frozen=True)
+class VoteYear:
+    """One year's vote distances. ``rep`` axes have ``n_boot + 1`` replicates, 0 observed."""
+
+    iso3: np.ndarray  # states with at least one vote or recorded absence
+    distance: np.ndarray  # (state, pole, rep): disagreement with each of POLE_VOTERS
+    pole_distance: np.ndarray  # (pole, pole, rep)
+    participation: np.ndarray  # (state, rep): votes cast / roll calls present or absent
+
+
+def roll_call_weights(n_roll_calls: int, n_boot: int, rng: np.random.Generator) -> np.ndarray:
+    """(n_boot + 1, n_roll_calls) resampling counts; row 0 is all ones (no resampling)."""
+    draws = rng.multinomial(n_roll_calls, np.full(n_roll_calls, 1.0 / n_roll_calls), size=n_boot)
+    return np.vstack([np.ones((1, n_roll_calls)), draws]).astype(np.float64)
+
+
+def _mean_distance(matrix: np.ndarray, pole_row: np.ndarray, weights: np.ndarray) -> np.ndarray:
+    """(rows, rep) weighted mean |a - b| / 2 over roll calls where both voted."""
+    both = (matrix > 0) & (pole_row[None, :] > 0)
+    diff = np.abs(matrix.astype(np.float64) - pole_row[None, :]) / 2 * both
+    with np.errstate(divide="ignore", invalid="ignore"):
+        return (diff @ weights.T) / (both.astype(np.float64) @ weights.T)
+
+
+def vote_year(
+    coded: pd.DataFrame, absent: pd.DataFrame, n_boot: int, rng: np.random.Generator
+) -> VoteYear:
+    """Distances and participation for one year's coded votes (EU rows included).
+
+    ``coded`` holds ``roll_call_id, iso3, code`` for the year, the EU pseudo
+    voter among them; ``absent`` holds ``roll_call_id, iso3`` of recorded
+    absences on the same selection of roll calls.
+    """
+    states = sorted((set(coded["iso3"]) | set(absent["iso3"])) - {EU})
+    voters = [*states, *[p for p in POLE_VOTERS if p not in states]]
+    matrix, names, roll_call_ids = vote_matrix(coded, voters)
+    weights = roll_call_weights(len(roll_call_ids), n_boot, rng)
+    pole_rows = pd.Index(names).get_indexer(list(POLE_VOTERS))
+    distance = np.stack([_mean_distance(matrix, matrix[row], weights) for row in pole_rows], axis=1)
+    n_states = len(states)
+    cast = matrix[:n_states] > 0
+    away = np.zeros_like(cast)
+    rows = pd.Index(states).get_indexer(absent["iso3"])
+    cols = pd.Index(roll_call_ids).get_indexer(absent["roll_call_id"])
+    keep = (rows >= 0) & (cols >= 0)
+    away[rows[keep], cols[keep]] = True
+    with np.errstate(divide="ignore", invalid="ignore"):
+        participation = (cast @ weights.T) / ((cast | away) @ weights.T)
+    return VoteYear(
+        iso3=np.asarray(states),
+        distance=distance[:n_states],
+        pole_distance=distance[pole_rows],
+        participation=participation,
+    )
+
+
+def vote_years(
+    votes: pd.DataFrame,
+    roll_calls: pd.DataFrame,
+    memberships: pd.DataFrame,
+    selection: Selection | None,
+    n_boot: int,
+    seed: int,
+) -> dict[int, VoteYear]:
+    """:func:`vote_year` for every year in ``roll_calls`` with selected votes.
+
+    Each year draws from its own generator seeded with ``(seed, year)``, so a
+    year's replicates do not depend on which other years were asked for.
+    """
+    coded = coded_votes(votes, roll_calls, selection=selection)
+    if coded.empty:
+        return {}
+    eu = eu_positions(coded, roll_calls, memberships)
+    periods = coded[["roll_call_id", "period"]].drop_duplicates()
+    coded = pd.concat([coded, eu.merge(periods, on="roll_call_id").assign(iso3=EU)])
+    selected = (selection or Selection()).apply(roll_calls)[["roll_call_id", "year"]]
+    absent = votes.loc[votes["vote"] == "absent", ["roll_call_id", "iso3"]].merge(
+        selected, on="roll_call_id"
+    )
+    absent_by_year = dict(tuple(absent.groupby("year")))
+    empty = absent.iloc[:0]
+    return {
+        int(year): vote_year(
+            group,
+            absent_by_year.get(year, empty),
+            n_boot,
+            np.random.default_rng([seed, int(year)]),
+        )
+        for year, group in coded.groupby("period", sort=True)
+    }
