@@ -9,8 +9,11 @@ import typer
 
 from nonaligned.cli._app import DbOption, FormatOption, app, handle_errors, out
 from nonaligned.output import Format, render
+from nonaligned.query import QueryError
 from nonaligned.store import connect
 from nonaligned.strategy import evaluate as desk
+from nonaligned.strategy import scenario as scenarios
+from nonaligned.strategy.leverage import DEFAULT_VALUE_SHARE
 from nonaligned.strategy.terms import DEFAULT_CONCESSIONAL_THRESHOLD, DEFAULT_DISCOUNT_RATE
 
 offers_app = typer.Typer(
@@ -47,3 +50,59 @@ def evaluate(
             render(desk.schedules(con, path), format, out)
         else:
             render(desk.evaluate(con, path, discount_rate, threshold), format, out)
+
+
+@offers_app.command("compete")
+def compete(
+    path: OffersFile,
+    pivotality: Annotated[
+        float | None,
+        typer.Option(help="How pivotal the country is, in [0, 1] (default: from the index)."),
+    ] = None,
+    year: Annotated[
+        int | None, typer.Option(help="Year of the default pivotality (default: last trade year).")
+    ] = None,
+    value_share: Annotated[
+        float,
+        typer.Option(help="Project value to a partner, as a share of its amount, where not given."),
+    ] = DEFAULT_VALUE_SHARE,
+    discount_rate: DiscountOption = DEFAULT_DISCOUNT_RATE,
+    db: DbOption = None,
+    format: FormatOption = Format.table,
+) -> None:
+    """Committed versus competitive terms per partner: the leverage gain of playing the field."""
+    with handle_errors():
+        table = desk.compete(connect(db), path, pivotality, year, discount_rate, value_share)
+        render(table, format, out)
+
+
+@app.command()
+def scenario(
+    country: Annotated[str, typer.Argument(help="ISO3 code, e.g. AGO.")],
+    pole: Annotated[str, typer.Option(help="The pole that acts: USA, CHN, RUS or EU.")],
+    tariff: Annotated[
+        float | None, typer.Option(help="Tariff on the country's exports, e.g. 0.25 for 25%.")
+    ] = None,
+    sanctions: Annotated[bool, typer.Option("--sanctions", help="The pole sanctions it.")] = False,
+    finance_stop: Annotated[
+        bool, typer.Option("--finance-stop", help="The pole stops new finance.")
+    ] = False,
+    year: Annotated[int | None, typer.Option(help="Trade year (default: latest).")] = None,
+    db: DbOption = None,
+    format: FormatOption = Format.table,
+) -> None:
+    """What a pole's tariff, sanctions or finance stop exposes, and how concentrated the rest is."""
+    with handle_errors():
+        chosen = [
+            name
+            for name, on in (
+                ("tariff", tariff is not None),
+                ("sanctions", sanctions),
+                ("finance_stop", finance_stop),
+            )
+            if on
+        ]
+        if len(chosen) != 1:
+            raise QueryError("choose exactly one of --tariff X, --sanctions and --finance-stop")
+        table = scenarios.scenario(connect(db), country, pole, chosen[0], tariff, year)
+        render(table, format, out)

@@ -17,9 +17,11 @@ import duckdb
 import pandas as pd
 
 from nonaligned.query import QueryError
+from nonaligned.strategy import leverage
 from nonaligned.strategy import offers as offers_file
 from nonaligned.strategy.exposure_change import baseline, debt_exposure, trade_context
 from nonaligned.strategy.offers import OffersDocument
+from nonaligned.strategy.pivotality import pivotality as default_pivotality
 from nonaligned.strategy.schedule import SCHEDULE_COLUMNS, schedule
 from nonaligned.strategy.terms import (
     DEFAULT_CONCESSIONAL_THRESHOLD,
@@ -27,7 +29,15 @@ from nonaligned.strategy.terms import (
     terms,
 )
 
-__all__ = ["Source", "country_checker", "evaluate", "exposure", "read", "schedules"]
+__all__ = [
+    "Source",
+    "compete",
+    "country_checker",
+    "evaluate",
+    "exposure",
+    "read",
+    "schedules",
+]
 
 Source = Path | str | Mapping[str, Any] | OffersDocument
 
@@ -131,3 +141,33 @@ def exposure(con: duckdb.DuckDBPyConnection, source: Source) -> pd.DataFrame:
     document = read(con, source)
     debt = debt_exposure(document, baseline(con, document.country))
     return debt.merge(trade_context(con, document), on=["offer_id", "partner"])
+
+
+def compete(
+    con: duckdb.DuckDBPyConnection,
+    source: Source,
+    pivotality: float | None = None,
+    year: int | None = None,
+    discount_rate: float = DEFAULT_DISCOUNT_RATE,
+    value_share: float = leverage.DEFAULT_VALUE_SHARE,
+) -> pd.DataFrame:
+    """Committed versus competitive terms per partner under the leverage model.
+
+    ``pivotality`` (in [0, 1]) is derived from the index for the document's
+    country when not given (:mod:`nonaligned.strategy.pivotality`; ``year``
+    picks the year). Columns: :data:`nonaligned.strategy.leverage.COMPETE_COLUMNS`
+    plus ``pivotality_source`` and ``pivotality_year`` (None when given).
+    """
+    _check_rates(discount_rate, DEFAULT_CONCESSIONAL_THRESHOLD)
+    if not 0.0 <= value_share <= 1.0:
+        raise QueryError(f"value share {value_share!r} must be in [0, 1], e.g. 0.1")
+    if pivotality is not None and not 0.0 <= pivotality <= 1.0:
+        raise QueryError(f"pivotality {pivotality!r} must be in [0, 1]")
+    document = read(con, source)
+    if pivotality is None:
+        derived = default_pivotality(con, document.country, year)
+        pi, origin, when = derived.value, f"{derived.source}: {derived.detail}", derived.year
+    else:
+        pi, origin, when = pivotality, "given", None
+    table = leverage.compete(document.offers, pi, discount_rate, value_share)
+    return table.assign(pivotality_source=origin, pivotality_year=when)

@@ -1,0 +1,146 @@
+"""Scenarios: a pole raises tariffs on the country's exports, sanctions it, or stops new finance.
+
+For each, what is exposed and how concentrated the alternatives are
+(docs/strategy.md, "Scenarios"):
+
+* **tariff X**: exports to the pole are exposed; ``tariff_cost_usd`` is
+  X times their value, the first-order cost before any trade diversion or
+  price response (an upper bound on what the exporters bear at constant
+  volumes). Imports and debt are untouched.
+* **sanctions**: exports to and imports from the pole, and the debt owed to
+  it (which can no longer be serviced or rolled over normally).
+* **finance stop**: the debt owed to the pole (no refinancing); trade is untouched.
+
+Shares are of the country's goods trade with the world in the latest DOTS
+year with data (or ``year``). Debt owed to a pole is known only for China
+(Horn-Reinhart-Trebesch, latest year to 2017), in percent of the latest WDI
+GDP; the store has no total external debt, so debt is not expressed as a
+share of debt. Concentration is the Hirschman-Herfindahl index of partner
+countries before, and after dropping the pole's members from each exposed
+flow (the remaining partners, the alternatives).
+"""
+
+from __future__ import annotations
+
+from typing import Literal
+
+import duckdb
+import numpy as np
+import pandas as pd
+
+from nonaligned import exposure
+from nonaligned.measures import trade as trade_measures
+from nonaligned.measures.poles import eu_members
+from nonaligned.query import QueryError, check_country
+from nonaligned.strategy.exposure_change import CHINA, baseline, hhi, partner_flows
+
+__all__ = ["ACTIONS", "pole_members", "scenario"]
+
+Action = Literal["tariff", "sanctions", "finance_stop"]
+ACTIONS: tuple[str, ...] = ("tariff", "sanctions", "finance_stop")
+_EXPOSED = {
+    "tariff": ("exports",),
+    "sanctions": ("exports", "imports", "debt"),
+    "finance_stop": ("debt",),
+}
+
+
+def pole_members(con: duckdb.DuckDBPyConnection, pole: str, year: int) -> frozenset[str]:
+    """Partner codes that make up a pole in a year, by the rules of the trade measures.
+
+    CHN is mainland China; RUS includes the USSR until 1991; EU is the
+    member states that year, with Belgium-Luxembourg while both are members.
+    """
+    if pole == "EU":
+        memberships = con.execute("SELECT * FROM memberships").df()
+        members = set(eu_members(memberships, np.array([year])).iso3)
+        for composite, parts in trade_measures.COMPOSITE_ECONOMIES.items():
+            if set(parts) <= members:
+                members.add(composite)
+        return frozenset(members)
+    if pole == "RUS" and year <= trade_measures.USSR_LAST_YEAR:
+        return frozenset({"RUS", "SUN"})
+    return frozenset({pole})
+
+
+def _flow_hhi(flows: pd.DataFrame, flow: str, drop: frozenset[str]) -> tuple[float, int]:
+    values = flows[(flows.flow == flow) & ~flows.partner.isin(drop)].value_usd.dropna()
+    values = values[values > 0]
+    return hhi(values), len(values)
+
+
+def scenario(
+    con: duckdb.DuckDBPyConnection,
+    iso3: str,
+    pole: str,
+    action: Action,
+    tariff: float | None = None,
+    year: int | None = None,
+) -> pd.DataFrame:
+    """One row: what the action of ``pole`` against ``iso3`` exposes, and what remains.
+
+    Columns: ``iso3, pole, action, tariff_rate, trade_year, exports_usd,
+    imports_usd`` (with the world), ``exports_to_pole_usd,
+    imports_from_pole_usd, exports_exposed_share, imports_exposed_share,
+    tariff_cost_usd, debt_year, debt_to_pole_usd, debt_to_pole_pct_gdp,
+    debt_exposed_pct_gdp`` (missing where the debt owed to the pole is
+    unknown: any pole but China), ``hhi_exports_before/after,
+    hhi_imports_before/after, export_partners_after, import_partners_after``.
+    """
+    code = check_country(con, iso3)
+    pole = pole.strip().upper()
+    if pole not in trade_measures.POLES:
+        raise QueryError(f"unknown pole {pole!r}: use {', '.join(trade_measures.POLES)}")
+    if action not in ACTIONS:
+        raise QueryError(f"unknown action {action!r}: use {', '.join(ACTIONS)}")
+    if (action == "tariff") != (tariff is not None):
+        raise QueryError("give a tariff rate with the tariff action, and only with it")
+    if tariff is not None and not 0.0 < tariff <= 10.0:
+        raise QueryError(f"tariff {tariff!r} must be a positive fraction, e.g. 0.25 for 25%")
+    table = exposure.trade(con, code, year)
+    table = table[table.total_usd.notna()]
+    if table.empty:
+        raise QueryError(f"no trade data for {code} with both exports and imports")
+    when = int(table.year.max())
+    rows = table[table.year == when].set_index("partner")
+    world, with_pole = rows.loc[trade_measures.WORLD], rows.loc[pole]
+    exposed = _EXPOSED[action]
+    flows = partner_flows(con, code, when)
+    flows = flows[flows.partner != trade_measures.WORLD]
+    members = pole_members(con, pole, when)
+    if code in members:
+        raise QueryError(f"{code} is part of the pole {pole} in {when}")
+    result: dict[str, object] = {
+        "iso3": code,
+        "pole": pole,
+        "action": action,
+        "tariff_rate": tariff,
+        "trade_year": when,
+        "exports_usd": world.exports_usd,
+        "imports_usd": world.imports_usd,
+        "exports_to_pole_usd": with_pole.exports_usd,
+        "imports_from_pole_usd": with_pole.imports_usd,
+        "exports_exposed_share": with_pole.exports_share if "exports" in exposed else 0.0,
+        "imports_exposed_share": with_pole.imports_share if "imports" in exposed else 0.0,
+        "tariff_cost_usd": tariff * with_pole.exports_usd if tariff is not None else np.nan,
+    }
+    base = baseline(con, code)
+    known = pole == CHINA and not np.isnan(base.debt_to_china_usd)
+    debt_pct = 100.0 * base.debt_to_china_usd / base.gdp_usd if known else np.nan
+    result |= {
+        "debt_year": base.debt_year if known else None,
+        "debt_to_pole_usd": base.debt_to_china_usd if known else np.nan,
+        "debt_to_pole_pct_gdp": debt_pct,
+        "debt_exposed_pct_gdp": (debt_pct if "debt" in exposed else 0.0) if known else np.nan,
+    }
+    for flow in ("exports", "imports"):
+        before, _ = _flow_hhi(flows, flow, frozenset())
+        after, count = _flow_hhi(flows, flow, members if flow in exposed else frozenset())
+        result |= {
+            f"hhi_{flow}_before": before,
+            f"hhi_{flow}_after": after,
+            f"{flow[:-1]}_partners_after": count,
+        }
+    frame = pd.DataFrame([result])
+    frame["debt_year"] = frame.debt_year.astype("Int64")
+    return frame
