@@ -29,15 +29,18 @@ def nearest_year(available: Iterable[int], claimed: int, max_gap: int) -> int | 
     return best if abs(best - claimed) <= max_gap else None
 
 
+def _gap(value: float, claimed: float, unit: ToleranceUnit) -> float:
+    """Signed gap between data and claim: relative for ``relative``, absolute otherwise."""
+    return value / claimed - 1.0 if unit == "relative" else value - claimed
+
+
 def within(value: float, claimed: float, tolerance: float, unit: ToleranceUnit) -> bool:
     """Whether ``value`` agrees with ``claimed`` within ``tolerance``.
 
     ``relative`` compares |value / claimed - 1| (claimed must be non-zero);
     every other unit compares |value - claimed|.
     """
-    if unit == "relative":
-        return abs(value / claimed - 1.0) <= tolerance + _EPSILON
-    return abs(value - claimed) <= tolerance + _EPSILON
+    return abs(_gap(value, claimed, unit)) <= tolerance + _EPSILON
 
 
 def verdict(
@@ -51,14 +54,16 @@ def verdict(
 
     ``about``: within the tolerance (:func:`within`); ``at_least`` ("more than
     25 percent"): not below the claimed value by more than the tolerance;
-    ``at_most``: not above it by more than the tolerance.
+    ``at_most``: not above it by more than the tolerance. ``about`` holds
+    exactly when both bounds do.
     """
-    if compare == "about":
-        ok = within(value, claimed, tolerance, unit)
+    gap = _gap(value, claimed, unit)
+    if compare == "at_least":
+        ok = gap >= -tolerance - _EPSILON
+    elif compare == "at_most":
+        ok = gap <= tolerance + _EPSILON
     else:
-        slack = tolerance * abs(claimed) if unit == "relative" else tolerance
-        gap = value - claimed if compare == "at_least" else claimed - value
-        ok = gap >= -slack - _EPSILON
+        ok = abs(gap) <= tolerance + _EPSILON
     return SUPPORTED if ok else NOT_SUPPORTED
 
 

@@ -1,0 +1,527 @@
+"""Claim checks: the example file against the session store, judged by independent SQL;
+validation of bad files; the nearest-year and tolerance rules.
+
+The expected verdicts are never the code's own output: each claim of
+examples/claims.toml is recomputed here straight from the store's tables
+(votes, trade_flows with its own mirror rule, debt_to_china, wdi,
+gcdf_country_commitments) and judged with the tolerances documented in
+docs/claims.md, written out below.
+"""
+
+from __future__ import annotations
+
+import json
+import tomllib
+from pathlib import Path
+
+import pytest
+from hypothesis import given
+from hypothesis import strategies as st
+from typer.testing import CliRunner
+
+from nonaligned import claims
+from nonaligned.claims.compare import nearest_year, verdict, within
+from nonaligned.cli import app
+
+runner = CliRunner()
+EXAMPLE = Path(__file__).resolve().parents[1] / "examples" / "claims.toml"
+
+# docs/claims.md: default tolerance and maximum year gap per kind
+DEFAULT_TOLERANCE = {
+    "trade_share": 2.5,  # percentage points
+    "trade_growth": 0.10,  # relative
+    "vote_count": 0,
+    "vote": None,
+    "largest_recipient": 0,
+    "debt_to_china": 0.15,  # relative
+    "debt_to_china_gdp": 2.0,  # percentage points
+}
+RELATIVE = {"trade_growth", "debt_to_china"}
+MAX_YEAR_GAP = 3
+# UN M49 sub-regions of the regions the example file names
+SUBREGIONS = {
+    "Africa": (
+        "Northern Africa",
+        "Eastern Africa",
+        "Middle Africa",
+        "Southern Africa",
+        "Western Africa",
+    ),
+    "Latin America and the Caribbean": ("Caribbean", "Central America", "South America"),
+}
+
+
+# --- independent computations, straight from the store's tables -------------------------
+
+
+def _nearest(years: list[int], claimed: int) -> int | None:
+    best = sorted(years, key=lambda y: (abs(y - claimed), y))
+    return best[0] if best and abs(best[0] - claimed) <= MAX_YEAR_GAP else None
+
+
+def _roll_call_votes(con, symbol: str) -> list[tuple[str, str, str]]:
+    return con.execute(
+        "SELECT v.iso3, v.vote, c.un_region FROM votes v JOIN roll_calls r USING (roll_call_id) "
+        "JOIN countries c USING (iso3) WHERE r.symbol = ?",
+        [symbol],
+    ).fetchall()
+
+
+def _pole_value_sql(partner: str) -> str:
+    """Reporter-side flows with a pole, per reporter, year and flow (CHN, USA, RUS or EU)."""
+    if partner == "EU":
+        return """
+            SELECT t.reporter_iso3 AS iso3, t.year, t.flow, sum(t.value_usd) AS value
+            FROM trade_flows t JOIN memberships m
+              ON m.iso3 = t.partner_code AND m.grouping = 'EU'
+             AND m.joined_year <= t.year AND (m.left_year IS NULL OR m.left_year > t.year)
+            GROUP BY ALL"""
+    return f"""
+        SELECT reporter_iso3 AS iso3, year, flow, value_usd AS value
+        FROM trade_flows WHERE partner_code = '{partner}'"""
+
+
+def _bilateral(con, partner: str, iso3s: list[str], years: list[int]) -> dict:
+    """Total (exports + imports) trade with ``partner`` by (iso3, year): the country's own
+    report where it reports that flow and year at all, else the partner's mirror report."""
+    assert partner in ("CHN", "USA", "RUS")
+    rows = con.execute(
+        f"""
+        WITH reported AS (SELECT DISTINCT reporter_iso3 AS iso3, year, flow FROM trade_flows),
+        own AS ({_pole_value_sql(partner)}),
+        mirror AS (
+            SELECT partner_code AS iso3, year,
+                   CASE flow WHEN 'exports' THEN 'imports' ELSE 'exports' END AS flow,
+                   value_usd AS value
+            FROM trade_flows WHERE reporter_iso3 = '{partner}'),
+        flows AS (
+            SELECT * FROM own
+            UNION ALL
+            SELECT m.* FROM mirror m ANTI JOIN reported r USING (iso3, year, flow))
+        SELECT iso3, year, flow, value FROM flows WHERE iso3 IN ? AND year IN ?""",
+        [iso3s, years],
+    ).fetchall()
+    by_flow: dict = {}
+    for iso3, year, flow, value in rows:
+        by_flow[(iso3, year, flow)] = value
+    return {
+        (iso3, year): by_flow[(iso3, year, "exports")] + by_flow[(iso3, year, "imports")]
+        for (iso3, year, flow) in by_flow
+        if flow == "exports" and (iso3, year, "imports") in by_flow
+    }
+
+
+def _share(con, claim: dict) -> tuple[float, int]:
+    """Reporter-side share (percent) of a pole in a reporting country's flow."""
+    flows = ("exports", "imports") if claim.get("flow", "total") == "total" else (claim["flow"],)
+    pole = dict(
+        ((y, f), v)
+        for _, y, f, v in con.execute(
+            f"SELECT * FROM ({_pole_value_sql(claim['partner'])}) WHERE iso3 = ?",
+            [claim["country"]],
+        ).fetchall()
+    )
+    world = dict(
+        ((y, f), v)
+        for y, f, v in con.execute(
+            "SELECT year, flow, value_usd FROM trade_flows "
+            "WHERE reporter_iso3 = ? AND partner_code = 'WLD'",
+            [claim["country"]],
+        ).fetchall()
+    )
+    years = [y for y in {y for y, _ in world} if all((y, f) in pole for f in flows)]
+    year = _nearest(years, claim["year"])
+    value = 100 * sum(pole[(year, f)] for f in flows) / sum(world[(year, f)] for f in flows)
+    return value, year
+
+
+def _growth(con, claim: dict) -> tuple[float, int]:
+    first, last = con.execute("SELECT min(year), max(year) FROM trade_flows").fetchone()
+    start = min(max(claim["from_year"], first), last)
+    end = min(max(claim["to_year"], first), last)
+    if "region" in claim:
+        members = [
+            iso3
+            for (iso3,) in con.execute(
+                "SELECT iso3 FROM countries WHERE un_region IN ? AND iso3 <> ?",
+                [list(SUBREGIONS[claim["region"]]), claim["partner"]],
+            ).fetchall()
+        ]
+    else:
+        members = [claim["country"]]
+    if claim.get("flow", "total") == "total":
+        totals = _bilateral(con, claim["partner"], members, [start, end])
+    else:  # one flow, reporter side (the example's country reports both years)
+        totals = {
+            (iso3, year): value
+            for iso3, year, flow, value in con.execute(
+                f"SELECT * FROM ({_pole_value_sql(claim['partner'])}) "
+                "WHERE iso3 IN ? AND year IN ? AND flow = ?",
+                [members, [start, end], claim["flow"]],
+            ).fetchall()
+        }
+    both = [m for m in members if (m, start) in totals and (m, end) in totals]
+    return sum(totals[(m, end)] for m in both) / sum(totals[(m, start)] for m in both), end
+
+
+def _rank(con, claim: dict) -> tuple[int, int | None]:
+    members = [
+        iso3
+        for (iso3,) in con.execute(
+            "SELECT iso3 FROM countries WHERE un_region IN ?", [list(SUBREGIONS[claim["region"]])]
+        ).fetchall()
+    ]
+    if claim["measure"] == "gcdf_commitments":
+        rows, year = (
+            con.execute(
+                "SELECT iso3 FROM gcdf_country_commitments WHERE iso3 IN ? "
+                "AND commitments_usd IS NOT NULL ORDER BY commitments_usd DESC",
+                [members],
+            ).fetchall(),
+            None,
+        )
+    else:
+        years = [y for (y,) in con.execute("SELECT DISTINCT year FROM debt_to_china").fetchall()]
+        year = _nearest(years, claim["year"])
+        if year is None:
+            return None, None
+        rows = con.execute(
+            "SELECT iso3 FROM debt_to_china WHERE iso3 IN ? AND year = ? "
+            "AND debt_to_china_usd IS NOT NULL ORDER BY debt_to_china_usd DESC",
+            [members, year],
+        ).fetchall()
+    return [r[0] for r in rows].index(claim["country"]) + 1, year
+
+
+def _debt(con, claim: dict, percent: bool) -> tuple[float, int]:
+    rows = con.execute(
+        "SELECT d.year, d.debt_to_china_usd, w.gdp_usd FROM debt_to_china d "
+        "LEFT JOIN wdi w USING (iso3, year) WHERE d.iso3 = ? AND d.debt_to_china_usd IS NOT NULL",
+        [claim["country"]],
+    ).fetchall()
+    if percent:
+        rows = [r for r in rows if r[2]]
+    year = _nearest([r[0] for r in rows], claim["year"])
+    _, debt, gdp = next(r for r in rows if r[0] == year)
+    return (100 * debt / gdp if percent else debt), year
+
+
+def _expected(con, claim: dict) -> tuple[str, object, int | None]:
+    """Verdict, value and year used for one claim of the example file, computed here."""
+    kind = claim["kind"]
+    tolerance = claim.get("tolerance", DEFAULT_TOLERANCE[kind])
+    if kind in ("vote", "vote_count"):
+        votes = _roll_call_votes(con, claim["symbol"])
+        year = con.execute(
+            "SELECT year FROM roll_calls WHERE symbol = ?", [claim["symbol"]]
+        ).fetchone()[0]
+        if kind == "vote":
+            value = next(v for iso3, v, _ in votes if iso3 == claim["country"])
+            return ("supported" if value == claim["vote"] else "not supported"), value, year
+        regions = SUBREGIONS.get(claim.get("region"))
+        value = sum(v == claim["vote"] and (regions is None or r in regions) for _, v, r in votes)
+        claimed = claim["count"]
+    elif kind == "trade_share":
+        (value, year), claimed = _share(con, claim), claim["percent"]
+    elif kind == "trade_growth":
+        (value, year), claimed = _growth(con, claim), claim["multiple"]
+    elif kind == "largest_recipient":
+        (value, year), claimed = _rank(con, claim), claim.get("rank", 1)
+        if value is None:
+            return "not checkable", None, None
+    else:
+        percent = kind == "debt_to_china_gdp"
+        (value, year) = _debt(con, claim, percent)
+        claimed = claim["percent"] if percent else claim["usd"]
+    gap = value / claimed - 1 if kind in RELATIVE else value - claimed
+    bound = claim.get("compare", "about")
+    ok = (
+        abs(gap) <= tolerance + 1e-9
+        if bound == "about"
+        else (gap if bound == "at_least" else -gap) >= -tolerance - 1e-9
+    )
+    return ("supported" if ok else "not supported"), value, year
+
+
+@pytest.fixture(scope="module")
+def example_records(store_path) -> list[dict]:
+    result = runner.invoke(
+        app, ["check", str(EXAMPLE), "--db", str(store_path), "--format", "json"]
+    )
+    assert result.exit_code == 0, result.output
+    return json.loads(result.stdout)
+
+
+def test_example_verdicts_match_an_independent_computation(con, example_records):
+    written = tomllib.loads(EXAMPLE.read_text(encoding="utf-8"))["claim"]
+    by_id = {r["claim_id"]: r for r in example_records}
+    assert list(by_id) == [c["id"] for c in written]
+    for claim in written:
+        record = by_id[claim["id"]]
+        verdict_, value, year = _expected(con, claim)
+        assert record["verdict"] == verdict_, claim["id"]
+        if isinstance(value, str) or value is None:
+            assert record["value"] == value, claim["id"]
+        else:
+            assert record["value"] == pytest.approx(value, rel=1e-3), claim["id"]
+        if claim["kind"] not in ("vote", "vote_count"):
+            assert record["year_used"] == year, claim["id"]
+
+
+def test_example_covers_every_kind_and_every_verdict(example_records):
+    assert {r["kind"] for r in example_records} == set(claims.KINDS)
+    assert {r["verdict"] for r in example_records} == {
+        "supported",
+        "not supported",
+        "not checkable",
+    }
+    for record in example_records:
+        assert record["said_by"] and record["source"] and record["statement"]
+        if record["verdict"] != "not checkable":
+            assert record["sources"], record["claim_id"]
+
+
+def test_records_name_their_sources_with_versions(con, example_records):
+    versions = dict(
+        con.execute("SELECT source, any_value(version) FROM provenance GROUP BY 1").fetchall()
+    )
+    by_id = {r["claim_id"]: r for r in example_records}
+    trade = by_id["chl-chn-share-2015"]["sources"]
+    assert trade == f"imf_dots {versions['imf_dots']}"
+    assert by_id["bra-eu-imports-2020"]["sources"].split("; ")[1].startswith("memberships ")
+    assert by_id["dji-debt-gdp-2017"]["sources"].startswith("hrt ")
+    assert "wdi " in by_id["dji-debt-gdp-2017"]["sources"]
+
+
+def test_nearest_year_is_reported(example_records):
+    record = {r["claim_id"]: r for r in example_records}["bra-chn-exports-2021"]
+    assert (record["year"], record["year_used"]) == (2021, 2020)
+    assert "nearest year used: 2020" in record["explanation"]
+
+
+def _write(tmp_path: Path, text: str) -> Path:
+    path = tmp_path / "claims.toml"
+    path.write_text(text, encoding="utf-8")
+    return path
+
+
+VOTE_CLAIM = """
+[[claim]]
+id = "africa-yes"
+kind = "vote_count"
+symbol = "A/RES/ES-11/6"
+region = "Africa"
+vote = "yes"
+count = {count}
+{extra}
+"""
+
+
+def test_tolerance_override_is_used_and_reported(con, tmp_path):
+    (africa_yes,) = [
+        v
+        for (v,) in con.execute(
+            "SELECT count(*) FROM votes JOIN roll_calls USING (roll_call_id) "
+            "JOIN countries USING (iso3) WHERE symbol = 'A/RES/ES-11/6' AND vote = 'yes' "
+            "AND un_region IN ?",
+            [list(SUBREGIONS["Africa"])],
+        ).fetchall()
+    ]
+    claimed = africa_yes - 2
+    strict = _write(tmp_path, VOTE_CLAIM.format(count=claimed, extra=""))
+    record = claims.check(con, claims.load(strict, con)).iloc[0]
+    assert (record.verdict, record.tolerance) == ("not supported", 0)
+    loose = _write(tmp_path, VOTE_CLAIM.format(count=claimed, extra="tolerance = 2"))
+    record = claims.check(con, claims.load(loose, con)).iloc[0]
+    assert (record.verdict, record.tolerance, record.value) == ("supported", 2, africa_yes)
+
+
+def test_symbol_missing_from_the_store_is_not_checkable(con, tmp_path):
+    path = _write(
+        tmp_path,
+        '[[claim]]\nid = "x"\nkind = "vote"\ncountry = "IND"\nsymbol = "A/RES/ES-11/99"\n'
+        'vote = "abstain"\n',
+    )
+    record = claims.check(con, claims.load(path, con)).iloc[0]
+    assert record.verdict == "not checkable"
+    assert "A/RES/ES-11/99" in record.explanation
+
+
+def test_year_beyond_the_gap_is_not_checkable(con, tmp_path):
+    (last,) = con.execute("SELECT max(year) FROM trade_flows").fetchone()
+    path = _write(
+        tmp_path,
+        f'[[claim]]\nid = "far"\nkind = "trade_share"\ncountry = "CHL"\npartner = "CHN"\n'
+        f"year = {last + 4}\npercent = 30\n",
+    )
+    record = claims.check(con, claims.load(path, con)).iloc[0]
+    assert record.verdict == "not checkable"
+    widened = _write(tmp_path, path.read_text() + "max_year_gap = 4\n")
+    assert claims.check(con, claims.load(widened, con)).iloc[0].year_used == last
+
+
+# --- bad files: every problem located, nothing computed --------------------------------
+
+
+def _problems(path: Path, con=None) -> claims.ClaimsFileError:
+    with pytest.raises(claims.ClaimsFileError) as info:
+        claims.load(path, con)
+    return info.value
+
+
+def test_malformed_toml_names_file_and_line(tmp_path):
+    path = _write(tmp_path, '[[claim]]\nid = "a"\nkind = = "vote"\n')
+    error = _problems(path)
+    assert str(path) in str(error)
+    assert error.problems[0].line == 3
+
+
+def test_every_problem_is_reported_with_claim_field_and_line(tmp_path):
+    path = _write(
+        tmp_path,
+        """[[claim]]
+id = "a"
+kind = "rumour"
+
+[[claim]]
+id = "b"
+kind = "trade_share"
+country = "CHL"
+partner = "CHN"
+percent = "a lot"
+colour = "red"
+
+[[claim]]
+id = "b"
+kind = "vote"
+country = "IND"
+symbol = "A/RES/ES-11/1"
+vote = "abstain"
+tolerance = 1
+""",
+    )
+    found = {(p.claim, p.field): p for p in _problems(path).problems}
+    assert found[("a", "kind")].line == 3
+    assert "rumour" in found[("a", "kind")].message
+    assert found[("b", "year")].message == "missing (required)"
+    assert found[("b", "percent")].line == 10
+    assert found[("b", "colour")].line == 11
+    assert "compared exactly" in found[("b", "tolerance")].message
+    assert set(found) == {
+        ("a", "kind"),
+        ("b", "year"),
+        ("b", "percent"),
+        ("b", "colour"),
+        ("b", "tolerance"),
+    }
+
+
+def test_duplicate_ids_and_one_of_fields(tmp_path):
+    text = """[[claim]]
+id = "g"
+kind = "trade_growth"
+partner = "CHN"
+from_year = 2010
+to_year = 2000
+multiple = 2
+"""
+    found = {(p.claim, p.field): p.message for p in _problems(_write(tmp_path, text)).problems}
+    assert "exactly one of region, country" in found[("g", "region")]
+    assert "before to_year" in found[("g", "from_year")]
+    twice = _write(tmp_path, (text.replace("to_year = 2000", "to_year = 2020")) * 2)
+    text_region = twice.read_text().replace('partner = "CHN"', 'partner = "CHN"\ncountry = "CHL"')
+    found = _problems(_write(tmp_path, text_region)).problems
+    assert [(p.claim, p.field) for p in found] == [("g", "id")]
+
+
+def test_unknown_country_and_region_are_checked_in_the_store(con, tmp_path):
+    path = _write(
+        tmp_path,
+        """[[claim]]
+id = "c"
+kind = "debt_to_china"
+country = "XXZ"
+year = 2017
+usd = 1e9
+
+[[claim]]
+id = "r"
+kind = "vote_count"
+symbol = "A/RES/ES-11/1"
+region = "Atlantis"
+vote = "yes"
+count = 1
+""",
+    )
+    found = {(p.claim, p.field): p for p in _problems(path, con).problems}
+    assert "XXZ" in found[("c", "country")].message and found[("c", "country")].line == 4
+    assert "Atlantis" in found[("r", "region")].message
+
+
+def test_cli_bad_file_exits_2_and_prints_nothing_on_stdout(store_path, tmp_path):
+    path = _write(
+        tmp_path,
+        '[[claim]]\nid = "ok"\nkind = "vote"\ncountry = "IND"\nsymbol = "A/RES/ES-11/1"\n'
+        'vote = "abstain"\n\n[[claim]]\nid = "bad"\nkind = "vote"\ncountry = "IND"\n',
+    )
+    result = runner.invoke(app, ["check", str(path), "--db", str(store_path), "--format", "json"])
+    assert result.exit_code == 2
+    assert result.stdout == ""
+    assert "'bad'" in result.stderr and "'symbol'" in result.stderr and str(path) in result.stderr
+
+
+def test_cli_missing_file_exits_2(store_path, tmp_path):
+    missing = tmp_path / "nope.toml"
+    result = runner.invoke(app, ["check", str(missing), "--db", str(store_path)])
+    assert result.exit_code == 2
+    assert "cannot read" in result.stderr
+
+
+# --- the rules on their own ------------------------------------------------------------
+
+
+def test_nearest_year_by_hand():
+    assert nearest_year([2000, 2017], 2018, 3) == 2017
+    assert nearest_year([2014, 2016], 2015, 3) == 2014  # tie: the earlier year
+    assert nearest_year([2017], 2021, 3) is None
+    assert nearest_year([], 2000, 3) is None
+
+
+@given(
+    st.lists(st.integers(1950, 2030), max_size=20),
+    st.integers(1940, 2040),
+    st.integers(0, 10),
+)
+def test_nearest_year_properties(years, claimed, gap):
+    chosen = nearest_year(years, claimed, gap)
+    close = [y for y in years if abs(y - claimed) <= gap]
+    if not close:
+        assert chosen is None
+    else:
+        assert chosen in years
+        assert all(abs(chosen - claimed) <= abs(y - claimed) for y in years)
+
+
+def test_tolerance_by_hand():
+    assert within(27.5, 25, 2.5, "percentage points")
+    assert not within(27.6, 25, 2.5, "percentage points")
+    assert within(3.7949, 4, 0.10, "relative")  # 5.1 percent below
+    assert not within(3.5, 4, 0.10, "relative")  # 12.5 percent below
+    assert verdict(19.85, 25, 2.0, "percentage points", "at_least") == "not supported"
+    assert verdict(23.5, 25, 2.0, "percentage points", "at_least") == "supported"
+    assert verdict(40, 25, 2.0, "percentage points", "at_most") == "not supported"
+
+
+@given(
+    st.floats(0.01, 1e6),
+    st.floats(0.01, 1e6),
+    st.floats(0, 1),
+)
+def test_about_is_at_least_and_at_most_together(value, claimed, tolerance):
+    for unit in ("relative", "percentage points"):
+        about = verdict(value, claimed, tolerance, unit) == "supported"
+        both = all(
+            verdict(value, claimed, tolerance, unit, bound) == "supported"
+            for bound in ("at_least", "at_most")
+        )
+        assert about == both
