@@ -15,6 +15,7 @@
       if (view) view.finalize();
       const result = await chart(map, url);
       view = result.view;
+      map.vegaView = view; // the rendered view, for scripts and tests driving the page
       view.addEventListener("click", (_event, item) => {
         const iso3 = item && item.datum && item.datum.iso3;
         if (iso3) window.location.assign(`/country/${encodeURIComponent(iso3)}`);
