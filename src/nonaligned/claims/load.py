@@ -90,7 +90,8 @@ def _parse(text: str, path: str) -> dict[str, Any]:
         return tomllib.loads(text)
     except tomllib.TOMLDecodeError as exc:
         found = re.search(r"at line (\d+)", str(exc))
-        line = int(found.group(1)) if found else None
+        # no line in the message means "at end of document"
+        line = int(found.group(1)) if found else max(len(text.splitlines()), 1)
         raise ClaimsFileError(path, [Problem(f"not valid TOML: {exc}", line=line)]) from None
 
 
