@@ -7,7 +7,13 @@ checksum or failing to download; 5 upstream data that cannot be parsed.
 Each submodule registers the commands of one area on the shared ``app``.
 """
 
-from nonaligned.cli import data, diplomacy, economy, observatory  # noqa: F401  (registers commands)
+from nonaligned.cli import (  # noqa: F401  (registers commands)
+    data,
+    diplomacy,
+    economy,
+    observatory,
+    web,
+)
 from nonaligned.cli._app import app
 
 __all__ = ["app"]

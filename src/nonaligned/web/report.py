@@ -1,0 +1,151 @@
+"""The country brief: one self-contained HTML file (and a PDF where Chromium exists).
+
+The brief shows the same charts as the web profile, rendered to PNG by
+vl-convert and inlined as data URIs, so the file opens anywhere with no
+network and no server. Tables and figures come from the same library calls
+as the web app; the sources and citations from :mod:`nonaligned.query`.
+"""
+
+from __future__ import annotations
+
+import base64
+import shutil
+import subprocess
+import tempfile
+from pathlib import Path
+
+import duckdb
+import pandas as pd
+import vl_convert
+from jinja2 import Environment, PackageLoader, select_autoescape
+
+from nonaligned import alignment, exposure, query
+from nonaligned.errors import NonalignedError
+from nonaligned.web import charts
+
+CHROMIUM_CANDIDATES = ("/usr/bin/chromium", "/usr/bin/chromium-browser", "/usr/bin/google-chrome")
+RECENT_YEARS = 6
+PDF_TIMEOUT_SECONDS = 120
+
+
+class ReportError(NonalignedError):
+    """A brief that cannot be produced as asked (e.g. no browser to print the PDF)."""
+
+
+def _png(spec: dict) -> str:
+    data = vl_convert.vegalite_to_png(spec, scale=2)
+    return "data:image/png;base64," + base64.b64encode(data).decode()
+
+
+def _recent_agreement(table: pd.DataFrame) -> pd.DataFrame:
+    wide = table.pivot(index="year", columns="pole", values="agreement")
+    wide = wide.reindex(columns=[p for p in charts.POLE_COLOURS if p in wide.columns])
+    return wide.tail(RECENT_YEARS).round(3).reset_index().rename_axis(columns=None)
+
+
+def _latest_trade(table: pd.DataFrame) -> pd.DataFrame:
+    latest = table[table.year == table.year.max()]
+    shown = latest[["year", "partner", "exports_usd", "imports_usd", "total_usd", "share"]]
+    return shown.assign(
+        exports_usd=(shown.exports_usd / 1e9).round(2),
+        imports_usd=(shown.imports_usd / 1e9).round(2),
+        total_usd=(shown.total_usd / 1e9).round(2),
+        share=(shown.share * 100).round(1),
+    ).rename(
+        columns={
+            "exports_usd": "exports (US$ bn)",
+            "imports_usd": "imports (US$ bn)",
+            "total_usd": "total (US$ bn)",
+            "share": "share of trade (%)",
+        }
+    )
+
+
+def _finance_table(table: pd.DataFrame) -> pd.DataFrame:
+    debt = table.dropna(subset=["year"])
+    return pd.DataFrame(
+        {
+            "year": debt.year,
+            "debt to China (US$ bn)": (debt.debt_to_china_usd / 1e9).round(2),
+            "% of GDP (WDI)": debt.debt_to_china_pct_gdp.round(2),
+        }
+    )
+
+
+def _optional(compute):
+    try:
+        return compute()
+    except query.QueryError as exc:
+        return str(exc)
+
+
+def country_brief(con: duckdb.DuckDBPyConnection, iso3: str) -> str:
+    """The brief of ``iso3`` as one HTML document (charts inlined as PNG)."""
+    code = query.check_country(con, iso3)
+    countries = query.countries(con)
+    country = countries[countries.iso3 == code].iloc[0].to_dict()
+    agreement = alignment.alignment(con, code)
+    trade = _optional(lambda: exposure.trade(con, code))
+    finance = _optional(lambda: exposure.finance(con, code))
+    sections = {
+        "agreement_png": _png(charts.agreement(agreement)) if len(agreement) else None,
+        "agreement_table": _recent_agreement(agreement) if len(agreement) else None,
+        "trade_png": _png(charts.trade_shares(trade)) if isinstance(trade, pd.DataFrame) else None,
+        "trade_table": _latest_trade(trade) if isinstance(trade, pd.DataFrame) else None,
+        "trade_note": trade if isinstance(trade, str) else None,
+        "finance_table": _finance_table(finance) if isinstance(finance, pd.DataFrame) else None,
+        "gcdf": finance.iloc[0].to_dict() if isinstance(finance, pd.DataFrame) else None,
+        "finance_note": finance if isinstance(finance, str) else None,
+    }
+    environment = Environment(
+        loader=PackageLoader("nonaligned.web", "templates"), autoescape=select_autoescape()
+    )
+    return environment.get_template("brief.html").render(
+        country=country,
+        sources=query.sources(con),
+        citations=query.citations(con),
+        **sections,
+    )
+
+
+def chromium() -> str | None:
+    """Path of a Chromium or Chrome executable, if one is installed."""
+    for candidate in CHROMIUM_CANDIDATES:
+        if Path(candidate).is_file():
+            return candidate
+    return shutil.which("chromium") or shutil.which("chromium-browser")
+
+
+def print_pdf(html: Path, pdf: Path) -> None:
+    """Print the brief at ``html`` to ``pdf`` with headless Chromium."""
+    browser = chromium()
+    if browser is None:
+        raise ReportError(
+            f"cannot write {pdf}: PDF output needs Chromium (Debian: apt-get install chromium); "
+            f"the HTML brief {html} is written and prints from any browser"
+        )
+    with tempfile.TemporaryDirectory() as profile:
+        command = [
+            browser,
+            "--headless",
+            "--no-sandbox",
+            "--disable-gpu",
+            "--disable-background-networking",
+            "--disable-component-update",
+            "--disable-sync",
+            "--no-first-run",
+            f"--user-data-dir={profile}",
+            "--no-pdf-header-footer",
+            f"--print-to-pdf={Path(pdf).resolve()}",
+            Path(html).resolve().as_uri(),
+        ]
+        try:
+            done = subprocess.run(
+                command, capture_output=True, text=True, timeout=PDF_TIMEOUT_SECONDS, check=False
+            )
+        except subprocess.TimeoutExpired:
+            raise ReportError(
+                f"Chromium did not print {pdf} within {PDF_TIMEOUT_SECONDS} s"
+            ) from None
+    if done.returncode != 0 or not Path(pdf).is_file():
+        raise ReportError(f"Chromium could not print {pdf}: {done.stderr.strip()[-500:]}")
