@@ -28,16 +28,15 @@ from __future__ import annotations
 
 from typing import Literal
 
+import ibis
+import ibis.expr.types as ir
 import numpy as np
 import pandas as pd
 
-from nonaligned.measures.similarity import (
-    MEASURES,
-    Metric,
-    contingency_tables,
-    measures_from_tables,
-)
-from nonaligned.measures.votes import Selection, coded_votes, vote_matrix
+from nonaligned.engines import execute
+from nonaligned.measures import relational
+from nonaligned.measures.similarity import MEASURES, Metric, tidy
+from nonaligned.measures.votes import Selection, coded_votes
 
 POLES: tuple[str, ...] = ("USA", "CHN", "RUS", "EU")
 EU = "EU"
@@ -45,18 +44,40 @@ EU = "EU"
 
 def eu_members(memberships: pd.DataFrame, years: np.ndarray) -> pd.DataFrame:
     """``iso3, year`` for every EU member state in each of ``years``."""
-    eu = memberships[(memberships["grouping"] == EU) & (memberships["status"] == "member")]
-    # float, so that an open membership (no left_year) can be infinity
-    joined = pd.to_numeric(eu["joined_year"]).astype("float64").to_numpy()
-    left = pd.to_numeric(eu["left_year"]).astype("float64").fillna(np.inf).to_numpy()
+    eu = _eu_terms(memberships)
     years = np.asarray(years)
-    member = (joined[:, None] <= years[None, :]) & (years[None, :] < left[:, None])
+    member = (eu["joined_year"].to_numpy()[:, None] <= years[None, :]) & (
+        years[None, :] < eu["left_year"].to_numpy()[:, None]
+    )
     rows, cols = np.nonzero(member)
     return pd.DataFrame({"iso3": eu["iso3"].to_numpy()[rows], "year": years[cols]})
 
 
+def _eu_terms(memberships: pd.DataFrame) -> pd.DataFrame:
+    """``iso3, joined_year, left_year`` of EU members; an open membership ends at infinity."""
+    eu = memberships[(memberships["grouping"] == EU) & (memberships["status"] == "member")]
+    return pd.DataFrame(
+        {
+            "iso3": eu["iso3"].astype(str).to_numpy(),
+            "joined_year": pd.to_numeric(eu["joined_year"]).astype("float64").to_numpy(),
+            "left_year": pd.to_numeric(eu["left_year"]).astype("float64").fillna(np.inf).to_numpy(),
+        }
+    )
+
+
+def _eu_position_expr(
+    coded: ir.Table, roll_calls: pd.DataFrame, memberships: pd.DataFrame
+) -> ir.Table:
+    years = ibis.memtable(roll_calls[["roll_call_id", "year"]].astype("int64"))
+    return relational.eu_positions(coded, years, ibis.memtable(_eu_terms(memberships)))
+
+
 def eu_positions(
-    coded: pd.DataFrame, roll_calls: pd.DataFrame, memberships: pd.DataFrame
+    coded: pd.DataFrame,
+    roll_calls: pd.DataFrame,
+    memberships: pd.DataFrame,
+    *,
+    engine: str | None = None,
 ) -> pd.DataFrame:
     """The EU's position on each roll call as ``roll_call_id, code``.
 
@@ -64,21 +85,10 @@ def eu_positions(
     plurality vote of the member states voting that year; roll calls where
     no member voted, or where the leading positions tie, are left out.
     """
-    years = roll_calls[["roll_call_id", "year"]]
-    with_year = coded.merge(years, on="roll_call_id", how="inner")
-    members = eu_members(memberships, np.unique(with_year["year"]))
-    member_votes = with_year.merge(members, on=["iso3", "year"], how="inner")
-    counts = pd.crosstab(member_votes["roll_call_id"], member_votes["code"])
-    counts = counts.reindex(columns=[1, 2, 3], fill_value=0).to_numpy()
-    top = counts.max(axis=1)
-    unique_top = (counts == top[:, None]).sum(axis=1) == 1
-    roll_call_ids = np.unique(member_votes["roll_call_id"])
-    return pd.DataFrame(
-        {
-            "roll_call_id": roll_call_ids[unique_top],
-            "code": (counts.argmax(axis=1)[unique_top] + 1).astype(np.int8),
-        }
-    )
+    expr = _eu_position_expr(ibis.memtable(coded), roll_calls, memberships)
+    result = execute(expr.select("roll_call_id", "code"), engine)
+    result = result.sort_values("roll_call_id").reset_index(drop=True)
+    return result.astype({"roll_call_id": "int64", "code": "int8"})
 
 
 def pole_alignment(
@@ -90,33 +100,25 @@ def pole_alignment(
     selection: Selection | None = None,
     metric: Metric = "nominal",
     poles: tuple[str, ...] = POLES,
+    engine: str | None = None,
 ) -> pd.DataFrame:
     """Similarity of every country with each pole, per year (or session).
 
     Columns: ``iso3, year`` (or ``session``), ``pole, agreement, kappa, pi,
     s_score, n_votes``; one row per country, period and pole with at least
-    one common roll call. A pole is not compared with itself.
+    one common roll call, sorted by period, country and pole (in ``poles``
+    order). A pole is not compared with itself.
     """
-    coded = coded_votes(votes, roll_calls, by=by, selection=selection)
-    if EU in poles:
-        periods = coded[["roll_call_id", "period"]].drop_duplicates()
-        eu = eu_positions(coded, roll_calls, memberships).merge(periods, on="roll_call_id")
-        coded = pd.concat([coded, eu.assign(iso3=EU)], ignore_index=True)
-    parts = []
-    for period, group in coded.groupby("period", sort=True):
-        matrix, names, _ = vote_matrix(group, sorted(set(group["iso3"]) | set(poles)))
-        is_state = names != EU
-        states = names[is_state]
-        pole_rows = matrix[pd.Index(names).get_indexer(poles)]
-        tables = contingency_tables(matrix[is_state], pole_rows)
-        values = measures_from_tables(tables, metric)
-        state_idx, pole_idx = np.nonzero(values["n_votes"] > 0)
-        part = {"iso3": states[state_idx], by: np.full(len(state_idx), period, dtype=np.int64)}
-        part["pole"] = np.asarray(poles)[pole_idx]
-        part.update({name: values[name][state_idx, pole_idx] for name in (*MEASURES, "n_votes")})
-        parts.append(pd.DataFrame(part))
     columns = ["iso3", by, "pole", *MEASURES, "n_votes"]
-    if not parts:
+    coded = coded_votes(votes, roll_calls, by=by, selection=selection)
+    if coded.empty:
         return pd.DataFrame(columns=columns)
-    result = pd.concat(parts, ignore_index=True)[columns]
-    return result[result["iso3"] != result["pole"]].reset_index(drop=True)
+    table = ibis.memtable(coded)
+    pole_votes = table.filter(table.iso3.isin([p for p in poles if p != EU]))
+    if EU in poles:
+        eu = _eu_position_expr(table, roll_calls, memberships).mutate(iso3=ibis.literal(EU))
+        pole_votes = pole_votes.union(eu.select(*table.columns))
+    result = execute(relational.pole_measures(table, pole_votes, metric), engine)
+    result = result.rename(columns={"period": by})
+    result["rank"] = result["pole"].map({pole: i for i, pole in enumerate(poles)})
+    return tidy(result.sort_values([by, "iso3", "rank"]), by, columns)

@@ -26,30 +26,39 @@ common roll calls on which state a voted k and state b voted l:
   same kind of vote throughout) κ and π are undefined and returned as NaN,
   never 0.
 
-Vectorised: one matrix product of one-hot vote matrices gives the tables of
-all dyads of a period at once.
+The measures are defined once, as Ibis expressions, in
+:mod:`nonaligned.measures.relational`; this module prepares the votes and
+runs that definition on the chosen engine (:mod:`nonaligned.engines`).
 """
 
 from __future__ import annotations
 
 from typing import Literal
 
+import ibis
 import numpy as np
 import pandas as pd
 
-from nonaligned.measures.votes import Selection, coded_votes, vote_matrix
+from nonaligned.engines import execute
+from nonaligned.measures import relational
+from nonaligned.measures.relational import CELL_COLUMNS, D_MAX, MEASURES
+from nonaligned.measures.votes import Selection, coded_votes
 
 Metric = Literal["nominal", "absolute", "squared"]
-MEASURES: tuple[str, ...] = ("agreement", "kappa", "pi", "s_score")
-D_MAX = 2.0  # largest possible distance between two votes coded 1..3
+__all__ = ["D_MAX", "MEASURES", "contingency_tables", "dyad_similarity", "measures_from_tables"]
 
-_CATEGORIES = np.arange(1, 4)
-_ABS = np.abs(_CATEGORIES[:, None] - _CATEGORIES[None, :]).astype(float)
-_DISTANCES: dict[str, np.ndarray] = {
-    "nominal": (_ABS > 0).astype(float),
-    "absolute": _ABS,
-    "squared": _ABS**2,
-}
+
+def _matrix_votes(matrix: np.ndarray, prefix: str) -> pd.DataFrame:
+    """A code matrix as coded votes of voters ``{prefix}{row:07d}`` in one period."""
+    rows, cols = np.nonzero(matrix)
+    return pd.DataFrame(
+        {
+            "roll_call_id": cols.astype(np.int64),
+            "iso3": pd.Series([f"{prefix}{row:07d}" for row in rows], dtype=object),
+            "period": np.zeros(len(rows), dtype=np.int64),
+            "code": matrix[rows, cols].astype(np.int8),
+        }
+    )
 
 
 def contingency_tables(left: np.ndarray, right: np.ndarray) -> np.ndarray:
@@ -58,44 +67,40 @@ def contingency_tables(left: np.ndarray, right: np.ndarray) -> np.ndarray:
     ``left`` (m x r) and ``right`` (n x r) hold codes 1..3 over the same r
     roll calls, 0 where a state did not vote. Returns an (m, n, 3, 3) array:
     ``tables[i, j, k, l]`` counts roll calls where left row i voted k+1 and
-    right row j voted l+1 (as float32 counts). One matrix product over
-    one-hot encodings, so a whole period costs a single BLAS call.
+    right row j voted l+1. A matrix front end to
+    :func:`~nonaligned.measures.relational.contingency`, run on DuckDB.
     """
-    m, n = left.shape[0], right.shape[0]
-    one_left = np.concatenate([(left == c) for c in _CATEGORIES]).astype(np.float32)
-    one_right = np.concatenate([(right == c) for c in _CATEGORIES]).astype(np.float32)
-    counts = (one_left @ one_right.T).reshape(3, m, 3, n)  # exact: integers below 2**24
-    return counts.transpose(1, 3, 0, 2)
+    left, right = np.asarray(left), np.asarray(right)
+    tables = np.zeros((left.shape[0], right.shape[0], 3, 3))
+    coded = pd.concat([_matrix_votes(left, "a"), _matrix_votes(right, "b")], ignore_index=True)
+    if coded.empty:
+        return tables
+    masks = relational.vote_masks(ibis.memtable(coded))
+    left, right = (masks.filter(masks.iso3.substr(0, 1) == side) for side in "ab")
+    pairs = relational.contingency(left, right, upper=False)
+    counts = execute(pairs, "duckdb")
+    i = counts["iso3_a"].str[1:].astype(int).to_numpy()
+    j = counts["iso3_b"].str[1:].astype(int).to_numpy()
+    tables[i, j] = counts[list(CELL_COLUMNS)].to_numpy(dtype=float).reshape(-1, 3, 3)
+    return tables
 
 
 def measures_from_tables(tables: np.ndarray, metric: Metric = "nominal") -> dict[str, np.ndarray]:
     """The four measures and ``n_votes`` from (..., 3, 3) contingency tables.
 
     Tables with no common votes give NaN for every measure; κ and π are NaN
-    also where chance disagreement is zero (see the module docstring).
+    also where chance disagreement is zero (see the module docstring). Runs
+    :func:`~nonaligned.measures.relational.with_measures` on DuckDB.
     """
-    if metric not in _DISTANCES:
-        raise ValueError(f"metric must be one of {tuple(_DISTANCES)}, not {metric!r}")
-    distance = _DISTANCES[metric]
-    tables = np.asarray(tables, dtype=np.float64)
-    n = tables.sum(axis=(-2, -1))
-    with np.errstate(invalid="ignore", divide="ignore"):
-        p = tables / n[..., None, None]
-        mean_abs = (p * _ABS).sum(axis=(-2, -1))
-        row, col = p.sum(axis=-1), p.sum(axis=-2)
-        pooled = (row + col) / 2
-        observed = (p * distance).sum(axis=(-2, -1))
-        chance_kappa = np.einsum("...k,...l,kl->...", row, col, distance)
-        chance_pi = np.einsum("...k,...l,kl->...", pooled, pooled, distance)
-        kappa = np.where(chance_kappa > 1e-12, 1 - observed / chance_kappa, np.nan)
-        pi = np.where(chance_pi > 1e-12, 1 - observed / chance_pi, np.nan)
-    return {
-        "agreement": 1 - mean_abs / 2,
-        "kappa": kappa,
-        "pi": pi,
-        "s_score": 1 - 2 * mean_abs / D_MAX,
-        "n_votes": n.astype(np.int64),
-    }
+    tables = np.asarray(tables, dtype=np.int64)
+    shape = tables.shape[:-2]
+    frame = pd.DataFrame(tables.reshape(-1, 9), columns=list(CELL_COLUMNS))
+    frame["row"] = np.arange(len(frame), dtype=np.int64)
+    expr = relational.with_measures(ibis.memtable(frame), metric).order_by("row")
+    values = execute(expr, "duckdb")
+    result = {name: values[name].to_numpy(dtype=float).reshape(shape) for name in MEASURES}
+    result["n_votes"] = values["n_votes"].to_numpy(dtype=np.int64).reshape(shape)
+    return result
 
 
 def dyad_similarity(
@@ -105,26 +110,29 @@ def dyad_similarity(
     by: Literal["year", "session"] = "year",
     selection: Selection | None = None,
     metric: Metric = "nominal",
+    engine: str | None = None,
 ) -> pd.DataFrame:
     """Similarity of every dyad in every year (or session).
 
     Non-directed: one row per dyad with ``iso3_a < iso3_b``, for dyads with at
     least one roll call on which both voted. Columns: ``iso3_a, iso3_b, year``
-    (or ``session``), ``agreement, kappa, pi, s_score, n_votes``.
+    (or ``session``), ``agreement, kappa, pi, s_score, n_votes``; sorted by
+    period and dyad. ``engine``: see :func:`nonaligned.engines.engine_name`.
     """
-    coded = coded_votes(votes, roll_calls, by=by, selection=selection)
-    parts = []
-    for period, group in coded.groupby("period", sort=True):
-        matrix, iso3, _ = vote_matrix(group)
-        upper_a, upper_b = np.triu_indices(len(iso3), k=1)
-        tables = contingency_tables(matrix, matrix)[upper_a, upper_b]
-        values = measures_from_tables(tables, metric)
-        shared = values["n_votes"] > 0
-        part = {"iso3_a": iso3[upper_a[shared]], "iso3_b": iso3[upper_b[shared]]}
-        part[by] = np.full(shared.sum(), period, dtype=np.int64)
-        part.update({name: values[name][shared] for name in (*MEASURES, "n_votes")})
-        parts.append(pd.DataFrame(part))
     columns = ["iso3_a", "iso3_b", by, *MEASURES, "n_votes"]
-    if not parts:
+    coded = coded_votes(votes, roll_calls, by=by, selection=selection)
+    if coded.empty:
         return pd.DataFrame(columns=columns)
-    return pd.concat(parts, ignore_index=True)[columns]
+    expr = relational.dyad_measures(ibis.memtable(coded), metric)
+    result = execute(expr.order_by("period", "iso3_a", "iso3_b"), engine)
+    return tidy(result.rename(columns={"period": by}), by, columns)
+
+
+def tidy(result: pd.DataFrame, by: str, columns: list[str]) -> pd.DataFrame:
+    """Engine output in the library's shape: plain NumPy dtypes, NaN where undefined."""
+    result = result.reset_index(drop=True)[columns]
+    for name in MEASURES:
+        result[name] = result[name].astype("float64")
+    for name in (by, "n_votes"):
+        result[name] = result[name].astype("int64")
+    return result

@@ -1,0 +1,91 @@
+"""Which engine runs the relational measures: DuckDB (default) or Apache Spark.
+
+The relational measures (:mod:`nonaligned.measures.relational`) are Ibis
+expressions, written once; this module decides where they run. DuckDB, in
+process, is the default because the whole UN vote record fits one machine
+many times over. Spark is there for data that do not (product-level trade,
+event data): ``--engine spark`` or ``NONALIGNED_ENGINE=spark``.
+
+Spark runs in local mode unless ``NONALIGNED_SPARK_MASTER`` names a cluster
+(``spark://host:7077``, ``yarn``, ``k8s://...``; see docs/scaling.md).
+PySpark is an optional dependency (the ``spark`` extra) and needs Java 17+;
+both are checked when a Spark session is first asked for, so the DuckDB path
+never imports them.
+"""
+
+from __future__ import annotations
+
+import functools
+import os
+import shutil
+from typing import Any
+
+import ibis
+import pandas as pd
+
+from nonaligned.errors import NonalignedError
+
+ENGINES: tuple[str, ...] = ("duckdb", "spark")
+DEFAULT_ENGINE = "duckdb"
+ENGINE_ENV = "NONALIGNED_ENGINE"
+MASTER_ENV = "NONALIGNED_SPARK_MASTER"
+LOCAL_MASTER = "local[2]"
+SHUFFLE_PARTITIONS_ENV = "NONALIGNED_SPARK_SHUFFLE_PARTITIONS"
+
+
+class EngineError(NonalignedError):
+    """An engine that is unknown or cannot be started (no PySpark, no Java)."""
+
+
+def engine_name(engine: str | None = None) -> str:
+    """The engine to use: ``engine`` if given, else ``$NONALIGNED_ENGINE``, else DuckDB."""
+    name = (engine or os.environ.get(ENGINE_ENV) or DEFAULT_ENGINE).strip().lower()
+    if name not in ENGINES:
+        raise EngineError(f"unknown engine {name!r}: use one of {', '.join(ENGINES)}")
+    return name
+
+
+def spark_session(master: str | None = None) -> Any:
+    """A Spark session for the measures (created once, then reused by Spark itself).
+
+    Small shuffle partition count (default 2, ``$NONALIGNED_SPARK_SHUFFLE_PARTITIONS``)
+    because the default 200 makes every small aggregation pay 200 tasks; the
+    web UI is off since nothing serves it here.
+    """
+    if shutil.which("java") is None and not os.environ.get("JAVA_HOME"):
+        raise EngineError("the Spark engine needs Java 17 or later: install a JDK or set JAVA_HOME")
+    try:
+        from pyspark.sql import SparkSession
+    except ImportError:
+        raise EngineError(
+            "the Spark engine needs PySpark: pip install 'nonaligned[spark]'"
+        ) from None
+    partitions = os.environ.get(SHUFFLE_PARTITIONS_ENV, "2")
+    builder = (
+        SparkSession.builder.appName("nonaligned")
+        .master(master or os.environ.get(MASTER_ENV) or LOCAL_MASTER)
+        .config("spark.sql.shuffle.partitions", partitions)
+        .config("spark.ui.enabled", "false")
+        .config("spark.sql.session.timeZone", "UTC")
+        .config("spark.sql.execution.arrow.pyspark.enabled", "true")
+    )
+    return builder.getOrCreate()
+
+
+@functools.cache
+def backend(engine: str | None = None) -> ibis.BaseBackend:
+    """The Ibis backend of ``engine`` (one per process and engine)."""
+    name = engine_name(engine)
+    if name == "spark":
+        return ibis.pyspark.connect(spark_session())
+    return ibis.duckdb.connect()
+
+
+def execute(expr: ibis.Expr, engine: str | None = None) -> pd.DataFrame:
+    """Run an Ibis table expression on ``engine`` and return a pandas frame.
+
+    Through Arrow: Ibis's own pandas conversion turns every column holding
+    a NULL into Python objects, which took longer than the query itself.
+    NULL floats become NaN.
+    """
+    return backend(engine_name(engine)).to_pyarrow(expr).to_pandas()
