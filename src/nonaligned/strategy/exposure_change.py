@@ -16,6 +16,8 @@ What the store knows, and so what is shown (docs/strategy.md, "Exposure"):
 
 from __future__ import annotations
 
+from dataclasses import dataclass
+
 import duckdb
 import numpy as np
 import pandas as pd
@@ -30,20 +32,14 @@ __all__ = ["Baseline", "baseline", "debt_exposure", "hhi", "partner_flows", "tra
 CHINA = "CHN"
 
 
+@dataclass(frozen=True)
 class Baseline:
-    """The country's latest known GDP and debt owed to China, read once per document."""
+    """The country's latest known GDP and debt owed to China (NaN where unknown)."""
 
-    def __init__(
-        self,
-        gdp_year: int | None,
-        gdp_usd: float,
-        debt_year: int | None,
-        debt_to_china_usd: float,
-    ) -> None:
-        self.gdp_year = gdp_year
-        self.gdp_usd = gdp_usd
-        self.debt_year = debt_year
-        self.debt_to_china_usd = debt_to_china_usd
+    gdp_year: int | None
+    gdp_usd: float
+    debt_year: int | None
+    debt_to_china_usd: float
 
 
 def baseline(con: duckdb.DuckDBPyConnection, iso3: str) -> Baseline:
