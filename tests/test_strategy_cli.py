@@ -193,3 +193,20 @@ def test_scenario_refuses_bad_input(store_path, args, message):
 def test_scenario_library_refuses_tariff_without_rate(con):
     with pytest.raises(QueryError, match="tariff rate"):
         scenario(con, "KEN", "USA", "tariff")
+
+
+def test_offers_exposure_command(store_path, con):
+    records = run(store_path, "offers", "exposure", str(KENYA))
+    assert [r["offer_id"] for r in records] == [
+        "chn-policy-bank",
+        "usa-dfc",
+        "eu-gateway-grant",
+        "eu-gateway-loan",
+    ]
+    china = records[0]
+    trade = exposure.trade(con, "KEN", china["trade_year"]).set_index("partner")
+    assert china["trade_share"] == pytest.approx(trade.share["CHN"])
+    assert china["exposure_after"] > china["exposure_before"]
+    grant = records[2]
+    assert grant["new_debt_usd"] == 0.0
+    assert len({r["trade_hhi"] for r in records}) == 1  # one country, one concentration

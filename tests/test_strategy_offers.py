@@ -213,3 +213,8 @@ def test_a_bad_file_is_not_half_processed(con, monkeypatch):
     assert evaluated == []
     desk.evaluate(con, GOOD)
     assert len(evaluated) == 2
+
+
+def test_the_borrower_cannot_be_its_own_partner():
+    found = problems(with_offer(id="self", partner="KEN", kind="grant", amount_usd=5))
+    assert found == [("self", "partner", "is the borrowing country itself")]

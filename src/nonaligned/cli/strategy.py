@@ -52,6 +52,13 @@ def evaluate(
             render(desk.evaluate(con, path, discount_rate, threshold), format, out)
 
 
+@offers_app.command("exposure")
+def exposure(path: OffersFile, db: DbOption = None, format: FormatOption = Format.table) -> None:
+    """Debt owed to each offer's partner before and after, with the trade context."""
+    with handle_errors():
+        render(desk.exposure(connect(db), path), format, out)
+
+
 @offers_app.command("compete")
 def compete(
     path: OffersFile,

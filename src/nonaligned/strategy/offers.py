@@ -303,6 +303,7 @@ def parse(
     if not isinstance(project, str) or not project.strip():
         problems.add(None, "project", "missing (a short description of the project)")
     raw_offers = document.get("offers")
+    borrower = country if isinstance(country, str) else None
     offers: list[Offer] = []
     if not isinstance(raw_offers, list) or not raw_offers:
         problems.add(None, "offers", "missing: give at least one [[offers]] table")
@@ -314,7 +315,9 @@ def parse(
 
         for index, raw in enumerate(raw_offers):
             offer = _offer(raw, index, is_partner, seen, problems)
-            if offer is not None:
+            if offer is not None and offer.partner == borrower:
+                problems.add(offer.id, "partner", "is the borrowing country itself")
+            elif offer is not None:
                 offers.append(offer)
     if problems.items:
         raise OfferError(problems.items, where)

@@ -51,9 +51,15 @@ def _from_index(con: duckdb.DuckDBPyConnection, iso3: str, year: int) -> Pivotal
         if exc.name != "nonaligned.index":
             raise
         return None
-    row = country_index(con, year=year, iso3=iso3, axis=AXIS, n_boot=0).iloc[0]
+    try:
+        row = country_index(con, year=year, iso3=iso3, axis=AXIS, n_boot=0).iloc[0]
+    except QueryError as exc:
+        raise QueryError(f"{exc}; give the pivotality explicitly instead") from None
     if math.isnan(row.balance) or math.isnan(row.activity):
-        raise QueryError(f"the index has no balance or activity for {iso3} in {year}")
+        raise QueryError(
+            f"the index has no balance or activity for {iso3} in {year}; "
+            "give the pivotality explicitly instead"
+        )
     value = math.sqrt(row.balance * row.activity)
     detail = f"sqrt(balance {row.balance:.3f} x activity {row.activity:.3f}), axis {AXIS}"
     return Pivotality(value, year, "index", detail)
@@ -63,7 +69,10 @@ def _from_alignment(con: duckdb.DuckDBPyConnection, iso3: str, year: int) -> Piv
     table = alignment(con, iso3)
     agreement = table[table.year == year].set_index("pole").agreement
     if not {"USA", "CHN"} <= set(agreement.dropna().index):
-        raise QueryError(f"no UN-vote agreement of {iso3} with both USA and CHN in {year}")
+        raise QueryError(
+            f"no UN-vote agreement of {iso3} with both USA and CHN in {year}; "
+            "give the pivotality explicitly instead"
+        )
     usa, china = float(agreement["USA"]), float(agreement["CHN"])
     detail = f"1 - |agreement with USA {usa:.3f} - agreement with CHN {china:.3f}|"
     return Pivotality(1.0 - abs(usa - china), year, "alignment", detail)
