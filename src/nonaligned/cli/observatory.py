@@ -36,6 +36,21 @@ BRIEF_COLUMNS = [
 ]
 
 
+PROFILE_COLUMNS = [
+    *BRIEF_COLUMNS[1:],
+    "participation",
+    "share_west",
+    "share_other",
+    "intensity_west",
+    "intensity_other",
+]
+
+
+def _show(frame, format: Format, title: str | None = None) -> None:
+    """Render; tables round to three decimals so that a profile fits a terminal."""
+    render(frame.round(3) if format is Format.table else frame, format, out, title=title)
+
+
 def _options(
     important: bool, no_middle_east: bool, lean: float, activity: float, boot: int
 ) -> dict:
@@ -63,7 +78,7 @@ def index_command(
     with handle_errors():
         options = _options(important, no_middle_east, lean, activity, boot)
         frame = nonalignment.country_index(connect(db), year=year, axis=axis, **options)
-        render(frame if all_columns else frame[BRIEF_COLUMNS], format, out)
+        _show(frame if all_columns else frame[BRIEF_COLUMNS], format)
 
 
 @app.command("country")
@@ -78,10 +93,13 @@ def country_command(
     db: DbOption = None,
     format: FormatOption = Format.table,
 ) -> None:
-    """A country's profile: every measure of the index over time, class by year."""
+    """A country's profile: the index over time, class by year (json/csv: every column)."""
     with handle_errors():
         options = _options(important, no_middle_east, lean, activity, boot)
-        render(nonalignment.country_profile(connect(db), country, axis, **options), format, out)
+        frame = nonalignment.country_profile(connect(db), country, axis, **options)
+        if format is Format.table:
+            frame = frame[PROFILE_COLUMNS]
+        _show(frame, format, title=f"{country.strip().upper()}: active-nonalignment index")
 
 
 @app.command("rank")
@@ -110,4 +128,4 @@ def rank_command(
         frame = nonalignment.rank(
             connect(db), year, by=by, axis=axis, ascending=ascending, **options
         )
-        render(frame[["rank", *BRIEF_COLUMNS]], format, out)
+        _show(frame[["rank", *BRIEF_COLUMNS]], format)

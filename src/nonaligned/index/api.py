@@ -9,6 +9,7 @@ from __future__ import annotations
 import duckdb
 import pandas as pd
 
+from nonaligned.index import cache
 from nonaligned.index.assemble import COLUMNS, year_index
 from nonaligned.index.axes import AXES
 from nonaligned.index.classes import Thresholds
@@ -104,18 +105,18 @@ def country_index(
     ``p_<class>`` its bootstrap probabilities (``n_boot`` replicates over roll
     calls and reporters; ``n_boot=0`` skips the bootstrap and leaves them
     missing). ``year``/``iso3``/``axis`` filter (None: all). All countries
-    of a year are always computed, because ranks and expectations need them.
+    of a year are always computed, because ranks and expectations need them;
+    results are kept in memory per store file and options
+    (:mod:`nonaligned.index.cache`), so repeated calls are fast.
     docs/methodology.md documents every column.
     """
     _check(con, year, axis)
     code = check_country(con, iso3) if iso3 is not None else None
-    frame = compute(
-        load(con, None if year is None else [year]),
-        selection=selection,
-        thresholds=thresholds,
-        n_boot=n_boot,
-        seed=seed,
-    )
+    years = None if year is None else [year]
+    options = {"selection": selection, "thresholds": thresholds, "n_boot": n_boot, "seed": seed}
+    store = cache.store_key(con)
+    key = None if store is None else (store, year, *options.values())
+    frame = cache.cached(key, lambda: compute(load(con, years), **options))
     if code is not None:
         frame = frame[frame["iso3"] == code]
         if frame.empty:

@@ -39,15 +39,28 @@ class VoteYear:
 def roll_call_weights(n_roll_calls: int, n_boot: int, rng: np.random.Generator) -> np.ndarray:
     """(n_boot + 1, n_roll_calls) resampling counts; row 0 is all ones (no resampling)."""
     draws = rng.multinomial(n_roll_calls, np.full(n_roll_calls, 1.0 / n_roll_calls), size=n_boot)
-    return np.vstack([np.ones((1, n_roll_calls)), draws]).astype(np.float64)
+    return np.vstack([np.ones((1, n_roll_calls)), draws]).astype(np.float32)
 
 
-def _mean_distance(matrix: np.ndarray, pole_row: np.ndarray, weights: np.ndarray) -> np.ndarray:
-    """(rows, rep) weighted mean |a - b| / 2 over roll calls where both voted."""
-    both = (matrix > 0) & (pole_row[None, :] > 0)
-    diff = np.abs(matrix.astype(np.float64) - pole_row[None, :]) / 2 * both
+def _pole_distances(matrix: np.ndarray, poles: np.ndarray, weights: np.ndarray) -> np.ndarray:
+    """(rows, pole, rep) weighted mean |a - b| / 2 over the roll calls where both voted.
+
+    One-hot form, so each code costs one matrix product for every pole and
+    replicate at once: row i's distance sum to pole k in replicate b is
+    sum_c sum_r [m_ir = c] * w_br * |c - p_kr| / 2 * [p_kr > 0].
+    """
+    n_poles, n_rep = poles.shape[0], weights.shape[0]
+    voted = (poles > 0).astype(np.float32)  # (pole, roll call)
+    stacked = (weights[None, :, :] * voted[:, None, :]).reshape(n_poles * n_rep, -1)
+    numerator = np.zeros((matrix.shape[0], n_poles * n_rep), dtype=np.float64)
+    for code in (1, 2, 3):
+        gap = (np.abs(code - poles.astype(np.float32)) / 2)[:, None, :]
+        scaled = (weights[None, :, :] * voted[:, None, :] * gap).reshape(n_poles * n_rep, -1)
+        numerator += (matrix == code).astype(np.float32) @ scaled.T
+    common = (matrix > 0).astype(np.float32) @ stacked.T
     with np.errstate(divide="ignore", invalid="ignore"):
-        return (diff @ weights.T) / (both.astype(np.float64) @ weights.T)
+        distance = np.where(common > 0, numerator / common, np.nan)
+    return distance.reshape(matrix.shape[0], n_poles, n_rep)
 
 
 def vote_year(
@@ -59,12 +72,13 @@ def vote_year(
     voter among them; ``absent`` holds ``roll_call_id, iso3`` of recorded
     absences on the same selection of roll calls.
     """
-    states = sorted((set(coded["iso3"]) | set(absent["iso3"])) - {EU})
+    named = np.union1d(coded["iso3"].to_numpy(str), absent["iso3"].to_numpy(str))
+    states = [code for code in named.tolist() if code != EU]
     voters = [*states, *[p for p in POLE_VOTERS if p not in states]]
     matrix, names, roll_call_ids = vote_matrix(coded, voters)
     weights = roll_call_weights(len(roll_call_ids), n_boot, rng)
     pole_rows = pd.Index(names).get_indexer(list(POLE_VOTERS))
-    distance = np.stack([_mean_distance(matrix, matrix[row], weights) for row in pole_rows], axis=1)
+    distance = _pole_distances(matrix, matrix[pole_rows], weights)
     n_states = len(states)
     cast = matrix[:n_states] > 0
     away = np.zeros_like(cast)
@@ -73,7 +87,9 @@ def vote_year(
     keep = (rows >= 0) & (cols >= 0)
     away[rows[keep], cols[keep]] = True
     with np.errstate(divide="ignore", invalid="ignore"):
-        participation = (cast @ weights.T) / ((cast | away) @ weights.T)
+        participation = (cast.astype(np.float32) @ weights.T) / (
+            (cast | away).astype(np.float32) @ weights.T
+        )
     return VoteYear(
         iso3=np.asarray(states),
         distance=distance[:n_states],

@@ -1,0 +1,188 @@
+"""The index's formulas and class rules on hand-made inputs, plus their invariants."""
+
+from __future__ import annotations
+
+import math
+
+import numpy as np
+import pandas as pd
+import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from nonaligned.index import formulas
+from nonaligned.index.axes import AXES
+from nonaligned.index.classes import Thresholds, classify
+from nonaligned.index.economic import expected_shares, side_trade
+from nonaligned.index.institutional import institutional_counts
+
+unit = st.floats(0, 1, allow_nan=False)
+positive = st.floats(0.001, 1000, allow_nan=False)
+
+
+def test_position_lean_by_hand():
+    # distance 0.1 to the West, 0.3 to the other pole, 0.4 between the poles:
+    # (0.3 - 0.1) / 0.4 = 0.5, i.e. three quarters of the way towards the West
+    assert formulas.position_lean(0.1, 0.3, 0.4) == pytest.approx(0.5)
+    assert formulas.position_lean(0.0, 0.4, 0.4) == pytest.approx(1.0)
+    assert formulas.position_lean(0.4, 0.0, 0.4) == pytest.approx(-1.0)
+    assert formulas.position_lean(0.2, 0.2, 0.4) == pytest.approx(0.0)
+    # outside the segment (sampling noise) it is clipped; coinciding poles: undefined
+    assert formulas.position_lean(0.0, 0.5, 0.4) == pytest.approx(1.0)
+    assert math.isnan(formulas.position_lean(0.1, 0.1, 0.0))
+
+
+def test_ratio_intensity_and_membership_leans_by_hand():
+    assert formulas.ratio_lean(3.0, 1.0) == pytest.approx(0.5)
+    assert math.isnan(formulas.ratio_lean(0.0, 0.0))
+    # a 20% share with a partner that holds 10% of the rest of the world's trade: twice
+    assert formulas.trade_intensity(0.2, 0.1) == pytest.approx(2.0)
+    assert math.isnan(formulas.trade_intensity(0.2, 0.0))
+    # two Western groupings, one of the other side, one of the nonaligned tradition
+    assert formulas.membership_lean(2, 1, 1) == pytest.approx(0.25)
+    assert math.isnan(formulas.membership_lean(0, 0, 0))
+
+
+def test_weighted_mean_and_balance_skip_missing_components():
+    # (1 * 1 + 0.5 * 0) / (1 + 0.5), the economic lean missing
+    assert formulas.weighted_mean([1.0, np.nan, 0.0], [1, 1, 0.5]) == pytest.approx(2 / 3)
+    assert math.isnan(formulas.weighted_mean([np.nan, np.nan], [1, 1]))
+    # leaning +0.5 one way and -0.5 the other is not balanced: 1 - 0.5
+    assert formulas.balance([0.5, -0.5, np.nan], [1, 1, 0.5]) == pytest.approx(0.5)
+
+
+@settings(max_examples=100, deadline=None)
+@given(unit, unit, st.floats(0.01, 1))
+def test_swapping_poles_mirrors_the_position_lean(d_west, d_other, d_poles):
+    there = formulas.position_lean(d_west, d_other, d_poles)
+    back = formulas.position_lean(d_other, d_west, d_poles)
+    assert there == pytest.approx(-back)
+    assert -1 <= there <= 1
+
+
+@settings(max_examples=100, deadline=None)
+@given(positive, positive, positive, positive)
+def test_swapping_poles_mirrors_the_economic_lean(share_w, share_o, exp_w, exp_o):
+    lean = formulas.ratio_lean(
+        formulas.trade_intensity(share_w, exp_w), formulas.trade_intensity(share_o, exp_o)
+    )
+    mirrored = formulas.ratio_lean(
+        formulas.trade_intensity(share_o, exp_o), formulas.trade_intensity(share_w, exp_w)
+    )
+    assert lean == pytest.approx(-mirrored)
+    assert -1 <= lean <= 1
+
+
+@settings(max_examples=100, deadline=None)
+@given(st.floats(0.01, 1), st.floats(0, 1))
+def test_a_country_at_a_pole_leans_fully_to_it(d_poles, fraction):
+    # on a line: at the West (distance 0) the lean is +1, at the other pole -1,
+    # and in between it is the position rescaled to [-1, 1]
+    d_west = fraction * d_poles
+    lean = formulas.position_lean(d_west, d_poles - d_west, d_poles)
+    assert lean == pytest.approx(1 - 2 * fraction, abs=1e-9)
+
+
+@pytest.mark.parametrize(
+    ("diplomatic", "economic", "institutional", "activity", "expected"),
+    [
+        (0.5, -0.5, np.nan, 0.9, "split"),
+        (0.5, 0.5, np.nan, 0.1, "aligned_west"),
+        # mean of -0.5 and -0.2 is -0.35, beyond -1/3
+        (-0.5, -0.2, np.nan, 0.9, "aligned_china"),
+        # the institutional lean counts half: (-0.5 - 0.2 + 0.5 * 1) / 2.5 = -0.08
+        (-0.5, -0.2, 1.0, 0.9, "actively_nonaligned"),
+        (0.1, -0.1, np.nan, 0.6, "actively_nonaligned"),
+        (0.1, -0.1, np.nan, 0.4, "passively_neutral"),
+        # no trade (after 2020): the diplomatic lean alone
+        (-0.6, np.nan, np.nan, 0.9, "aligned_china"),
+        (np.nan, np.nan, np.nan, 0.9, None),
+    ],
+)
+def test_class_rules(diplomatic, economic, institutional, activity, expected):
+    label = classify(
+        np.array([diplomatic]),
+        np.array([economic]),
+        np.array([institutional]),
+        np.array([activity]),
+        AXES["west-china"],
+        Thresholds(),
+    )[0]
+    assert label == expected
+
+
+def test_russia_axis_names_its_own_class():
+    label = classify(
+        np.array([-0.9]),
+        np.array([-0.9]),
+        np.array([np.nan]),
+        np.array([1.0]),
+        AXES["west-russia"],
+        Thresholds(),
+    )[0]
+    assert label == "aligned_russia"
+
+
+def test_thresholds_are_checked():
+    with pytest.raises(ValueError, match="lean threshold"):
+        Thresholds(lean=1.5)
+    with pytest.raises(ValueError, match="activity threshold"):
+        Thresholds(activity=-0.1)
+
+
+def test_side_trade_sums_the_west_and_keeps_missing_missing():
+    rows = []
+    for partner, value in {"USA": 10, "EU": 30, "CHN": 20, "RUS": None, "WLD": 100}.items():
+        rows.append({"iso3": "AAA", "year": 2020, "partner": partner, "total_usd": value})
+    rows.append({"iso3": "BBB", "year": 2020, "partner": "USA", "total_usd": None})
+    for partner in ("EU", "CHN", "RUS", "WLD"):
+        rows.append({"iso3": "BBB", "year": 2020, "partner": partner, "total_usd": 5.0})
+    table = side_trade(pd.DataFrame(rows)).set_index("iso3")
+    assert table.loc["AAA", "west"] == 40
+    assert table.loc["AAA", "CHN"] == 20 and table.loc["AAA", "world"] == 100
+    assert math.isnan(table.loc["AAA", "RUS"])
+    assert math.isnan(table.loc["BBB", "west"])  # the US part is unknown
+
+
+def test_expected_share_leaves_the_side_out_and_bootstraps_reporters():
+    year = pd.DataFrame(
+        {
+            "iso3": ["AAA", "BBB", "USA"],
+            "west": [30.0, 10.0, 5.0],
+            "CHN": [10.0, 20.0, 15.0],
+            "RUS": [1.0, np.nan, 2.0],
+            "world": [100.0, 100.0, 50.0],
+        }
+    )
+    members = {"west": {"USA"}, "CHN": {"CHN"}, "RUS": {"RUS"}}
+    shares = expected_shares(year, members, n_boot=30, rng=np.random.default_rng(0))
+    assert shares["west"][0] == pytest.approx(40 / 200)  # the US is left out
+    assert shares["CHN"][0] == pytest.approx(45 / 250)
+    assert shares["RUS"][0] == pytest.approx(3 / 150)  # BBB has no RUS figure
+    assert shares["west"].shape == (31,)
+    # a replicate is a ratio of resampled sums: within the reporters' own shares
+    # (10% and 30%), or missing when only the left-out US was drawn
+    drawn = shares["west"][np.isfinite(shares["west"])]
+    assert len(drawn) > 20 and np.all((drawn >= 0.1 - 1e-12) & (drawn <= 0.3 + 1e-12))
+
+
+def test_institutional_counts_follow_the_sources_caveats():
+    memberships = pd.DataFrame(
+        {
+            "iso3": ["AAA", "AAA", "AAA", "BBB", "BBB", "CCC", "SAU"],
+            "grouping": ["NATO", "SCO", "NAM", "BRI", "SCO", "BRI", "BRICS"],
+            "status": ["member", "member", "member", "member", "observer", "member", "invited"],
+            "joined_year": [1949, 2001, 1961, 2015, 2005, None, None],
+            "left_year": [None, 2010, None, None, None, None, None],
+        }
+    )
+    counts = institutional_counts(memberships, np.array([2005, 2015])).set_index(["iso3", "year"])
+    assert counts.loc[("AAA", 2005)].tolist() == [1, 1, 0, 1]  # west, CHN, RUS, nonaligned
+    assert counts.loc[("AAA", 2015)].tolist() == [1, 0, 0, 1]  # left the SCO in 2010
+    assert counts.loc[("BBB", 2015)].tolist() == [0, 1, 0, 0]  # the observer spell is no member
+    # no year (an unconfirmed BRI MoU), an invitation: neither counts
+    assert "CCC" not in counts.index.get_level_values("iso3")
+    assert "SAU" not in counts.index.get_level_values("iso3")
+    assert ("BBB", 2005) not in counts.index
+    without_bri = institutional_counts(memberships, np.array([2015]), exclude=("BRI",))
+    assert "BBB" not in set(without_bri["iso3"])

@@ -1,0 +1,146 @@
+"""The index on the real store: acceptance figures, API and CLI contracts."""
+
+from __future__ import annotations
+
+import json
+
+import numpy as np
+import pytest
+from typer.testing import CliRunner
+
+from nonaligned.cli import app
+from nonaligned.index import CLASSES, country_index, rank
+from nonaligned.query import QueryError
+
+runner = CliRunner()
+INTERFACE = {
+    "iso3",
+    "year",
+    "axis",
+    "lean_diplomatic",
+    "lean_economic",
+    "balance",
+    "activity",
+    "class",
+    "class_probability",
+}
+
+
+def _json(*args: str):
+    result = runner.invoke(app, list(args))
+    assert result.exit_code == 0, result.output
+    return json.loads(result.stdout)
+
+
+@pytest.fixture(scope="module")
+def index_2020(store_path):
+    from nonaligned.store import connect
+
+    with connect(store_path) as con:
+        return country_index(con, year=2020, n_boot=100)
+
+
+def test_at_least_150_states_classified_in_2020_on_the_us_china_axis(index_2020):
+    china = index_2020[index_2020.axis == "west-china"]
+    classified = china.dropna(subset=["class"])
+    assert len(classified) >= 150
+    assert set(classified["class"]) <= set(CLASSES) - {"aligned_russia"}
+    probabilities = classified[[f"p_{name}" for name in CLASSES]].to_numpy()
+    assert np.all((probabilities >= 0) & (probabilities <= 1))
+    np.testing.assert_allclose(probabilities.sum(axis=1), 1.0, atol=1e-12)
+    assert (classified["p_aligned_russia"] == 0).all()
+    # the probability reported is that of the class assigned
+    for row in classified.itertuples():
+        assert row.class_probability == getattr(row, f"p_{row._10}")
+
+
+def test_components_lie_on_their_scales(index_2020):
+    for column in ("lean_diplomatic", "lean_economic", "lean_institutional", "lean"):
+        values = index_2020[column].dropna()
+        assert values.between(-1, 1).all(), column
+    for column in ("balance", "activity", "participation"):
+        assert index_2020[column].dropna().between(0, 1).all(), column
+
+
+def test_the_poles_lean_to_themselves(index_2020):
+    rows = index_2020.set_index(["iso3", "axis"])
+    assert rows.loc[("CHN", "west-china"), "lean_diplomatic"] == -1
+    assert rows.loc[("RUS", "west-russia"), "lean_diplomatic"] == -1
+    assert rows.loc[("USA", "west-china"), "lean_diplomatic"] == 1
+    assert rows.loc[("USA", "west-china"), "class"] == "aligned_west"
+
+
+def test_raw_shares_are_reported_beside_the_intensity(index_2020):
+    row = index_2020.set_index(["iso3", "axis"]).loc[("CHL", "west-china")]
+    assert 0 < row["share_other"] < 1 and row["intensity_other"] > 0
+    # Chile trades with China far beyond China's weight in world trade
+    assert row["intensity_other"] > row["intensity_west"]
+
+
+def test_index_command_json_records(store_path):
+    records = _json(
+        "index", "--year", "2020", "--boot", "20", "--db", str(store_path), "--format", "json"
+    )
+    assert set(records[0]) >= INTERFACE
+    assert {r["axis"] for r in records} == {"west-china", "west-russia"}
+    assert {r["year"] for r in records} == {2020}
+
+
+def test_country_command_profile_over_time(store_path):
+    records = _json(
+        "country",
+        "IND",
+        "--axis",
+        "west-china",
+        "--boot",
+        "0",
+        "--db",
+        str(store_path),
+        "--format",
+        "json",
+    )
+    years = [r["year"] for r in records]
+    assert years == sorted(years) and min(years) < 1960 and max(years) >= 2020
+    assert {r["iso3"] for r in records} == {"IND"}
+    table = runner.invoke(
+        app, ["country", "IND", "--boot", "0", "--db", str(store_path), "--format", "table"]
+    )
+    assert table.exit_code == 0 and "IND" in table.stdout
+
+
+def test_rank_command_orders_by_the_measure(store_path):
+    records = _json(
+        "rank",
+        "--year",
+        "2020",
+        "--by",
+        "balance",
+        "--boot",
+        "0",
+        "--db",
+        str(store_path),
+        "--format",
+        "json",
+    )
+    values = [r["balance"] for r in records if r["balance"] is not None]
+    assert values == sorted(values, reverse=True)
+    assert records[0]["rank"] == 1
+
+
+@pytest.mark.parametrize(
+    "args",
+    [
+        ["index", "--year", "1964"],  # no roll call that year
+        ["index", "--year", "2020", "--axis", "west-india"],
+        ["rank", "--year", "2020", "--by", "gdp"],
+        ["country", "XXX"],
+    ],
+)
+def test_bad_requests_exit_2(store_path, args):
+    result = runner.invoke(app, [*args, "--boot", "0", "--db", str(store_path)])
+    assert result.exit_code == 2, result.output
+
+
+def test_rank_api_refuses_unknown_measure(con):
+    with pytest.raises(QueryError, match="cannot rank"):
+        rank(con, 2020, by="gdp", n_boot=0)
