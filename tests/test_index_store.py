@@ -144,3 +144,17 @@ def test_bad_requests_exit_2(store_path, args):
 def test_rank_api_refuses_unknown_measure(con):
     with pytest.raises(QueryError, match="cannot rank"):
         rank(con, 2020, by="gdp", n_boot=0)
+
+
+def test_sensitivity_report_counts_add_up(con):
+    from nonaligned.index.sensitivity import sensitivity
+
+    report = sensitivity(con, 2017, "west-russia")
+    assert {"baseline", "votes", "lean threshold", "activity threshold"} <= set(report.variant)
+    counts = report[[f"n_{name}" for name in CLASSES]].sum(axis=1)
+    assert (counts == report["n_classified"]).all()
+    assert report.loc[report.variant == "baseline", "same_class_share"].item() == 1.0
+    # 2017 still has the important-vote flag: the subset classifies countries
+    important = report[(report.variant == "votes") & (report.setting == "important")]
+    assert important["n_classified"].item() > 150
+    assert report["same_class_share"].between(0, 1).all()

@@ -9,6 +9,7 @@ import typer
 from nonaligned import alignment
 from nonaligned import index as nonalignment
 from nonaligned.cli._app import DbOption, FormatOption, app, handle_errors, out
+from nonaligned.index.sensitivity import sensitivity
 from nonaligned.output import Format, render
 from nonaligned.store import connect
 
@@ -129,3 +130,15 @@ def rank_command(
             connect(db), year, by=by, axis=axis, ascending=ascending, **options
         )
         _show(frame[["rank", *BRIEF_COLUMNS]], format)
+
+
+@app.command("sensitivity")
+def sensitivity_command(
+    year: Annotated[int, typer.Option(min=1946, max=2100)],
+    axis: Annotated[str, typer.Option(help="west-china or west-russia.")] = "west-china",
+    db: DbOption = None,
+    format: FormatOption = Format.table,
+) -> None:
+    """How the class counts move with the vote subset, the thresholds and the memberships."""
+    with handle_errors():
+        _show(sensitivity(connect(db), year, axis), format)

@@ -1,0 +1,103 @@
+"""How much the classification moves with the vote subset, the thresholds and the sources.
+
+Published work found measured fragmentation highly sensitive to such choices;
+this report shows it. Each variant changes one thing against the baseline
+(all roll calls, default thresholds, every grouping) and reports the class
+counts and the share of countries whose class is unchanged.
+"""
+
+from __future__ import annotations
+
+from dataclasses import replace
+
+import duckdb
+import numpy as np
+import pandas as pd
+
+from nonaligned.index.api import _check, compute
+from nonaligned.index.axes import AXES, CLASSES
+from nonaligned.index.classes import Thresholds, classify
+from nonaligned.index.store_inputs import load
+from nonaligned.measures.votes import Selection
+
+VOTE_SUBSETS: dict[str, Selection] = {
+    "all": Selection(),
+    "important": Selection(important_only=True),
+    "excluding Middle East": Selection(exclude_middle_east=True),
+}
+LEAN_THRESHOLDS: tuple[float, ...] = (0.25, 0.4, 0.5)
+ACTIVITY_THRESHOLDS: tuple[float, ...] = (0.4, 0.6)
+INSTITUTIONAL_WEIGHTS: tuple[float, ...] = (0.0, 1.0)
+
+
+def _reclassified(frame: pd.DataFrame, axis: str, t: Thresholds) -> pd.Series:
+    """Classes of ``frame``'s components under other thresholds (no recomputation)."""
+    labels = classify(
+        frame["lean_diplomatic"].to_numpy(float),
+        frame["lean_economic"].to_numpy(float),
+        frame["lean_institutional"].to_numpy(float),
+        frame["activity"].to_numpy(float),
+        AXES[axis],
+        t,
+    )
+    return pd.Series(labels, index=frame["iso3"].to_numpy())
+
+
+def _row(variant: str, setting: str, classes: pd.Series, baseline: pd.Series) -> dict:
+    classes = classes.dropna()
+    common = classes.index.intersection(baseline.dropna().index)
+    same = float(np.mean(classes[common] == baseline[common])) if len(common) else np.nan
+    counts = classes.value_counts()
+    return {
+        "variant": variant,
+        "setting": setting,
+        "n_classified": len(classes),
+        **{f"n_{name}": int(counts.get(name, 0)) for name in CLASSES},
+        "same_class_share": same,
+    }
+
+
+def sensitivity(
+    con: duckdb.DuckDBPyConnection, year: int, axis: str = "west-china"
+) -> pd.DataFrame:
+    """One row per variant: class counts and the share of countries keeping their class.
+
+    Variants: vote subsets (all, important, excluding Middle East; in the
+    store the important flag ends in 2017 and the issue codes in 2019, so a
+    later year has no roll call in those subsets), lean and activity
+    thresholds, the institutional weight, and the memberships without the
+    BRI (whose years SOURCES.md calls approximate). No bootstrap.
+    """
+    _check(con, year, axis)
+    inputs = load(con, [year])
+    base_t = Thresholds()
+
+    def run(**options) -> pd.DataFrame:
+        frame = compute(inputs, n_boot=0, **options)
+        return frame[frame["axis"] == axis]
+
+    base = run()
+    baseline = base.set_index("iso3")["class"]
+    rows = [_row("baseline", "all votes, default thresholds", baseline, baseline)]
+    for name, chosen in VOTE_SUBSETS.items():
+        if name != "all":
+            frame = run(selection=chosen)
+            rows.append(_row("votes", name, frame.set_index("iso3")["class"], baseline))
+    for value in LEAN_THRESHOLDS:
+        t = replace(base_t, lean=value)
+        rows.append(_row("lean threshold", f"{value:g}", _reclassified(base, axis, t), baseline))
+    for value in ACTIVITY_THRESHOLDS:
+        t = replace(base_t, activity=value)
+        rows.append(
+            _row("activity threshold", f"{value:g}", _reclassified(base, axis, t), baseline)
+        )
+    for value in INSTITUTIONAL_WEIGHTS:
+        t = replace(base_t, weight_institutional=value)
+        rows.append(
+            _row("institutional weight", f"{value:g}", _reclassified(base, axis, t), baseline)
+        )
+    without_bri = run(exclude_groupings=("BRI",))
+    rows.append(
+        _row("memberships", "without BRI", without_bri.set_index("iso3")["class"], baseline)
+    )
+    return pd.DataFrame(rows).assign(year=year, axis=axis)
