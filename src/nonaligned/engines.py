@@ -37,12 +37,30 @@ class EngineError(NonalignedError):
     """An engine that is unknown or cannot be started (no PySpark, no Java)."""
 
 
-def engine_name(engine: str | None = None) -> str:
-    """The engine to use: ``engine`` if given, else ``$NONALIGNED_ENGINE``, else DuckDB."""
-    name = (engine or os.environ.get(ENGINE_ENV) or DEFAULT_ENGINE).strip().lower()
+_chosen: list[str] = []  # the process-wide choice made by use(), if any
+
+
+def _checked(name: str) -> str:
+    name = name.strip().lower()
     if name not in ENGINES:
         raise EngineError(f"unknown engine {name!r}: use one of {', '.join(ENGINES)}")
     return name
+
+
+def use(engine: str | None) -> None:
+    """Make ``engine`` the default of this process (the CLI's ``--engine``); None resets it.
+
+    A process default rather than a parameter threaded through every query
+    function, so that a command's engine reaches the measures however deep
+    they are called.
+    """
+    _chosen[:] = [_checked(engine)] if engine else []
+
+
+def engine_name(engine: str | None = None) -> str:
+    """The engine: ``engine`` if given, else :func:`use`'s, ``$NONALIGNED_ENGINE``, DuckDB."""
+    chosen = _chosen[0] if _chosen else None
+    return _checked(engine or chosen or os.environ.get(ENGINE_ENV) or DEFAULT_ENGINE)
 
 
 def spark_session(master: str | None = None) -> Any:
@@ -66,10 +84,13 @@ def spark_session(master: str | None = None) -> Any:
         .master(master or os.environ.get(MASTER_ENV) or LOCAL_MASTER)
         .config("spark.sql.shuffle.partitions", partitions)
         .config("spark.ui.enabled", "false")
+        .config("spark.ui.showConsoleProgress", "false")
         .config("spark.sql.session.timeZone", "UTC")
         .config("spark.sql.execution.arrow.pyspark.enabled", "true")
     )
-    return builder.getOrCreate()
+    session = builder.getOrCreate()
+    session.sparkContext.setLogLevel("ERROR")
+    return session
 
 
 @functools.cache

@@ -6,7 +6,7 @@ from typing import Annotated
 
 import typer
 
-from nonaligned import alignment
+from nonaligned import alignment, engines
 from nonaligned.cli._app import DbOption, FormatOption, app, handle_errors, out
 from nonaligned.output import Format, render
 from nonaligned.store import connect
@@ -17,6 +17,13 @@ IssueOption = Annotated[
 ImportantOption = Annotated[bool, typer.Option(help="Only important votes.")]
 NoMiddleEastOption = Annotated[bool, typer.Option(help="Exclude Middle East votes.")]
 ResolutionsOption = Annotated[bool, typer.Option(help="Exclude amendment and paragraph votes.")]
+EngineOption = Annotated[
+    str | None,
+    typer.Option(
+        envvar=engines.ENGINE_ENV,
+        help="Where the measures run: duckdb (default) or spark (see docs/scaling.md).",
+    ),
+]
 
 
 @app.command("alignment")
@@ -26,11 +33,13 @@ def alignment_command(
     important: ImportantOption = False,
     no_middle_east: NoMiddleEastOption = False,
     resolutions_only: ResolutionsOption = False,
+    engine: EngineOption = None,
     db: DbOption = None,
     format: FormatOption = Format.table,
 ) -> None:
     """Agreement, kappa, pi and S score with USA, CHN, RUS and the EU, per year."""
     with handle_errors():
+        engines.use(engine)
         chosen = alignment.selection(issue, important, no_middle_east, resolutions_only)
         render(alignment.alignment(connect(db), country, chosen), format, out)
 
@@ -42,10 +51,12 @@ def dyads(
     important: ImportantOption = False,
     no_middle_east: NoMiddleEastOption = False,
     resolutions_only: ResolutionsOption = False,
+    engine: EngineOption = None,
     db: DbOption = None,
     format: FormatOption = Format.table,
 ) -> None:
     """Every dyad's agreement, kappa, pi and S score in one year."""
     with handle_errors():
+        engines.use(engine)
         chosen = alignment.selection(issue, important, no_middle_east, resolutions_only)
         render(alignment.dyads(connect(db), year, chosen), format, out)
