@@ -1,0 +1,62 @@
+"""Wall time of the active-nonalignment index on a built store.
+
+Needs a store: ``NONALIGNED_DB`` (or the default path), built with
+``nonaligned build``. Each figure is the median of ``BENCH_RUNS`` runs with
+the in-memory cache cleared before each run, so it measures computation,
+not the cache. Prints ``name=value`` lines:
+
+* ``one_year_no_boot_seconds``: every UN member, both axes, 2020, no bootstrap
+  (what a map page needs);
+* ``one_year_boot200_seconds``: the same with 200 bootstrap replicates;
+* ``all_years_no_boot_seconds`` / ``all_years_boot200_seconds``: 1946-latest;
+* ``cached_one_year_seconds``: a repeated call served from the cache;
+* ``classified_2020_west_china``: states with a class on the US-China axis.
+"""
+
+from __future__ import annotations
+
+import os
+import statistics
+import time
+
+from nonaligned.index import cache, country_index
+from nonaligned.store import connect
+
+RUNS = int(os.environ.get("BENCH_RUNS", "3"))
+YEAR = 2020
+
+
+def _median_seconds(call, runs: int = RUNS) -> tuple[float, object]:
+    times, result = [], None
+    for _ in range(runs):
+        cache.clear()
+        start = time.perf_counter()
+        result = call()
+        times.append(time.perf_counter() - start)
+    return statistics.median(times), result
+
+
+def main() -> None:
+    con = connect(None)
+    one, frame = _median_seconds(lambda: country_index(con, year=YEAR, n_boot=0))
+    boot, frame = _median_seconds(lambda: country_index(con, year=YEAR, n_boot=200))
+    every, _ = _median_seconds(lambda: country_index(con, n_boot=0))
+    every_boot, _ = _median_seconds(lambda: country_index(con, n_boot=200), runs=1)
+    country_index(con, year=YEAR, n_boot=200)
+    start = time.perf_counter()
+    country_index(con, year=YEAR, n_boot=200)
+    cached_seconds = time.perf_counter() - start
+    china = frame[frame["axis"] == "west-china"].dropna(subset=["class"])
+    print(f"runs={RUNS}")
+    print(f"one_year_no_boot_seconds={one:.3f}")
+    print(f"one_year_boot200_seconds={boot:.3f}")
+    print(f"all_years_no_boot_seconds={every:.3f}")
+    print(f"all_years_boot200_seconds={every_boot:.3f}")
+    print(f"cached_one_year_seconds={cached_seconds:.4f}")
+    print(f"classified_2020_west_china={len(china)}")
+    for name, count in china["class"].value_counts().sort_index().items():
+        print(f"classified_2020_west_china_{name}={count}")
+
+
+if __name__ == "__main__":
+    main()
