@@ -5,7 +5,10 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
+import schemathesis
 from fastapi.testclient import TestClient
+from hypothesis import HealthCheck, given, settings
+from schemathesis.checks import not_a_server_error
 
 from nonaligned import query
 from nonaligned.web import create_app
@@ -168,3 +171,103 @@ def test_no_store_is_a_503(tmp_path, mirror):
 def test_openapi_lists_the_api(client):
     paths = client.get("/openapi.json").json()["paths"]
     assert {"/api/countries", "/api/resolutions", "/api/alignment/{iso3}", "/api/map"} <= set(paths)
+
+
+def test_index_endpoints_match_the_library(client, con):
+    from nonaligned import index
+
+    body = client.get("/api/index?year=2022&axis=west-russia").json()
+    expected = index.country_index(con, year=2022, axis="west-russia", n_boot=0)
+    assert sorted(r["iso3"] for r in body) == sorted(expected.iso3)
+    ind = next(r for r in body if r["iso3"] == "IND")
+    assert ind["class"] == expected.set_index("iso3").loc["IND", "class"]
+    profile = client.get("/api/index/IND").json()
+    assert {r["axis"] for r in profile} == {"west-china", "west-russia"}
+    assert client.get("/api/index?year=1964").status_code == 400  # no roll calls that year
+    assert client.get("/api/index?year=2022&axis=north-south").status_code == 422
+    assert client.get("/api/index/ZZZ").status_code == 404
+
+
+@pytest.mark.parametrize("colour", ["class", "lean", "agreement"])
+def test_map_chart_colours(client, colour):
+    spec = client.get(f"/api/charts/map?year=2010&colour={colour}").json()
+    shaded = spec["layer"][1]
+    field = {"class": "class", "lean": "lean", "agreement": "agreement"}[colour]
+    assert shaded["encoding"]["color"]["field"] == field
+
+
+EXAMPLE_OFFERS = Path(__file__).resolve().parents[1] / "examples" / "offers"
+
+
+def test_offers_evaluate_matches_the_strategy_desk(client, con):
+    from nonaligned.strategy import evaluate
+
+    text = (EXAMPLE_OFFERS / "kenya_port.toml").read_text(encoding="utf-8")
+    response = client.post("/api/offers/evaluate", json={"toml": text, "discount_rate": 0.05})
+    assert response.status_code == 200, response.text
+    body = response.json()
+    expected = evaluate.evaluate(con, text, 0.05)
+    assert [r["offer_id"] for r in body["evaluation"]] == list(expected.offer_id)
+    assert [r["grant_element"] for r in body["evaluation"]] == pytest.approx(
+        list(expected.grant_element)
+    )
+    assert len(body["schedules"]) == len(evaluate.schedules(con, text))
+    assert body["chart"]["$schema"].startswith("https://vega.github.io/schema/vega-lite/")
+
+
+@pytest.mark.parametrize(
+    ("payload", "status"),
+    [
+        ({"toml": "country = "}, 400),  # not TOML
+        ({"toml": 'country = "XXX"\nproject = "p"\n[[offers]]\nid = "a"\n'}, 400),
+        ({"toml": "x", "discount_rate": 1.5}, 422),
+        ({"toml": "x", "surprise": 1}, 422),
+        ({"document": "x"}, 422),
+        ({"toml": "x" * 40_000}, 422),
+    ],
+)
+def test_malformed_offers_are_4xx(client, payload, status):
+    response = client.post("/api/offers/evaluate", json=payload)
+    assert response.status_code == status, response.text
+    assert _message(response)
+
+
+def test_offer_problems_are_listed(client):
+    text = 'country = "XXX"\n[[offers]]\nid = "a"\nkind = "loan"\n'
+    body = client.post("/api/offers/evaluate", json={"toml": text}).json()
+    fields = {p["field"] for p in body["problems"]}
+    assert {"country", "project", "partner", "amount_usd"} <= fields
+
+
+def test_offers_body_must_be_json(client):
+    response = client.post(
+        "/api/offers/evaluate", content=b"not json", headers={"content-type": "application/json"}
+    )
+    assert response.status_code == 422
+
+
+@pytest.fixture(scope="module")
+def api_schema(store_path: Path, mirror: Path, tmp_path_factory: pytest.TempPathFactory):
+    app = create_app(store_path, mirror=mirror, cache_dir=tmp_path_factory.mktemp("fuzzcache"))
+    return schemathesis.openapi.from_asgi("/openapi.json", app)
+
+
+def test_schemathesis_finds_no_server_error(api_schema):
+    """Generated requests (valid and invalid) against every operation: never a 5xx."""
+    operations = [result.ok() for result in api_schema.get_all_operations()]
+    assert len(operations) >= 10
+
+    for operation in operations:
+
+        @given(case=operation.as_strategy())
+        @settings(
+            max_examples=12,
+            deadline=None,
+            derandomize=True,
+            database=None,
+            suppress_health_check=list(HealthCheck),
+        )
+        def no_server_error(case):
+            case.call_and_validate(checks=[not_a_server_error])
+
+        no_server_error()

@@ -17,7 +17,7 @@ import duckdb
 import pandas as pd
 from fastapi import APIRouter, Path, Query, Request
 
-from nonaligned import alignment, exposure, query
+from nonaligned import alignment, exposure, index, query
 from nonaligned.web import charts
 
 router = APIRouter(prefix="/api")
@@ -48,6 +48,21 @@ class AlignmentPole(StrEnum):
     CHN = "CHN"
     RUS = "RUS"
     EU = "EU"
+
+
+class Axis(StrEnum):
+    """Axes of the active-nonalignment index (:data:`nonaligned.index.AXES`)."""
+
+    WEST_CHINA = "west-china"
+    WEST_RUSSIA = "west-russia"
+
+
+class Colour(StrEnum):
+    """What the world map shows: the index class or lean, or agreement with one pole."""
+
+    CLASS = "class"
+    LEAN = "lean"
+    AGREEMENT = "agreement"
 
 
 class Pole(StrEnum):
@@ -99,6 +114,22 @@ def pole_map(request: Request, year: int, pole: Pole) -> pd.DataFrame:
     dyads = _memo(request, ("dyads", year), lambda: alignment.dyads(con, year))
     countries = _memo(request, ("countries",), lambda: query.countries(con))
     return charts.pole_agreement_by_country(dyads, countries, pole.value)
+
+
+def year_index(request: Request, year: int, axis: Axis) -> pd.DataFrame:
+    """The index of every state in ``year`` on ``axis`` (no bootstrap: the map needs speed)."""
+    con = _con(request)
+    table = _memo(request, ("index", year), lambda: index.country_index(con, year=year, n_boot=0))
+    countries = _memo(request, ("countries",), lambda: query.countries(con))
+    chosen = table[table.axis == axis.value].merge(countries[["iso3", "name"]], on="iso3")
+    return charts.with_map_ids(chosen, countries)
+
+
+def country_profile(request: Request, iso3: str) -> pd.DataFrame:
+    """Every year of one country's index on both axes (memoised: seconds to compute)."""
+    con = _con(request)
+    code = _country(con, iso3)
+    return _memo(request, ("profile", code), lambda: index.country_profile(con, code, n_boot=0))
 
 
 def resolution(request: Request, symbol: str, roll_call: int | None) -> dict[str, Any]:
@@ -172,9 +203,36 @@ def chart_trade(request: Request, iso3: Iso3) -> dict[str, Any]:
     return charts.trade_shares(country_trade(request, iso3))
 
 
-@router.get("/charts/map", summary="Vega-Lite: world map of agreement with a pole")
-def chart_map(request: Request, year: Year, pole: Pole = Pole.USA) -> dict[str, Any]:
-    return charts.world_map(pole_map(request, year, pole), f"Agreement with {pole.value}, {year}")
+@router.get("/index", summary="The active-nonalignment index of every state in one year")
+def get_index(request: Request, year: Year, axis: Axis = Axis.WEST_CHINA) -> list[dict[str, Any]]:
+    return records(year_index(request, year, axis))
+
+
+@router.get("/index/{iso3}", summary="One country's index (lean, balance, activity, class) by year")
+def get_country_index(request: Request, iso3: Iso3) -> list[dict[str, Any]]:
+    return records(country_profile(request, iso3))
+
+
+@router.get("/charts/map", summary="Vega-Lite: world map by index class, lean or agreement")
+def chart_map(
+    request: Request,
+    year: Year,
+    colour: Colour = Colour.CLASS,
+    axis: Axis = Axis.WEST_CHINA,
+    pole: Pole = Pole.USA,
+) -> dict[str, Any]:
+    if colour is Colour.AGREEMENT:
+        values = pole_map(request, year, pole)
+        return charts.world_map(values, f"Agreement with {pole.value}, {year}")
+    values = year_index(request, year, axis)
+    if colour is Colour.CLASS:
+        return charts.class_map(values, f"Class on the {axis.value} axis, {year}")
+    return charts.lean_map(values, f"Lean on the {axis.value} axis, {year} (+1 West)")
+
+
+@router.get("/charts/index/{iso3}", summary="Vega-Lite: lean and class by year on each axis")
+def chart_index(request: Request, iso3: Iso3) -> dict[str, Any]:
+    return charts.index_profile(country_profile(request, iso3))
 
 
 @router.get("/charts/resolution", summary="Vega-Lite: world map of one roll call")

@@ -20,7 +20,8 @@ from starlette.exceptions import HTTPException as StarletteHTTPException
 
 from nonaligned.errors import AcquisitionError, NonalignedError, StoreError
 from nonaligned.query import QueryError
-from nonaligned.web import api, assets, pages
+from nonaligned.strategy.offers import OfferError
+from nonaligned.web import api, assets, offers_api, pages
 from nonaligned.web.cache import Memo
 from nonaligned.web.security import SecurityMiddleware
 from nonaligned.web.store import StoreHandle
@@ -37,6 +38,14 @@ def _install_error_handlers(app: FastAPI) -> None:
     @app.exception_handler(api.NotFound)
     async def not_found(_: Request, exc: api.NotFound) -> JSONResponse:
         return _error(404, str(exc))
+
+    @app.exception_handler(OfferError)
+    async def bad_offers(_: Request, exc: OfferError) -> JSONResponse:
+        problems = [
+            {"offer": offer, "field": field, "message": message}
+            for offer, field, message in exc.problems
+        ]
+        return _error(400, str(exc), problems=problems)
 
     @app.exception_handler(QueryError)
     async def bad_question(_: Request, exc: QueryError) -> JSONResponse:
@@ -93,6 +102,7 @@ def create_app(
     app.add_middleware(SecurityMiddleware, max_body=MAX_BODY_BYTES)
     _install_error_handlers(app)
     app.include_router(api.router)
+    app.include_router(offers_api.router)
     app.include_router(assets.router)
     app.include_router(pages.router)
     app.mount("/static", StaticFiles(directory=STATIC), name="static")

@@ -17,6 +17,14 @@ import pandas as pd
 from nonaligned.web.assets import TOPOLOGY_PATH
 
 POLE_COLOURS = {"USA": "#1f77b4", "EU": "#9467bd", "CHN": "#d62728", "RUS": "#2ca02c"}
+CLASS_COLOURS = {
+    "aligned_west": "#1f77b4",
+    "aligned_china": "#d62728",
+    "aligned_russia": "#2ca02c",
+    "actively_nonaligned": "#ff7f0e",
+    "passively_neutral": "#bcbd22",
+    "split": "#8c564b",
+}
 VOTE_COLOURS = {"yes": "#1a9850", "no": "#d73027", "abstain": "#fdae61", "absent": "#bdbdbd"}
 WIDTH, HEIGHT = 560, 220
 MAP_WIDTH, MAP_HEIGHT = 760, 400
@@ -117,6 +125,60 @@ def world_map(values: pd.DataFrame, title: str) -> dict[str, Any]:
     return _choropleth(known, ["id", "iso3", "name", "agreement", "n_votes"], color, title)
 
 
+def class_map(values: pd.DataFrame, title: str) -> dict[str, Any]:
+    """Choropleth of the index class, from :func:`nonaligned.index.country_index` rows."""
+    fields = ["id", "iso3", "name", "class", "lean", "balance", "activity"]
+    known = values.dropna(subset=["id"])[fields]
+    color = alt.Color(
+        "class:N",
+        scale=alt.Scale(domain=list(CLASS_COLOURS), range=list(CLASS_COLOURS.values())),
+        title="class",
+    )
+    return _choropleth(known, fields, color, title)
+
+
+def lean_map(values: pd.DataFrame, title: str) -> dict[str, Any]:
+    """Choropleth of the index lean (-1 other pole, +1 West)."""
+    fields = ["id", "iso3", "name", "lean", "class"]
+    known = values.dropna(subset=["id"])[fields]
+    color = alt.Color(
+        "lean:Q", scale=alt.Scale(domain=[-1, 1], scheme="redblue"), title="lean (+1 West)"
+    )
+    return _choropleth(known, fields, color, title)
+
+
+def index_profile(table: pd.DataFrame) -> dict[str, Any]:
+    """Lean by year on each axis, points coloured by class, from
+    :func:`nonaligned.index.country_profile`."""
+    rows = table[["year", "axis", "lean", "balance", "activity", "class"]]
+    base = alt.Chart().encode(
+        x=alt.X("year:Q", axis=alt.Axis(format="d"), title="year"),
+        y=alt.Y("lean:Q", scale=alt.Scale(domain=[-1, 1]), title="lean (+1 West)"),
+    )
+    line = base.mark_line(color="#999999", strokeWidth=1)
+    points = base.mark_point(filled=True, size=30).encode(
+        color=alt.Color(
+            "class:N",
+            scale=alt.Scale(domain=list(CLASS_COLOURS), range=list(CLASS_COLOURS.values())),
+        ),
+        tooltip=[
+            "year:Q",
+            "axis:N",
+            "class:N",
+            alt.Tooltip("lean:Q", format=".2f"),
+            alt.Tooltip("balance:Q", format=".2f"),
+            alt.Tooltip("activity:Q", format=".2f"),
+        ],
+    )
+    chart = (
+        alt.layer(line, points, data=rows)
+        .properties(width=WIDTH, height=140)
+        .facet(row=alt.Row("axis:N", title=None))
+        .properties(title="Active-nonalignment index: lean and class by year")
+    )
+    return _spec(chart)
+
+
 def vote_map(votes: pd.DataFrame, symbol: str) -> dict[str, Any]:
     """Choropleth of yes/no/abstain/absent on one roll call."""
     known = votes.dropna(subset=["id"])[["id", "iso3", "country", "vote"]]
@@ -144,5 +206,23 @@ def comparison(tables: dict[str, pd.DataFrame], pole: str) -> dict[str, Any]:
             tooltip=["iso3:N", "year:Q", alt.Tooltip("agreement:Q", format=".3f"), "n_votes:Q"],
         )
         .properties(width=WIDTH, height=HEIGHT, title=f"Agreement with {pole}")
+    )
+    return _spec(chart)
+
+
+def debt_service(schedules: pd.DataFrame) -> dict[str, Any]:
+    """Debt service of each loan per payment date, from
+    :func:`nonaligned.strategy.evaluate.schedules`."""
+    rows = schedules[["offer_id", "year", "debt_service_usd"]]
+    chart = (
+        alt.Chart(rows)
+        .mark_line(point=alt.OverlayMarkDef(size=12))
+        .encode(
+            x=alt.X("year:Q", title="years from signature"),
+            y=alt.Y("debt_service_usd:Q", title="debt service per payment (US$)"),
+            color=alt.Color("offer_id:N", title="offer"),
+            tooltip=["offer_id:N", "year:Q", alt.Tooltip("debt_service_usd:Q", format=",.0f")],
+        )
+        .properties(width=WIDTH, height=HEIGHT, title="Debt service of each loan")
     )
     return _spec(chart)

@@ -48,3 +48,8 @@ def resolution(request: Request, symbol: Annotated[str, Query(max_length=80)] = 
 @router.get("/compare", response_class=HTMLResponse)
 def compare(request: Request, countries: Annotated[str, Query(max_length=80)] = "BRA,IND,ZAF"):
     return _page(request, "compare.html", countries=countries.upper())
+
+
+@router.get("/offers", response_class=HTMLResponse)
+def offers(request: Request):
+    return _page(request, "offers.html")

@@ -5,10 +5,15 @@ replaces the store file by renaming a new one over it. Each thread keeps its
 own read-only connection and reopens it when the file's identity (inode,
 modification time, size) changes, so readers keep answering during and after
 a rebuild: until the rename they read the old file, then the new one.
+
+Every connection opened is also remembered so that :meth:`StoreHandle.close_all`
+can close them at shutdown: a DuckDB connection left open in a worker thread
+that is still alive when the interpreter exits aborts the process.
 """
 
 from __future__ import annotations
 
+import atexit
 import os
 import threading
 from pathlib import Path
@@ -34,6 +39,9 @@ class StoreHandle:
     def __init__(self, path: Path) -> None:
         self.path = Path(path)
         self._local = threading.local()
+        self._lock = threading.Lock()
+        self._opened: list[duckdb.DuckDBPyConnection] = []
+        atexit.register(self.close_all)
 
     def identity(self) -> Identity | None:
         """The store file's identity now (``None`` if there is no file)."""
@@ -49,8 +57,22 @@ class StoreHandle:
         if held is not None and held[0] == current:
             return held[1]
         if held is not None:
-            held[1].close()
+            self._forget(held[1])
             self._local.held = None
         con = connect(self.path)
+        with self._lock:
+            self._opened.append(con)
         self._local.held = (current, con)
         return con
+
+    def _forget(self, con: duckdb.DuckDBPyConnection) -> None:
+        with self._lock:
+            self._opened = [c for c in self._opened if c is not con]
+        con.close()
+
+    def close_all(self) -> None:
+        """Close every connection this handle opened (at app shutdown and at exit)."""
+        with self._lock:
+            opened, self._opened = self._opened, []
+        for con in opened:
+            con.close()

@@ -15,14 +15,17 @@ window.nonaligned = (() => {
     return body;
   }
 
+  async function embed(element, spec) {
+    const result = await vegaEmbed(element, spec, embedOptions);
+    element.dataset.rendered = "true";
+    return result;
+  }
+
   async function chart(element, url) {
     element.dataset.rendered = "false";
     element.classList.add("loading");
     try {
-      const spec = await getJSON(url);
-      const result = await vegaEmbed(element, spec, embedOptions);
-      element.dataset.rendered = "true";
-      return result;
+      return await embed(element, await getJSON(url));
     } catch (error) {
       element.textContent = error.message;
       element.dataset.rendered = "error";
@@ -53,5 +56,5 @@ window.nonaligned = (() => {
     }
   }
 
-  return { getJSON, chart, status, fillTable };
+  return { getJSON, embed, chart, status, fillTable };
 })();

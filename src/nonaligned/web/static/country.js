@@ -1,5 +1,5 @@
 "use strict";
-// Country profile: name, agreement trajectories with each pole, trade shares.
+// Country profile: name, index class and lean by year, agreement with each pole, trade.
 (() => {
   const { getJSON, chart, status } = window.nonaligned;
   const iso3 = document.body.dataset.iso3;
@@ -15,6 +15,7 @@
     status("computing agreement with the poles over the whole record…");
     const results = await Promise.allSettled([
       header(),
+      chart(document.getElementById("index"), `/api/charts/index/${encodeURIComponent(iso3)}`),
       chart(document.getElementById("agreement"), `/api/charts/agreement/${encodeURIComponent(iso3)}`),
       chart(document.getElementById("trade"), `/api/charts/trade/${encodeURIComponent(iso3)}`),
     ]);

@@ -4,13 +4,18 @@
   const { chart, status } = window.nonaligned;
   const year = document.getElementById("year");
   const label = document.getElementById("year-label");
+  const colour = document.getElementById("colour");
+  const axis = document.getElementById("axis");
   const pole = document.getElementById("pole");
   const map = document.getElementById("map");
   let view = null;
 
   async function draw() {
     status("loading…");
-    const url = `/api/charts/map?year=${encodeURIComponent(year.value)}&pole=${encodeURIComponent(pole.value)}`;
+    const params = new URLSearchParams({
+      year: year.value, colour: colour.value, axis: axis.value, pole: pole.value,
+    });
+    const url = `/api/charts/map?${params}`;
     try {
       if (view) view.finalize();
       const result = await chart(map, url);
@@ -21,6 +26,7 @@
         if (iso3) window.location.assign(`/country/${encodeURIComponent(iso3)}`);
       });
       map.dataset.year = year.value;
+      map.dataset.colour = colour.value;
       history.replaceState(null, "", `/?year=${encodeURIComponent(year.value)}`);
       status("");
     } catch (error) {
@@ -30,6 +36,6 @@
 
   year.addEventListener("input", () => { label.textContent = year.value; });
   year.addEventListener("change", draw);
-  pole.addEventListener("change", draw);
+  for (const select of [colour, axis, pole]) select.addEventListener("change", draw);
   draw();
 })();

@@ -1,0 +1,50 @@
+"""The offer evaluator's API: POST an offers document, get each offer on its own terms.
+
+Validation is the strategy desk's (:mod:`nonaligned.strategy.offers`): a
+malformed document is a 400 listing every problem, never a partial answer.
+The body is size-limited by the app's middleware and by the field limit here.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from fastapi import APIRouter, Request
+from pydantic import BaseModel, ConfigDict, Field
+
+from nonaligned.strategy import evaluate
+from nonaligned.strategy.terms import DEFAULT_CONCESSIONAL_THRESHOLD, DEFAULT_DISCOUNT_RATE
+from nonaligned.web import charts
+from nonaligned.web.api import records
+
+router = APIRouter(prefix="/api/offers")
+
+MAX_DOCUMENT_CHARS = 32_000
+
+
+class OffersRequest(BaseModel):
+    """An offers document (TOML, as ``nonaligned offers evaluate`` reads) and the rates."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    toml: str = Field(
+        max_length=MAX_DOCUMENT_CHARS,
+        description="Offers document in TOML: country, project and [[offers]] (docs/strategy.md)",
+    )
+    discount_rate: float = Field(DEFAULT_DISCOUNT_RATE, ge=0.0, lt=1.0)
+    threshold: float = Field(DEFAULT_CONCESSIONAL_THRESHOLD, ge=0.0, le=1.0)
+
+
+@router.post("/evaluate", summary="Each offer's grant element, schedule and exposure")
+def evaluate_offers(request: Request, body: OffersRequest) -> dict[str, Any]:
+    con = request.app.state.store.connection()
+    document = evaluate.read(con, body.toml)
+    table = evaluate.evaluate(con, document, body.discount_rate, body.threshold)
+    schedules = evaluate.schedules(con, document)
+    return {
+        "country": document.country,
+        "project": document.project,
+        "evaluation": records(table),
+        "schedules": records(schedules),
+        "chart": charts.debt_service(schedules) if len(schedules) else None,
+    }
