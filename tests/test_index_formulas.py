@@ -186,3 +186,20 @@ def test_institutional_counts_follow_the_sources_caveats():
     assert ("BBB", 2005) not in counts.index
     without_bri = institutional_counts(memberships, np.array([2015]), exclude=("BRI",))
     assert "BBB" not in set(without_bri["iso3"])
+
+
+def test_ideal_point_lean_by_hand():
+    from nonaligned.index.ideal import ideal_point_lean
+
+    theta = pd.Series(
+        {"USA": 2.0, "DEU": 1.0, "FRA": 1.2, "CHN": -1.0, "MID": 0.05, "CPY": -1.0, "EUC": 1.1}
+    )
+    lean = ideal_point_lean(theta, {"DEU", "FRA"}, "CHN")
+    # the EU sits at the mean of its members, 1.1; MID is 1.05 from it and from China,
+    # and the poles are min(3, 2.1) = 2.1 apart: (1.05 - 1.05) / 2.1 = 0
+    assert lean["MID"] == pytest.approx(0.0)
+    assert lean["CPY"] == pytest.approx(-1.0)
+    assert lean["EUC"] == pytest.approx(1.0)
+    assert lean["USA"] == pytest.approx(1.0)
+    # DEU: 0.1 from the EU, 2.0 from China: (2.0 - 0.1) / 2.1
+    assert lean["DEU"] == pytest.approx(1.9 / 2.1)

@@ -158,3 +158,21 @@ def test_sensitivity_report_counts_add_up(con):
     important = report[(report.variant == "votes") & (report.setting == "important")]
     assert important["n_classified"].item() > 150
     assert report["same_class_share"].between(0, 1).all()
+
+
+def test_ideal_points_enter_the_diplomatic_lean_when_given(con):
+    import pandas as pd
+
+    from nonaligned.measures.poles import eu_members
+
+    base = country_index(con, year=2020, axis="west-china", n_boot=0)
+    eu = set(eu_members(con.execute("SELECT * FROM memberships").df(), [2020])["iso3"])
+    # a hand-made line: the West (US, EU members) at 1, China at -1, the rest at 0
+    theta = pd.DataFrame({"iso3": base["iso3"], "year": 2020, "ideal_point": 0.0})
+    theta.loc[theta.iso3.isin(eu | {"USA"}), "ideal_point"] = 1.0
+    theta.loc[theta.iso3 == "CHN", "ideal_point"] = -1.0
+    with_ideal = country_index(con, year=2020, axis="west-china", n_boot=0, ideal_points=theta)
+    row = with_ideal.set_index("iso3").loc["BRA"]
+    assert row["lean_ideal_point"] == pytest.approx(0.0)
+    assert row["lean_diplomatic"] == pytest.approx(row["lean_vote_agreement"] / 2)
+    assert base.set_index("iso3").loc["BRA", "lean_ideal_point"] != row["lean_ideal_point"]

@@ -39,6 +39,7 @@ def compute(
     n_boot: int = DEFAULT_BOOT,
     seed: int = 0,
     exclude_groupings: tuple[str, ...] = (),
+    ideal_points: pd.DataFrame | None = None,
 ) -> pd.DataFrame:
     """The index for every year in ``inputs`` (the pure part of :func:`country_index`)."""
     t = thresholds or Thresholds()
@@ -54,6 +55,14 @@ def compute(
     inst = dict(tuple(institutions.groupby("year")))
     empty_trade = inputs.trade.iloc[:0]
     no_inst = institutions.iloc[:0].set_index("iso3")
+    theta = (
+        {}
+        if ideal_points is None
+        else {
+            int(year): group.set_index("iso3")["ideal_point"]
+            for year, group in ideal_points.groupby("year")
+        }
+    )
     parts = [
         year_index(
             year,
@@ -65,6 +74,7 @@ def compute(
             t,
             n_boot,
             seed,
+            theta.get(year),
         )
         for year in years
     ]
@@ -95,6 +105,7 @@ def country_index(
     thresholds: Thresholds | None = None,
     n_boot: int = DEFAULT_BOOT,
     seed: int = 0,
+    ideal_points: pd.DataFrame | None = None,
 ) -> pd.DataFrame:
     """The active-nonalignment index per country, year and axis.
 
@@ -108,6 +119,10 @@ def country_index(
     of a year are always computed, because ranks and expectations need them;
     results are kept in memory per store file and options
     (:mod:`nonaligned.index.cache`), so repeated calls are fast.
+    ``ideal_points`` (``iso3, year, ideal_point``, e.g. from
+    ``nonaligned.alignment.ideal_points``) adds the ideal-point reading of the
+    votes: ``lean_diplomatic`` is then the mean of ``lean_vote_agreement`` and
+    ``lean_ideal_point`` (such calls are not cached).
     docs/methodology.md documents every column.
     """
     _check(con, year, axis)
@@ -115,8 +130,10 @@ def country_index(
     years = None if year is None else [year]
     options = {"selection": selection, "thresholds": thresholds, "n_boot": n_boot, "seed": seed}
     store = cache.store_key(con)
-    key = None if store is None else (store, year, *options.values())
-    frame = cache.cached(key, lambda: compute(load(con, years), **options))
+    key = None if store is None or ideal_points is not None else (store, year, *options.values())
+    frame = cache.cached(
+        key, lambda: compute(load(con, years), ideal_points=ideal_points, **options)
+    )
     if code is not None:
         frame = frame[frame["iso3"] == code]
         if frame.empty:

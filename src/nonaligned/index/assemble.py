@@ -15,6 +15,7 @@ from nonaligned.index.axes import AXES, CLASSES, Axis
 from nonaligned.index.classes import Thresholds, classify, combined_lean
 from nonaligned.index.diplomatic import POLE_VOTERS, VoteYear
 from nonaligned.index.economic import expected_shares
+from nonaligned.index.ideal import ideal_point_lean
 
 COLUMNS: tuple[str, ...] = (
     "iso3",
@@ -30,6 +31,8 @@ COLUMNS: tuple[str, ...] = (
     "class_probability",
     *(f"p_{name}" for name in CLASSES),
     "lean_diplomatic_sd",
+    "lean_vote_agreement",
+    "lean_ideal_point",
     "participation",
     "share_west",
     "share_other",
@@ -80,6 +83,7 @@ def axis_year(
     gdp: pd.Series,
     institutions: pd.DataFrame,
     t: Thresholds,
+    ideal_lean: np.ndarray | None = None,
 ) -> pd.DataFrame:
     """The index on one axis for the states in ``votes`` (one year).
 
@@ -91,7 +95,10 @@ def axis_year(
     usa, eu, other = (POLE_VOTERS.index(p) for p in ("USA", "EU", axis.other))
     d_west = _nearest(votes.distance[:, usa], votes.distance[:, eu])
     d_poles = _nearest(votes.pole_distance[usa, other], votes.pole_distance[eu, other])
-    lean_d = formulas.position_lean(d_west, votes.distance[:, other], d_poles[None, :])
+    lean_votes = formulas.position_lean(d_west, votes.distance[:, other], d_poles[None, :])
+    lean_ideal = np.full(len(states), np.nan) if ideal_lean is None else ideal_lean
+    # with ideal points, the diplomatic lean is the mean of the two readings
+    lean_d = formulas.weighted_mean([lean_votes, lean_ideal[:, None]], [1.0, 1.0])
 
     flows = trade.reindex(states)
     world = flows["world"].to_numpy(float)
@@ -134,6 +141,8 @@ def axis_year(
             "class_probability": class_probability,
             **{f"p_{name}": probabilities[:, k] for k, name in enumerate(CLASSES)},
             "lean_diplomatic_sd": _spread(lean_d[:, 1:]),
+            "lean_vote_agreement": lean_votes[:, 0],
+            "lean_ideal_point": lean_ideal,
             "participation": votes.participation[:, 0],
             "share_west": share_w,
             "share_other": share_o,
@@ -160,12 +169,19 @@ def year_index(
     t: Thresholds,
     n_boot: int,
     seed: int,
+    theta: pd.Series | None = None,
 ) -> pd.DataFrame:
-    """Both axes for one year; ``trade`` is that year's side trade (may be empty)."""
+    """Both axes for one year; ``trade`` is that year's side trade (may be empty),
+    ``theta`` the year's ideal points by iso3 (optional)."""
     rng = np.random.default_rng([seed, year, 1])
     expected = expected_shares(trade.reset_index(), side_members, n_boot, rng)
-    parts = [
-        axis_year(axis, votes, trade, expected, gdp, institutions, t) for axis in AXES.values()
-    ]
+    eu = side_members["west"] - {"USA"}
+    parts = []
+    for axis in AXES.values():
+        ideal = None
+        if theta is not None:
+            lean = ideal_point_lean(theta, eu, axis.other)
+            ideal = lean.reindex(pd.Index(votes.iso3)).to_numpy(float)
+        parts.append(axis_year(axis, votes, trade, expected, gdp, institutions, t, ideal))
     frame = pd.concat(parts, ignore_index=True).assign(year=year)
     return frame[list(COLUMNS)]

@@ -1,0 +1,36 @@
+"""The diplomatic lean from ideal points, an optional second reading of the votes.
+
+Ideal points (Bailey, Strezhnev and Voeten 2017; in this project
+``nonaligned.alignment.ideal_points``) place every state on one dimension per
+year. On that line a state's position between the poles is the same
+:func:`~nonaligned.index.formulas.position_lean` as for vote disagreement,
+with ``d = |θ_a - θ_b|``. The West is, as everywhere in the index, the
+nearer of the US and the EU, the EU's ideal point being the mean of its
+member states' that year. The caller supplies the ideal points (the fit is
+slow and cached elsewhere); without them the index uses vote agreement only.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+import pandas as pd
+
+from nonaligned.index import formulas
+
+
+def ideal_point_lean(theta: pd.Series, eu_members: set[str], other: str) -> pd.Series:
+    """Lean (+1 West, -1 ``other``) of every state in ``theta`` (ideal points by iso3, one year).
+
+    Missing for every state when the US, ``other`` and all EU members lack an
+    ideal point that year.
+    """
+    theta = theta.dropna()
+    eu = theta[theta.index.isin(eu_members)]
+    theta_eu = eu.mean() if len(eu) else np.nan
+    theta_usa = theta.get("USA", np.nan)
+    theta_other = theta.get(other, np.nan)
+    values = theta.to_numpy(float)
+    d_west = np.fmin(np.abs(values - theta_usa), np.abs(values - theta_eu))
+    d_other = np.abs(values - theta_other)
+    d_poles = np.fmin(abs(theta_usa - theta_other), abs(theta_eu - theta_other))
+    return pd.Series(formulas.position_lean(d_west, d_other, d_poles), index=theta.index)
