@@ -37,14 +37,7 @@ BRIEF_COLUMNS = [
 ]
 
 
-PROFILE_COLUMNS = [
-    *BRIEF_COLUMNS[1:],
-    "participation",
-    "share_west",
-    "share_other",
-    "intensity_west",
-    "intensity_other",
-]
+PROFILE_COLUMNS = BRIEF_COLUMNS[1:]
 
 
 def _show(frame, format: Format, title: str | None = None) -> None:
@@ -90,11 +83,15 @@ def country_command(
     no_middle_east: NoMiddleEastOption = False,
     lean: LeanOption = nonalignment.Thresholds.lean,
     activity: ActivityOption = nonalignment.Thresholds.activity,
-    boot: BootOption = 200,
+    boot: BootOption = 50,
     db: DbOption = None,
     format: FormatOption = Format.table,
 ) -> None:
-    """A country's profile: the index over time, class by year (json/csv: every column)."""
+    """A country's profile: the index over time, class by year (json/csv: every column).
+
+    Over all years the bootstrap costs tens of seconds: the default draws 50
+    replicates; --boot 200 for the precision of `index`, --boot 0 for speed.
+    """
     with handle_errors():
         options = _options(important, no_middle_east, lean, activity, boot)
         frame = nonalignment.country_profile(connect(db), country, axis, **options)
