@@ -8,7 +8,8 @@ from typing import Annotated
 
 import typer
 
-from nonaligned.cli._app import DbOption, app, handle_errors, out
+from nonaligned.cli._app import DbOption, app, err, handle_errors, out
+from nonaligned.errors import AcquisitionError
 from nonaligned.store import connect, default_db_path
 
 MirrorOption = Annotated[
@@ -39,8 +40,11 @@ def serve(
     path = db or default_db_path()
     with handle_errors():
         connect(path).close()  # fail now, with the usual message, if there is no store
-        application = create_app(path, mirror=mirror, cache_dir=cache, offline=offline)
+    application = create_app(path, mirror=mirror, cache_dir=cache, offline=offline)
+    try:
         application.state.assets.topology()  # acquire the map outlines before serving
+    except AcquisitionError as exc:
+        err.print(f"warning: the maps will not draw: {exc}", highlight=False, markup=False)
     application.state.assets.warm()
     shown = f"[{host}]" if ":" in host else host
     out.print(f"nonaligned is serving http://{shown}:{port}/  (API: /openapi.json; Ctrl-C stops)")

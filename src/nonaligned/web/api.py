@@ -15,7 +15,8 @@ from typing import Annotated, Any
 
 import duckdb
 import pandas as pd
-from fastapi import APIRouter, Path, Query, Request
+from fastapi import APIRouter, Path, Query, Request, Response
+from starlette.concurrency import run_in_threadpool
 
 from nonaligned import alignment, exposure, index, query
 from nonaligned.web import charts
@@ -87,11 +88,39 @@ def _memo(request: Request, key: Hashable, compute: Callable[[], Any]) -> Any:
     return state.memo.get(state.store.identity(), key, compute)
 
 
+def _encode(value: Any) -> bytes:
+    if isinstance(value, pd.DataFrame):
+        return value.to_json(orient="records", date_format="iso").encode()
+    return json.dumps(value, allow_nan=False).encode()
+
+
+async def _answer(request: Request, make: Callable[[], Any]) -> Response:
+    """The JSON answer to this GET request, encoded once per store file.
+
+    Every GET route is a pure function of its path and query on a given
+    store, so the encoded body is memoised under them: repeated questions
+    cost a dictionary lookup, not a query and a serialisation. Errors are
+    raised, never memoised.
+    """
+    key = ("answer", request.url.path, tuple(sorted(request.query_params.multi_items())))
+    state = request.app.state
+    identity = state.store.identity()
+    body = state.memo.peek(identity, key)
+    if body is None:  # compute in a worker thread: DuckDB and pandas must not block the loop
+        body = await run_in_threadpool(state.memo.get, identity, key, lambda: _encode(make()))
+    return Response(body, media_type="application/json")
+
+
 def _country(con: duckdb.DuckDBPyConnection, iso3: str) -> str:
     try:
         return query.check_country(con, iso3)
     except query.QueryError as exc:
         raise NotFound(str(exc)) from None
+
+
+def countries_table(request: Request) -> pd.DataFrame:
+    """Every country in the store (memoised)."""
+    return _memo(request, ("countries",), lambda: query.countries(_con(request)))
 
 
 def country_alignment(request: Request, iso3: str) -> pd.DataFrame:
@@ -112,7 +141,7 @@ def pole_map(request: Request, year: int, pole: Pole) -> pd.DataFrame:
     """Every state's agreement with ``pole`` in ``year``, keyed for the map."""
     con = _con(request)
     dyads = _memo(request, ("dyads", year), lambda: alignment.dyads(con, year))
-    countries = _memo(request, ("countries",), lambda: query.countries(con))
+    countries = countries_table(request)
     return charts.pole_agreement_by_country(dyads, countries, pole.value)
 
 
@@ -120,7 +149,7 @@ def year_index(request: Request, year: int, axis: Axis) -> pd.DataFrame:
     """The index of every state in ``year`` on ``axis`` (no bootstrap: the map needs speed)."""
     con = _con(request)
     table = _memo(request, ("index", year), lambda: index.country_index(con, year=year, n_boot=0))
-    countries = _memo(request, ("countries",), lambda: query.countries(con))
+    countries = countries_table(request)
     chosen = table[table.axis == axis.value].merge(countries[["iso3", "name"]], on="iso3")
     return charts.with_map_ids(chosen, countries)
 
@@ -139,7 +168,7 @@ def resolution(request: Request, symbol: str, roll_call: int | None) -> dict[str
         raise NotFound(f"no recorded vote under the symbol {symbol!r} (try A/RES/ES-11/1)")
     votes = query.resolution_votes(con, symbol, roll_call)
     chosen = calls[calls.roll_call_id == votes.roll_call_id.iloc[0]].iloc[0] if len(votes) else None
-    countries = _memo(request, ("countries",), lambda: query.countries(con))
+    countries = countries_table(request)
     return {
         "symbol": symbol,
         "roll_call_id": None if chosen is None else int(chosen.roll_call_id),
@@ -152,101 +181,113 @@ def resolution(request: Request, symbol: str, roll_call: int | None) -> dict[str
 
 
 @router.get("/countries", summary="Every country in the store")
-def list_countries(request: Request) -> list[dict[str, Any]]:
-    con = _con(request)
-    return records(_memo(request, ("countries",), lambda: query.countries(con)))
+async def list_countries(request: Request) -> list[dict[str, Any]]:
+    return await _answer(request, lambda: countries_table(request))
 
 
 @router.get("/countries/{iso3}", summary="One country")
-def get_country(request: Request, iso3: Iso3) -> dict[str, Any]:
-    con = _con(request)
-    code = _country(con, iso3)
-    table = _memo(request, ("countries",), lambda: query.countries(con))
-    return records(table[table.iso3 == code])[0]
+async def get_country(request: Request, iso3: Iso3) -> dict[str, Any]:
+    def make() -> dict[str, Any]:
+        con = _con(request)
+        code = _country(con, iso3)
+        table = countries_table(request)
+        return records(table[table.iso3 == code])[0]
+
+    return await _answer(request, make)
 
 
 @router.get("/resolutions", summary="How each UN member voted on one resolution")
-def get_resolution(
+async def get_resolution(
     request: Request,
     symbol: Symbol,
     roll_call: Annotated[int | None, Query(ge=0, le=10**9)] = None,
 ) -> dict[str, Any]:
-    return resolution(request, symbol, roll_call)
+    return await _answer(request, lambda: resolution(request, symbol, roll_call))
 
 
 @router.get("/alignment/{iso3}", summary="Agreement, kappa, pi and S with USA, CHN, RUS, EU")
-def get_alignment(request: Request, iso3: Iso3) -> list[dict[str, Any]]:
-    return records(country_alignment(request, iso3))
+async def get_alignment(request: Request, iso3: Iso3) -> list[dict[str, Any]]:
+    return await _answer(request, lambda: country_alignment(request, iso3))
 
 
 @router.get("/trade/{iso3}", summary="Goods trade with USA, CHN, RUS, EU and the world")
-def get_trade(
+async def get_trade(
     request: Request,
     iso3: Iso3,
     year: Annotated[int | None, Query(ge=FIRST_YEAR, le=LAST_YEAR)] = None,
 ) -> list[dict[str, Any]]:
-    return records(country_trade(request, iso3, year))
+    return await _answer(request, lambda: country_trade(request, iso3, year))
 
 
 @router.get("/map", summary="Each state's agreement with a pole in one year")
-def get_map(request: Request, year: Year, pole: Pole = Pole.USA) -> list[dict[str, Any]]:
-    return records(pole_map(request, year, pole))
+async def get_map(request: Request, year: Year, pole: Pole = Pole.USA) -> list[dict[str, Any]]:
+    return await _answer(request, lambda: pole_map(request, year, pole))
 
 
 @router.get("/charts/agreement/{iso3}", summary="Vega-Lite: agreement with each pole over time")
-def chart_agreement(request: Request, iso3: Iso3) -> dict[str, Any]:
-    return charts.agreement(country_alignment(request, iso3))
+async def chart_agreement(request: Request, iso3: Iso3) -> dict[str, Any]:
+    return await _answer(request, lambda: charts.agreement(country_alignment(request, iso3)))
 
 
 @router.get("/charts/trade/{iso3}", summary="Vega-Lite: trade shares with each pole over time")
-def chart_trade(request: Request, iso3: Iso3) -> dict[str, Any]:
-    return charts.trade_shares(country_trade(request, iso3))
+async def chart_trade(request: Request, iso3: Iso3) -> dict[str, Any]:
+    return await _answer(request, lambda: charts.trade_shares(country_trade(request, iso3)))
 
 
 @router.get("/index", summary="The active-nonalignment index of every state in one year")
-def get_index(request: Request, year: Year, axis: Axis = Axis.WEST_CHINA) -> list[dict[str, Any]]:
-    return records(year_index(request, year, axis))
+async def get_index(
+    request: Request, year: Year, axis: Axis = Axis.WEST_CHINA
+) -> list[dict[str, Any]]:
+    return await _answer(request, lambda: year_index(request, year, axis))
 
 
 @router.get("/index/{iso3}", summary="One country's index (lean, balance, activity, class) by year")
-def get_country_index(request: Request, iso3: Iso3) -> list[dict[str, Any]]:
-    return records(country_profile(request, iso3))
+async def get_country_index(request: Request, iso3: Iso3) -> list[dict[str, Any]]:
+    return await _answer(request, lambda: country_profile(request, iso3))
 
 
 @router.get("/charts/map", summary="Vega-Lite: world map by index class, lean or agreement")
-def chart_map(
+async def chart_map(
     request: Request,
     year: Year,
     colour: Colour = Colour.CLASS,
     axis: Axis = Axis.WEST_CHINA,
     pole: Pole = Pole.USA,
 ) -> dict[str, Any]:
-    if colour is Colour.AGREEMENT:
-        values = pole_map(request, year, pole)
-        return charts.world_map(values, f"Agreement with {pole.value}, {year}")
-    values = year_index(request, year, axis)
-    if colour is Colour.CLASS:
-        return charts.class_map(values, f"Class on the {axis.value} axis, {year}")
-    return charts.lean_map(values, f"Lean on the {axis.value} axis, {year} (+1 West)")
+
+    def make() -> dict[str, Any]:
+        if colour is Colour.AGREEMENT:
+            values = pole_map(request, year, pole)
+            return charts.world_map(values, f"Agreement with {pole.value}, {year}")
+        values = year_index(request, year, axis)
+        if colour is Colour.CLASS:
+            return charts.class_map(values, f"Class on the {axis.value} axis, {year}")
+        return charts.lean_map(values, f"Lean on the {axis.value} axis, {year} (+1 West)")
+
+    return await _answer(request, make)
 
 
 @router.get("/charts/index/{iso3}", summary="Vega-Lite: lean and class by year on each axis")
-def chart_index(request: Request, iso3: Iso3) -> dict[str, Any]:
-    return charts.index_profile(country_profile(request, iso3))
+async def chart_index(request: Request, iso3: Iso3) -> dict[str, Any]:
+    return await _answer(request, lambda: charts.index_profile(country_profile(request, iso3)))
 
 
 @router.get("/charts/resolution", summary="Vega-Lite: world map of one roll call")
-def chart_resolution(
+async def chart_resolution(
     request: Request,
     symbol: Symbol,
     roll_call: Annotated[int | None, Query(ge=0, le=10**9)] = None,
 ) -> dict[str, Any]:
-    answer = resolution(request, symbol, roll_call)
-    return charts.vote_map(pd.DataFrame(answer["votes"]), answer["symbol"])
+
+    def make() -> dict[str, Any]:
+        answer = resolution(request, symbol, roll_call)
+        return charts.vote_map(pd.DataFrame(answer["votes"]), answer["symbol"])
+
+    return await _answer(request, make)
 
 
 @router.get("/charts/compare", summary="Vega-Lite: several countries' agreement with a pole")
-def chart_compare(
+async def chart_compare(
     request: Request,
     countries: Annotated[
         str,
@@ -257,5 +298,7 @@ def chart_compare(
     pole: AlignmentPole = AlignmentPole.USA,
 ) -> dict[str, Any]:
     codes = list(dict.fromkeys(c.upper() for c in countries.split(",")))
-    tables = {code: country_alignment(request, code) for code in codes}
-    return charts.comparison(tables, pole.value)
+    return await _answer(
+        request,
+        lambda: charts.comparison({c: country_alignment(request, c) for c in codes}, pole.value),
+    )

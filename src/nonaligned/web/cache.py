@@ -25,6 +25,15 @@ class Memo:
         self._lock = threading.Lock()
         self._key_locks: dict[tuple, threading.Lock] = {}
 
+    def peek(self, identity: Identity | None, key: Hashable) -> Any:
+        """The cached answer, or ``None`` without computing anything."""
+        full = (identity, key)
+        with self._lock:
+            if full in self._items:
+                self._items.move_to_end(full)
+                return self._items[full]
+        return None
+
     def get(self, identity: Identity | None, key: Hashable, compute: Callable[[], Any]) -> Any:
         """The cached answer to ``key`` for this store, computing it once if absent.
 
