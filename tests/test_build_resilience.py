@@ -183,13 +183,15 @@ def _store_state(store: Path, original: tuple[int, str]) -> str:
     return "replaced" if inode != original[0] else "modified in place"
 
 
-def _run_kill_trials(store: Path, cache: Path, trials: list[Trial], timeout: float) -> float:
-    """Start one build per trial at once; SIGKILL each when due; check the store after each."""
+def _run_kill_trials(
+    store: Path, cache: Path, trials: list[Trial], timeout: float, args: list[str] | None = None
+) -> float:
+    """Start one build (or ``args``) per trial at once; SIGKILL each when due; check the store."""
     original = (store.stat().st_ino, _sha256(store))
     start = time.monotonic()
     procs = [
         subprocess.Popen(
-            _build_args(store, MIRROR),
+            args or _build_args(store, MIRROR),
             env=_env(cache),
             stdout=subprocess.DEVNULL,
             stderr=subprocess.DEVNULL,
@@ -360,3 +362,209 @@ def test_unwritable_store_location_fails_with_exit_3(tmp_path: Path):
     assert "cannot create the store's folder" in done.stderr and str(blocker) in done.stderr
     assert "Traceback" not in done.stderr
     assert blocker.read_text() == "in the way\n"
+
+
+# The write phase alone, killed many times. A full build spends ~30 s parsing
+# before it touches the store's folder, so the five kills above are all that
+# fit in CI; the write phase (the only one that can damage a store) is run
+# here by itself, as a subprocess writing real tables through write_store (the
+# good store's rows from 2020 on, so that one write takes seconds, and the
+# result still holds A/RES/ES-11/1), and SIGKILLed at random moments.
+WRITER = """
+import sys
+from nonaligned.store import SCHEMA, connect, write_store
+con = connect(sys.argv[1])
+def recent(name):
+    columns = [row[0] for row in con.execute(f"DESCRIBE {name}").fetchall()]
+    if name == "votes":
+        where = " WHERE roll_call_id IN (SELECT roll_call_id FROM roll_calls WHERE year >= 2020)"
+    else:
+        where = " WHERE year >= 2020" if "year" in columns else ""
+    return con.execute(f"SELECT * FROM {name}{where}").df()
+tables = {name: recent(name) for name in SCHEMA}
+con.close()
+write_store(sys.argv[2], tables)
+"""
+WRITE_TRIALS = 24  # at least 20 of them land before the writer is done
+BATCH = 4
+
+
+def _writer_args(source: Path, target: Path) -> list[str]:
+    return [sys.executable, "-c", WRITER, str(source), str(target)]
+
+
+@pytest.fixture(scope="module")
+def write_copy(good_store: GoodStore, tmp_path_factory) -> tuple[Path, float]:
+    """A copy of the good store, and the wall time of one uninterrupted rewrite of it."""
+    source = tmp_path_factory.mktemp("write-source") / "store.duckdb"
+    shutil.copyfile(good_store.path, source)
+    target = tmp_path_factory.mktemp("write-kills") / "store.duckdb"
+    shutil.copyfile(good_store.path, target)
+    start = time.monotonic()
+    done = subprocess.run(_writer_args(source, target), capture_output=True, text=True)
+    assert done.returncode == 0, done.stderr
+    return source, time.monotonic() - start
+
+
+def test_write_phase_killed_at_random_moments_never_corrupts_the_store(write_copy, tmp_path):
+    source, seconds = write_copy
+    store = tmp_path / "store.duckdb"
+    shutil.copyfile(source, store)
+    rng = random.Random(SEED + 1)
+    trials = [
+        Trial(True, rng.uniform(0.0, 0.5)) if i % 3 == 2 else Trial(False, rng.uniform(0.1, 0.9))
+        for i in range(WRITE_TRIALS)
+    ]
+    for trial in trials:
+        if not trial.targeted:
+            trial.delay *= seconds
+    for first in range(0, WRITE_TRIALS, BATCH):
+        batch = trials[first : first + BATCH]
+        _run_kill_trials(store, tmp_path, batch, 20 * seconds, _writer_args(source, store))
+        assert _yes_or_error(store) == 141  # also after writers that finished before their kill
+    killed = [t for t in trials if t.returncode == -signal.SIGKILL]
+    print(f"{len(killed)} of {len(trials)} writers killed; one write takes {seconds:.1f} s")
+    assert all(t.returncode in (0, -signal.SIGKILL) for t in trials), trials
+    for trial in killed:
+        assert trial.store in ("original", "replaced"), trial
+        assert trial.yes == 141, trial
+    assert len(killed) >= 20
+    assert any(t.partial_at_kill for t in killed)
+    prefix = f".{store.name}.building-"
+    assert all(name.startswith(prefix) for name in _siblings(store))
+    done = subprocess.run(_writer_args(source, store), capture_output=True, text=True)
+    assert done.returncode == 0, done.stderr
+    assert _siblings(store) == []  # the next write removed every stale partial
+
+
+def test_readers_keep_answering_while_the_store_is_replaced(write_copy, tmp_path):
+    """A connection held across the rename reads the old file; new ones the new file."""
+    source, _ = write_copy
+    store = tmp_path / "store.duckdb"
+    shutil.copyfile(source, store)
+    inode = store.stat().st_ino
+    held = connect(store)
+    answers: list[int | str] = []
+    fresh_inodes = set()
+    try:
+        writer = subprocess.Popen(
+            _writer_args(source, store), stdout=subprocess.DEVNULL, stderr=subprocess.PIPE
+        )
+        after_rename = 0
+        while after_rename < 3:  # keep reading until a few reads have followed the rename
+            if writer.poll() is not None:
+                after_rename += 1
+            answers.append(query.vote_totals(query.resolution_votes(held, ES11_1))["yes"])
+            fresh_inodes.add(store.stat().st_ino)
+            answers.append(_yes_or_error(store))
+        assert writer.returncode == 0, writer.stderr.read()
+    finally:
+        held.close()
+    print(f"{len(answers)} reads during and after the rewrite")
+    assert len(answers) >= 6
+    assert set(answers) == {141}
+    assert store.stat().st_ino != inode and len(fresh_inodes) == 2
+
+
+def _empty_tables(store: Path) -> dict:
+    con = connect(store)
+    try:
+        return {name: con.execute(f"SELECT * FROM {name} LIMIT 0").df() for name in SCHEMA}
+    finally:
+        con.close()
+
+
+def _full_tables(store: Path) -> dict:
+    con = connect(store)
+    try:
+        return {name: con.execute(f"SELECT * FROM {name}").df() for name in SCHEMA}
+    finally:
+        con.close()
+
+
+def test_disk_full_during_the_write_is_a_clear_store_error(write_copy, tmp_path, monkeypatch):
+    """ENOSPC injected at the write step: a StoreError naming it, the old store untouched."""
+    from nonaligned import store as store_module
+
+    source, _ = write_copy
+    store = tmp_path / "store.duckdb"
+    shutil.copyfile(source, store)
+    before = _sha256(store)
+
+    def full_disk(partial: Path, tables: dict) -> None:
+        partial.write_bytes(b"half a store")
+        raise OSError(28, "No space left on device", str(partial))
+
+    monkeypatch.setattr(store_module, "_write", full_disk)
+    with pytest.raises(StoreError, match="the disk is full; the previous store") as caught:
+        store_module.write_store(store, _empty_tables(source))
+    assert str(store) in str(caught.value)
+    assert _sha256(store) == before
+    assert _siblings(store) == []
+
+
+def test_real_full_disk_is_a_clear_store_error(write_copy, tmp_path):
+    """A real, tiny tmpfs (needs root, as in CI): DuckDB's own out-of-space error, mapped."""
+    from nonaligned.store import write_store
+
+    source, _ = write_copy
+    mount = tmp_path / "tiny"
+    mount.mkdir()
+    small = tmp_path / "small.duckdb"
+    write_store(small, _empty_tables(source))
+    size_mb = small.stat().st_size // 2**20 + 3
+    mounted = subprocess.run(
+        ["mount", "-t", "tmpfs", "-o", f"size={size_mb}m", "tmpfs", str(mount)],
+        capture_output=True,
+        text=True,
+    )
+    if mounted.returncode != 0:
+        pytest.skip(
+            f"cannot mount a tmpfs here ({mounted.stderr.strip()}); ENOSPC is injected above"
+        )
+    try:
+        store = mount / "store.duckdb"
+        shutil.copyfile(small, store)
+        before = _sha256(store)
+        with pytest.raises(StoreError, match="the disk is full"):
+            write_store(store, _full_tables(source))
+        assert _sha256(store) == before
+        assert _siblings(store) == []
+        con = connect(store)  # the old, empty store still opens and answers
+        try:
+            assert con.execute("SELECT count(*) FROM votes").fetchone() == (0,)
+        finally:
+            con.close()
+    finally:
+        subprocess.run(["umount", str(mount)], check=True)
+
+
+def test_unwritable_store_is_refused_before_any_source_is_read(tmp_path: Path):
+    """With an empty mirror, offline: a late check would fail on the missing files (exit 4)."""
+    blocker = tmp_path / "not-a-folder"
+    blocker.write_text("in the way\n")
+    empty = tmp_path / "empty-mirror"
+    empty.mkdir()
+    start = time.monotonic()
+    done = _run_build(blocker / "store.duckdb", empty, tmp_path / "cache", "--offline")
+    assert done.returncode == 3, done.stderr
+    assert "cannot create the store's folder" in done.stderr
+    print(f"refused in {time.monotonic() - start:.1f} s")
+
+
+def test_stale_partial_downloads_are_removed_and_live_ones_kept(tmp_path: Path):
+    from nonaligned.sources.acquire import remove_stale_parts
+
+    target = tmp_path / "unga" / "file.json"
+    target.parent.mkdir()
+    dead = subprocess.run(
+        [sys.executable, "-c", "import os; print(os.getpid())"], text=True, capture_output=True
+    ).stdout.strip()
+    stale = target.with_name(f".file.json.{dead}.abc123.part")
+    live = target.with_name(f".file.json.{os.getpid()}.def456.part")
+    other = target.with_name(".other.json.1.x.part")
+    for path in (stale, live, other):
+        path.write_bytes(b"partial")
+    remove_stale_parts(target)
+    assert not stale.exists()
+    assert live.exists() and other.exists()

@@ -29,7 +29,7 @@ from nonaligned.sources import (
 )
 from nonaligned.sources.acquire import acquire
 from nonaligned.sources.base import Source
-from nonaligned.store import write_store
+from nonaligned.store import check_writable, write_store
 
 SOURCES: tuple[Source, ...] = (
     cow.SOURCE,
@@ -169,6 +169,7 @@ def build(
 ) -> dict[str, int]:
     """Build the store at ``db_path`` atomically; returns the row count of each table."""
     progress = progress or _Silent()
+    check_writable(db_path)  # before the parse, not after it
     tables = build_tables(mirror, cache_dir, offline, progress)
     progress.start("write store", 1)
     write_store(db_path, tables)

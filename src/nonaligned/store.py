@@ -10,6 +10,7 @@ damages the last good store, and readers holding the old file keep reading it.
 from __future__ import annotations
 
 import contextlib
+import errno
 import os
 from pathlib import Path
 
@@ -97,10 +98,7 @@ def write_store(path: Path, tables: dict[str, pd.DataFrame]) -> None:
     if missing:
         raise StoreError(f"cannot write a store without tables {sorted(missing)}")
     path = Path(path)
-    try:
-        path.parent.mkdir(parents=True, exist_ok=True)
-    except OSError as exc:
-        raise StoreError(f"cannot create the store's folder {path.parent}: {exc}") from exc
+    check_writable(path)
     _remove_stale_partials(path)
     partial = path.with_name(f".{path.name}.building-{os.getpid()}")
     try:
@@ -109,9 +107,7 @@ def write_store(path: Path, tables: dict[str, pd.DataFrame]) -> None:
             os.fsync(handle.fileno())
         os.replace(partial, path)
     except (duckdb.Error, OSError) as exc:
-        raise StoreError(
-            f"could not write the store {path}: {exc}; the previous store, if any, is unchanged"
-        ) from exc
+        raise _write_error(path, exc) from exc
     finally:
         with contextlib.suppress(FileNotFoundError):
             partial.unlink()
@@ -119,16 +115,50 @@ def write_store(path: Path, tables: dict[str, pd.DataFrame]) -> None:
             partial.with_name(partial.name + ".wal").unlink()
 
 
+def check_writable(path: Path) -> None:
+    """Refuse early, with a StoreError, a store location that cannot be written.
+
+    A build calls this before acquiring and parsing anything, so that a
+    read-only or missing folder is reported in a second, not after the whole
+    parse. It creates the folder if needed and a probe file in it (the only
+    test that also holds for root and for read-only mounts).
+    """
+    path = Path(path)
+    try:
+        path.parent.mkdir(parents=True, exist_ok=True)
+    except OSError as exc:
+        raise StoreError(f"cannot create the store's folder {path.parent}: {exc}") from exc
+    # named like a partial store, so that a build killed right here leaves nothing new
+    probe = path.with_name(f".{path.name}.building-{os.getpid()}")
+    try:
+        probe.write_bytes(b"")
+    except OSError as exc:
+        raise _write_error(path, exc) from exc
+    finally:
+        with contextlib.suppress(OSError):
+            probe.unlink()
+
+
+def _write_error(path: Path, exc: Exception) -> StoreError:
+    """A StoreError for a failed write, naming a full disk as such."""
+    full = getattr(exc, "errno", None) == errno.ENOSPC or "No space left" in str(exc)
+    cause = "the disk is full" if full else str(exc)
+    return StoreError(
+        f"could not write the store {path}: {cause}; the previous store, if any, is unchanged"
+    )
+
+
 def _remove_stale_partials(path: Path) -> None:
     """Delete partial stores left by killed builds (their process no longer exists)."""
     for partial in path.parent.glob(f".{path.name}.building-*"):
         pid = partial.name.rsplit("-", 1)[-1].removesuffix(".wal")
-        if pid.isdigit() and not _alive(int(pid)):
+        if pid.isdigit() and not pid_alive(int(pid)):
             with contextlib.suppress(OSError):
                 partial.unlink()
 
 
-def _alive(pid: int) -> bool:
+def pid_alive(pid: int) -> bool:
+    """Whether process ``pid`` exists (partial files are named after their writer's pid)."""
     try:
         os.kill(pid, 0)
     except ProcessLookupError:

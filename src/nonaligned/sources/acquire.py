@@ -9,6 +9,7 @@ verified, so an interrupted or corrupted transfer never lands in the cache.
 
 from __future__ import annotations
 
+import contextlib
 import hashlib
 import os
 import tempfile
@@ -20,6 +21,7 @@ import platformdirs
 
 from nonaligned.errors import AcquisitionError
 from nonaligned.sources.base import RemoteFile
+from nonaligned.store import pid_alive
 
 Progress = Callable[[int, int], None]  # (bytes done, bytes expected)
 
@@ -88,14 +90,28 @@ def acquire(
     return download(remote, cached, progress=progress, timeout=timeout)
 
 
+def remove_stale_parts(target: Path) -> None:
+    """Delete ``.part`` files of ``target`` left by killed downloads (their process is gone).
+
+    Partial downloads are named ``.{name}.{pid}.{random}.part``; a live
+    process's part is left alone, since it may still be downloading.
+    """
+    for part in target.parent.glob(f".{target.name}.*.part"):
+        pid = part.name.removeprefix(f".{target.name}.").split(".", 1)[0]
+        if pid.isdigit() and not pid_alive(int(pid)):
+            with contextlib.suppress(OSError):
+                part.unlink()
+
+
 def download(
     remote: RemoteFile, target: Path, *, progress: Progress | None = None, timeout: float = 60.0
 ) -> Path:
     """Stream ``remote.url`` to ``target``, verifying size and sha256 before renaming."""
     target.parent.mkdir(parents=True, exist_ok=True)
+    remove_stale_parts(target)
     # closed by the `with` below; delete=False so that it can be renamed into place
     handle = tempfile.NamedTemporaryFile(  # noqa: SIM115
-        dir=target.parent, prefix=f".{target.name}.", suffix=".part", delete=False
+        dir=target.parent, prefix=f".{target.name}.{os.getpid()}.", suffix=".part", delete=False
     )
     part = Path(handle.name)
     try:
