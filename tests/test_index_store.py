@@ -176,3 +176,9 @@ def test_ideal_points_enter_the_diplomatic_lean_when_given(con):
     assert row["lean_ideal_point"] == pytest.approx(0.0)
     assert row["lean_diplomatic"] == pytest.approx(row["lean_vote_agreement"] / 2)
     assert base.set_index("iso3").loc["BRA", "lean_ideal_point"] != row["lean_ideal_point"]
+
+
+def test_basis_names_the_components_behind_each_row(con):
+    rows = country_index(con, iso3="BRA", axis="west-china", n_boot=0).set_index("year")
+    assert rows.loc[2020, "basis"] == "votes+trade+memberships"
+    assert rows.loc[2022, "basis"] == "votes+memberships"  # trade ends in 2020

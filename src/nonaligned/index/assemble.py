@@ -44,6 +44,7 @@ COLUMNS: tuple[str, ...] = (
     "inst_west",
     "inst_other",
     "inst_nonaligned",
+    "basis",
 )
 
 
@@ -59,6 +60,17 @@ def _spread(draws: np.ndarray) -> np.ndarray:
     mean = np.where(finite, draws, 0.0).sum(axis=1) / np.maximum(n, 1)
     squares = (np.where(finite, draws - mean[:, None], 0.0) ** 2).sum(axis=1)
     return np.where(n > 1, np.sqrt(squares / np.maximum(n - 1, 1)), np.nan)
+
+
+def _basis(diplomatic: np.ndarray, economic: np.ndarray, institutional: np.ndarray) -> list:
+    """Which leans a row rests on, e.g. ``votes+trade+memberships`` (None if none).
+
+    After 2020 there is no trade: the web map and readers need to see that a
+    class then rests on votes and memberships only.
+    """
+    names = np.array(["votes", "trade", "memberships"])
+    present = ~np.isnan(np.stack([diplomatic, economic, institutional], axis=1))
+    return ["+".join(names[row]) or None for row in present]
 
 
 def _rank(values: np.ndarray) -> np.ndarray:
@@ -154,6 +166,7 @@ def axis_year(
             "inst_west": inst["inst_west"].to_numpy(int),
             "inst_other": inst[f"inst_{axis.other}"].to_numpy(int),
             "inst_nonaligned": inst["inst_nonaligned"].to_numpy(int),
+            "basis": _basis(lean_d[:, 0], lean_e[:, 0], lean_i[:, 0]),
         }
     )
     return frame
