@@ -2,8 +2,12 @@
 
 from __future__ import annotations
 
+import threading
+import time
 from pathlib import Path
 
+import duckdb
+import pandas as pd
 import pytest
 import schemathesis
 from fastapi.testclient import TestClient
@@ -11,6 +15,7 @@ from hypothesis import HealthCheck, given, settings
 from schemathesis.checks import not_a_server_error
 
 from nonaligned import query
+from nonaligned.store import SCHEMA, write_store
 from nonaligned.web import create_app
 from nonaligned.web.security import CSP
 
@@ -271,3 +276,44 @@ def test_schemathesis_finds_no_server_error(api_schema):
             case.call_and_validate(checks=[not_a_server_error])
 
         no_server_error()
+
+
+def _tiny_store(name: str) -> dict[str, pd.DataFrame]:
+    """Every store table empty except one country called ``name``."""
+    scratch = duckdb.connect()
+    tables = {}
+    for table, columns in SCHEMA.items():
+        scratch.execute(f"CREATE TABLE {table} ({columns})")
+        tables[table] = scratch.execute(f"SELECT * FROM {table}").df()
+    scratch.close()
+    row = dict.fromkeys(tables["countries"].columns)
+    row.update(iso3="AAA", iso2="AA", iso_numeric=1, name=name, historical=False)
+    tables["countries"] = pd.DataFrame([row])
+    return tables
+
+
+def test_readers_keep_answering_during_a_rebuild(tmp_path, mirror):
+    path = tmp_path / "store.duckdb"
+    write_store(path, _tiny_store("Before"))
+    app = create_app(path, mirror=mirror, cache_dir=tmp_path)
+    statuses: list[int] = []
+    stop = threading.Event()
+
+    def reader() -> None:
+        with TestClient(app) as own:
+            while not stop.is_set():
+                statuses.append(own.get("/api/countries/AAA").status_code)
+
+    with TestClient(app) as main:
+        assert main.get("/api/countries/AAA").json()["name"] == "Before"
+        threads = [threading.Thread(target=reader) for _ in range(3)]
+        for thread in threads:
+            thread.start()
+        for version in ("During", "After"):  # each build writes aside and renames over
+            write_store(path, _tiny_store(version))
+        time.sleep(0.2)
+        stop.set()
+        for thread in threads:
+            thread.join()
+        assert main.get("/api/countries/AAA").json()["name"] == "After"
+    assert statuses and set(statuses) == {200}

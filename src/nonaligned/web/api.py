@@ -84,8 +84,14 @@ def _con(request: Request) -> duckdb.DuckDBPyConnection:
 
 
 def _memo(request: Request, key: Hashable, compute: Callable[[], Any]) -> Any:
+    """Memoised for the store file being read (call inside ``store.reading()``)."""
     state = request.app.state
-    return state.memo.get(state.store.identity(), key, compute)
+    return state.memo.get(state.store.loaded_identity, key, compute)
+
+
+def _compute(request: Request, key: Hashable, make: Callable[[], Any]) -> bytes:
+    with request.app.state.store.reading():
+        return _memo(request, key, lambda: _encode(make()))
 
 
 def _encode(value: Any) -> bytes:
@@ -104,10 +110,9 @@ async def _answer(request: Request, make: Callable[[], Any]) -> Response:
     """
     key = ("answer", request.url.path, tuple(sorted(request.query_params.multi_items())))
     state = request.app.state
-    identity = state.store.identity()
-    body = state.memo.peek(identity, key)
+    body = state.memo.peek(state.store.identity(), key)
     if body is None:  # compute in a worker thread: DuckDB and pandas must not block the loop
-        body = await run_in_threadpool(state.memo.get, identity, key, lambda: _encode(make()))
+        body = await run_in_threadpool(_compute, request, key, make)
     return Response(body, media_type="application/json")
 
 

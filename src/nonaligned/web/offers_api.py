@@ -37,10 +37,10 @@ class OffersRequest(BaseModel):
 
 @router.post("/evaluate", summary="Each offer's grant element, schedule and exposure")
 def evaluate_offers(request: Request, body: OffersRequest) -> dict[str, Any]:
-    con = request.app.state.store.connection()
-    document = evaluate.read(con, body.toml)
-    table = evaluate.evaluate(con, document, body.discount_rate, body.threshold)
-    schedules = evaluate.schedules(con, document)
+    with request.app.state.store.reading() as con:
+        document = evaluate.read(con, body.toml)
+        table = evaluate.evaluate(con, document, body.discount_rate, body.threshold)
+        schedules = evaluate.schedules(con, document)
     return {
         "country": document.country,
         "project": document.project,

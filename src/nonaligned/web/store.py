@@ -1,14 +1,15 @@
-"""Read-only store connections for the web app, one per worker thread.
+"""Read-only store access for the web app: one DuckDB database per store file, one
+cursor per worker thread, reopened when a rebuild replaces the file.
 
-DuckDB connections are not safe to share between threads, and a rebuild
-replaces the store file by renaming a new one over it. Each thread keeps its
-own read-only connection and reopens it when the file's identity (inode,
-modification time, size) changes, so readers keep answering during and after
-a rebuild: until the rename they read the old file, then the new one.
-
-Every connection opened is also remembered so that :meth:`StoreHandle.close_all`
-can close them at shutdown: a DuckDB connection left open in a worker thread
-that is still alive when the interpreter exits aborts the process.
+DuckDB connections are not safe to share between threads, so each thread
+reads through its own cursor of the open database. A rebuild writes a new
+file and renames it over the old one; DuckDB keeps one database instance per
+path while any connection to it is open, so a plain reconnect would go on
+reading the old file. The handle therefore works like a readers-writer lock:
+requests read inside :meth:`StoreHandle.reading`; the first request that
+sees a new file identity waits for the requests in flight to finish, closes
+every cursor of the old file, and opens the new one. Readers keep answering
+throughout: before the swap from the old file, after it from the new.
 """
 
 from __future__ import annotations
@@ -16,6 +17,8 @@ from __future__ import annotations
 import atexit
 import os
 import threading
+from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 
 import duckdb
@@ -34,45 +37,78 @@ def _identity(path: Path) -> Identity | None:
 
 
 class StoreHandle:
-    """Hands each thread a read-only connection to the current store file."""
+    """Hands each thread a read-only cursor of the current store file."""
 
     def __init__(self, path: Path) -> None:
         self.path = Path(path)
+        self._cond = threading.Condition()
+        self._readers = 0
+        self._reloading = False
+        self._generation = 0
+        self._root: duckdb.DuckDBPyConnection | None = None
+        self._cursors: list[duckdb.DuckDBPyConnection] = []
         self._local = threading.local()
-        self._lock = threading.Lock()
-        self._opened: list[duckdb.DuckDBPyConnection] = []
+        self.loaded_identity: Identity | None = None
         atexit.register(self.close_all)
 
     def identity(self) -> Identity | None:
         """The store file's identity now (``None`` if there is no file)."""
         return _identity(self.path)
 
-    def connection(self) -> duckdb.DuckDBPyConnection:
-        """This thread's connection, reopened if the file was replaced since it was opened.
+    @contextmanager
+    def reading(self) -> Iterator[duckdb.DuckDBPyConnection]:
+        """Read the current store; (re)opens it first if the file was replaced.
 
-        Raises StoreError (via :func:`nonaligned.store.connect`) when there is no store.
+        Not re-entrant: call it once per request, in the thread that queries.
+        Raises StoreError (via :func:`nonaligned.store.connect`) with no store.
         """
         current = self.identity()
-        held = getattr(self._local, "held", None)
-        if held is not None and held[0] == current:
-            return held[1]
-        if held is not None:
-            self._forget(held[1])
-            self._local.held = None
-        con = connect(self.path)
-        with self._lock:
-            self._opened.append(con)
-        self._local.held = (current, con)
-        return con
+        with self._cond:
+            while self._reloading:
+                self._cond.wait()
+            if self._root is None or current != self.loaded_identity:
+                self._reloading = True
+                try:
+                    while self._readers:
+                        self._cond.wait()
+                    self._reopen(current)
+                finally:
+                    self._reloading = False
+                    self._cond.notify_all()
+            self._readers += 1
+        try:
+            yield self.connection()
+        finally:
+            with self._cond:
+                self._readers -= 1
+                self._cond.notify_all()
 
-    def _forget(self, con: duckdb.DuckDBPyConnection) -> None:
-        with self._lock:
-            self._opened = [c for c in self._opened if c is not con]
-        con.close()
+    def connection(self) -> duckdb.DuckDBPyConnection:
+        """This thread's cursor of the open store (call inside :meth:`reading`)."""
+        held = getattr(self._local, "held", None)
+        if held is not None and held[0] == self._generation:
+            return held[1]
+        if self._root is None:
+            raise RuntimeError("StoreHandle.connection() called outside reading()")
+        cursor = self._root.cursor()
+        with self._cond:
+            self._cursors.append(cursor)
+        self._local.held = (self._generation, cursor)
+        return cursor
+
+    def _reopen(self, identity: Identity | None) -> None:
+        self._close_open()
+        self._root = connect(self.path)
+        self.loaded_identity = identity
+        self._generation += 1
+
+    def _close_open(self) -> None:
+        for con in [*self._cursors, *([self._root] if self._root is not None else [])]:
+            con.close()
+        self._cursors, self._root = [], None
 
     def close_all(self) -> None:
-        """Close every connection this handle opened (at app shutdown and at exit)."""
-        with self._lock:
-            opened, self._opened = self._opened, []
-        for con in opened:
-            con.close()
+        """Close the open store (at exit: a DuckDB connection left open in a worker thread
+        that is still alive when the interpreter exits aborts the process)."""
+        with self._cond:
+            self._close_open()
