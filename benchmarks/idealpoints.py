@@ -1,10 +1,12 @@
-"""Wall time of the full dynamic ordinal ideal-point fit (1946-latest, no bootstrap).
+"""Time of the full dynamic ordinal ideal-point fit (1946-latest, no bootstrap).
 
-BLAS is limited to one thread before NumPy is imported: the solver works on
-many small (about 200 x 200) matrices, where OpenBLAS threads only add
-synchronisation cost, and on a loaded 2-core machine they slow it down by an
-order of magnitude. Prints the median of several runs as the last line,
-``wall_seconds=`` (loading the votes is not timed).
+BLAS is limited to one thread before NumPy is imported (the fit is memory-
+bound element-wise work and sparse products; threads only add contention on
+a loaded 2-core machine). Prints, per run and as medians: ``wall_seconds``
+(elapsed) and ``cpu_seconds`` (process time, less sensitive to other load on
+a shared machine), and the cost of one bootstrap replicate warm-started at
+the estimates (``BOOT_RUNS`` replicates, default 2). The last line is
+``wall_seconds=``. Loading the votes is not timed.
 """
 
 from __future__ import annotations
@@ -16,6 +18,7 @@ os.environ.setdefault("OPENBLAS_NUM_THREADS", "1")
 import statistics
 import sys
 import time
+from dataclasses import replace
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).parent))
@@ -25,19 +28,33 @@ from unvotes_frames import load
 from nonaligned.measures.idealpoints import Settings, dynamic_ideal_points
 
 RUNS = int(os.environ.get("BENCH_RUNS", "3"))
+BOOT_RUNS = int(os.environ.get("BOOT_RUNS", "2"))
+
+
+def timed(settings: Settings, votes, roll_calls) -> tuple[float, float, int]:
+    wall, cpu = time.perf_counter(), time.process_time()
+    result = dynamic_ideal_points(votes, roll_calls, settings=settings)
+    return time.perf_counter() - wall, time.process_time() - cpu, len(result)
 
 
 def main() -> None:
     votes, roll_calls, source = load()
-    times = []
-    for _ in range(RUNS):
-        start = time.perf_counter()
-        result = dynamic_ideal_points(votes, roll_calls, settings=Settings(n_boot=0))
-        times.append(time.perf_counter() - start)
     print(f"source={source}")
-    print(f"state_years={len(result)}")
+    walls, cpus = [], []
+    for run in range(RUNS):
+        wall, cpu, n = timed(Settings(n_boot=0), votes, roll_calls)
+        walls.append(wall)
+        cpus.append(cpu)
+        print(f"run_{run}_wall_seconds={wall:.3f}")
+        print(f"run_{run}_cpu_seconds={cpu:.3f}")
+    print(f"state_years={n}")
+    if BOOT_RUNS > 1:
+        wall, cpu, _ = timed(replace(Settings(), n_boot=BOOT_RUNS), votes, roll_calls)
+        print(f"boot_replicate_wall_seconds={(wall - statistics.median(walls)) / BOOT_RUNS:.3f}")
+        print(f"boot_replicate_cpu_seconds={(cpu - statistics.median(cpus)) / BOOT_RUNS:.3f}")
     print(f"runs={RUNS}")
-    print(f"wall_seconds={statistics.median(times):.3f}")
+    print(f"cpu_seconds={statistics.median(cpus):.3f}")
+    print(f"wall_seconds={statistics.median(walls):.3f}")
 
 
 if __name__ == "__main__":

@@ -1,13 +1,26 @@
-"""Ideal points: recovery on simulated votes, orientation, bootstrap errors."""
+"""Ideal points: truncated-normal moments, EM monotonicity, recovery on simulated
+votes, orientation and invariances, bridging, bootstrap errors, the cached
+library call and the CLI."""
 
 from __future__ import annotations
 
+import json
+import os
+
+import duckdb
 import numpy as np
 import pandas as pd
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 from scipy.special import ndtr
+from scipy.stats import truncnorm
 from test_similarity import roll_calls_frame
+from typer.testing import CliRunner
 
+from nonaligned import frame_cache
+from nonaligned.cli import app
+from nonaligned.measures import idealpoints as ip
 from nonaligned.measures.idealpoints import Settings, dynamic_ideal_points, static_ideal_points
 
 N_STATES, YEARS, ITEMS_PER_YEAR = 40, range(2000, 2008), 40
@@ -100,3 +113,156 @@ def test_bootstrap_standard_errors(simulated):
     assert result.se.median() < 0.5
     again = dynamic_ideal_points(votes, roll_calls, settings=Settings(n_boot=4, seed=3))
     pd.testing.assert_frame_equal(result, again)
+
+
+bounds = st.floats(-12, 12, allow_nan=False)
+
+
+@settings(max_examples=60, deadline=None)
+@given(bounds, st.floats(0.001, 6))
+def test_interval_moments_match_scipy(lo, width):
+    mean, var, log_mass = ip._interval_moments(np.array([lo]), np.array([lo + width]))
+    ref_mean, ref_var = truncnorm.stats(lo, lo + width, moments="mv")
+    assert mean[0] == pytest.approx(ref_mean, rel=1e-6, abs=1e-8)
+    assert var[0] == pytest.approx(ref_var, rel=1e-4, abs=1e-8)
+    a, b = (-(lo + width), -lo) if lo > 0 else (lo, lo + width)  # reflect: no cancellation
+    assert log_mass[0] == pytest.approx(np.log(ndtr(b) - ndtr(a)), rel=1e-6, abs=1e-9)
+
+
+@settings(max_examples=60, deadline=None)
+@given(bounds)
+def test_tail_moments_match_scipy(u):
+    mean, var, log_mass = ip._tail_moments(np.array([u]))
+    ref_mean, ref_var = truncnorm.stats(u, np.inf, moments="mv")
+    assert mean[0] == pytest.approx(ref_mean, rel=1e-7)
+    assert var[0] == pytest.approx(ref_var, rel=1e-4, abs=1e-9)
+    assert log_mass[0] == pytest.approx(np.log(ndtr(-u)), rel=1e-7, abs=1e-12)
+
+
+def test_tail_moments_far_out_stay_finite():
+    mean, var, log_mass = ip._tail_moments(np.array([-60.0, 60.0]))
+    assert mean[0] == pytest.approx(0, abs=1e-12) and log_mass[0] == pytest.approx(0, abs=1e-12)
+    assert mean[1] == pytest.approx(60, rel=1e-3) and np.isfinite(log_mass[1])
+    assert np.all(np.isfinite(var))
+    mean, var, log_mass = ip._interval_moments(np.array([-51.0, 50.0]), np.array([-50.0, 51.0]))
+    assert mean == pytest.approx([-50.02, 50.02], abs=0.01) and np.all(np.isfinite(log_mass))
+
+
+@pytest.mark.parametrize("dynamic", [True, False])
+def test_em_never_lowers_the_posterior(simulated, dynamic):
+    votes, roll_calls, _ = simulated
+    s = Settings()
+    data, rank, _, anchors = ip._prepare(votes, roll_calls, None, dynamic, False, ip.ANCHORS)
+    problem = ip._Problem.of(data, rank, s)
+    x = ip._start(data, rank, anchors)
+    posts = []
+    for _ in range(15):
+        x, post = ip._em(x, problem, s)
+        posts.append(post)
+    assert np.all(np.diff(posts) >= -1e-6 * np.abs(posts[1:]))
+
+
+def test_swapping_yes_and_no_changes_nothing(simulated):
+    """The model is symmetric in the two ends; the anchors alone fix the orientation."""
+    votes, roll_calls, _ = simulated
+    swapped = votes.assign(vote=votes.vote.map({"yes": "no", "no": "yes", "abstain": "abstain"}))
+    tight = Settings(n_boot=0, tol=1e-6)  # both fits at the same optimum, not just near it
+    a = dynamic_ideal_points(votes, roll_calls, settings=tight)
+    b = dynamic_ideal_points(swapped, roll_calls, settings=tight)
+    np.testing.assert_allclose(a.ideal_point, b.ideal_point, atol=1e-4)
+
+
+def test_row_order_and_roll_call_ids_do_not_matter(simulated):
+    votes, roll_calls, _ = simulated
+    shuffled = votes.sample(frac=1, random_state=5)
+    relabelled = shuffled.assign(roll_call_id=shuffled.roll_call_id + 1000)
+    rc = roll_calls.assign(roll_call_id=roll_calls.roll_call_id + 1000)
+    a = dynamic_ideal_points(votes, roll_calls, settings=Settings(n_boot=0))
+    b = dynamic_ideal_points(relabelled, rc, settings=Settings(n_boot=0))
+    pd.testing.assert_frame_equal(a, b)
+
+
+def test_bridges_only_texts_repeated_once_a_year():
+    items = np.array([1, 2, 3, 4, 5, 6])
+    roll_calls = pd.DataFrame(
+        {
+            "roll_call_id": items,
+            "description": [
+                "Israeli practices, Geneva Convention.",
+                "ISRAELI PRACTICES GENEVA CONVENTION",  # same text next year
+                "Namibia",
+                "Namibia",  # twice in one year: ambiguous, not bridged
+                "Namibia",
+                None,
+            ],
+        }
+    )
+    groups = ip._bridge_groups(items, roll_calls, np.array([1980, 1981, 1980, 1981, 1981, 1981]))
+    assert groups[0] == groups[1]
+    assert len(set(groups[2:]) | {groups[0]}) == 5
+
+
+def test_bridging_pools_repeated_roll_calls_in_the_dynamic_model_only(simulated):
+    votes, roll_calls, _ = simulated
+    text = [f"text {i % ITEMS_PER_YEAR}" for i in range(len(roll_calls))]
+    rc = roll_calls.assign(description=text)
+    data, *_ = ip._prepare(votes, rc, None, True, True, ip.ANCHORS)
+    assert data.n_params == ITEMS_PER_YEAR < data.n_items  # (unanimous roll calls drop out)
+    static, *_ = ip._prepare(votes, rc, None, False, True, ip.ANCHORS)
+    assert static.n_params == static.n_items == data.n_items
+
+
+def test_cache_reuses_and_invalidates(tmp_path):
+    path = tmp_path / "store.duckdb"
+    with duckdb.connect(str(path)) as con:
+        columns = ", ".join(f"{c} VARCHAR" for c in ("source", "file", "sha256", "retrieved_at"))
+        con.execute(f"CREATE TABLE provenance ({columns})")
+    calls = []
+
+    def compute():
+        calls.append(1)
+        return pd.DataFrame({"x": [len(calls)]})
+
+    with duckdb.connect(str(path)) as con:
+        first = frame_cache.cached(con, "demo", {"n": 1}, compute)
+        again = frame_cache.cached(con, "demo", {"n": 1}, compute)
+        other = frame_cache.cached(con, "demo", {"n": 2}, compute)
+    assert len(calls) == 2 and first.x[0] == again.x[0] == 1 and other.x[0] == 2
+    os.utime(path, ns=(1, 1))  # a rebuilt store has a new modification time
+    with duckdb.connect(str(path)) as con:
+        assert frame_cache.cached(con, "demo", {"n": 1}, compute).x[0] == 3
+
+
+def test_in_memory_store_is_not_cached():
+    calls = []
+    with duckdb.connect() as con:
+        for _ in range(2):
+            frame_cache.cached(con, "demo", {}, lambda: pd.DataFrame({"x": [calls.append(1)]}))
+    assert len(calls) == 2
+
+
+def test_cli_idealpoints_json_and_cache(store_path):
+    runner = CliRunner()
+    # no bootstrap here (it is tested on simulated votes above): one fit of the whole store
+    args = ["idealpoints", "--db", str(store_path), "--boot", "0", "--format", "json"]
+    result = runner.invoke(app, [*args, "--year", "2000"])
+    assert result.exit_code == 0, result.output
+    records = json.loads(result.output)
+    assert set(records[0]) == {"iso3", "year", "ideal_point", "se", "n_votes"}
+    by_state = {r["iso3"]: r for r in records}
+    assert len(by_state) > 150 and {r["year"] for r in records} == {2000}
+    assert by_state["USA"]["ideal_point"] > by_state["RUS"]["ideal_point"]
+    assert all(r["se"] is None and r["n_votes"] > 0 for r in records)
+    cache = store_path.with_name(store_path.name + ".cache")
+    assert len(list(cache.glob("idealpoints-*.parquet"))) == 1
+    one = runner.invoke(app, [*args, "--country", "bra"])  # served from the cache
+    assert one.exit_code == 0, one.output
+    rows = json.loads(one.output)
+    assert {r["iso3"] for r in rows} == {"BRA"} and len(rows) > 60
+    assert next(r for r in rows if r["year"] == 2000) == by_state["BRA"]
+
+
+def test_cli_idealpoints_bad_input(store_path):
+    runner = CliRunner()
+    base = ["idealpoints", "--db", str(store_path), "--boot", "0"]
+    assert runner.invoke(app, [*base, "--issue", "zz"]).exit_code == 2

@@ -1,4 +1,4 @@
-"""Diplomatic alignment from the store: dyadic similarity and agreement with the poles.
+"""Diplomatic alignment from the store: similarity, agreement with the poles, ideal points.
 
 Reads the store's vote tables for the years asked and hands them to the pure
 measures in :mod:`nonaligned.measures`; the CLI and web app call these.
@@ -6,9 +6,18 @@ measures in :mod:`nonaligned.measures`; the CLI and web app call these.
 
 from __future__ import annotations
 
+from dataclasses import asdict
+
 import duckdb
 import pandas as pd
 
+from nonaligned.frame_cache import cached
+from nonaligned.measures.idealpoints import (
+    MODEL_VERSION,
+    Settings,
+    dynamic_ideal_points,
+    static_ideal_points,
+)
 from nonaligned.measures.poles import pole_alignment
 from nonaligned.measures.similarity import dyad_similarity
 from nonaligned.measures.votes import ISSUES, Selection
@@ -65,3 +74,34 @@ def dyads(
     """Every dyad's agreement, κ, π and S in one year."""
     votes, roll_calls = _vote_tables(con, year)
     return dyad_similarity(votes, roll_calls, selection=chosen)
+
+
+def ideal_points(
+    con: duckdb.DuckDBPyConnection,
+    chosen: Selection | None = None,
+    n_boot: int = 20,
+    *,
+    static: bool = False,
+    cache: bool = True,
+) -> pd.DataFrame:
+    """Ideal points of every state-year: ``iso3, year, ideal_point, se, n_votes``.
+
+    The dynamic model is fitted on the whole record at once (``static``: one
+    fit per year instead); ``se`` comes from ``n_boot`` parametric-bootstrap
+    replicates (NaN below 2). Results are memoised beside the store (see
+    :mod:`nonaligned.frame_cache`), keyed by the store's identity, the
+    selection and the settings, so repeated calls are fast.
+    """
+    chosen = chosen or Selection()
+    settings = Settings(n_boot=n_boot)
+    fit = static_ideal_points if static else dynamic_ideal_points
+
+    def compute() -> pd.DataFrame:
+        votes, roll_calls = _vote_tables(con, None)
+        return fit(votes, roll_calls, selection=chosen, settings=settings)
+
+    if not cache:
+        return compute()
+    key = {"selection": asdict(chosen), "settings": asdict(settings), "static": static}
+    key["model"] = MODEL_VERSION
+    return cached(con, "idealpoints", key, compute)

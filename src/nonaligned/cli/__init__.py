@@ -11,6 +11,7 @@ from nonaligned.cli import (  # noqa: F401  (registers commands)
     data,
     diplomacy,
     economy,
+    idealpoints,
     observatory,
     web,
 )

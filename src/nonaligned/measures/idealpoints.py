@@ -5,43 +5,46 @@ state chooses. Bailey, Strezhnev and Voeten (2017, BSV) place every state on
 one dimension (the state's position towards the US-led liberal order) with an
 ordinal spatial model of yes / abstain / no, letting positions drift smoothly
 from year to year. BSV fit it by MCMC, which takes hours; here the same kind
-of model is fitted by penalised maximum likelihood (the posterior mode), which
-takes seconds on the whole record.
+of model is fitted to its posterior mode by an EM algorithm with data
+augmentation (Imai, Lo and Olmsted 2016, ``ordIRT`` / ``dynIRT``), which takes
+seconds on the whole record. docs/idealpoints.md gives the formulas and every
+modelling choice; this docstring is the summary.
 
-Model. For state i in year t voting on roll call j::
+Model. For state i in year t voting on roll call j, a latent utility
+``z = α_j + β_j θ_it + σ_j ε`` (ε standard normal) is cut at 0 and 1: no below
+0, abstain between 0 and 1, yes above 1. This is the ordered probit with
+cutpoints ``-α/σ`` and ``(1-α)/σ`` written so that the cutpoints are fixed
+(Imai et al.'s reparametrisation), which makes every update closed-form. A
+roll call on which only two of the three choices occur has one cut (at 0) and
+σ_j = 1. The dynamic model lets θ follow a random walk,
+``θ_it ~ N(θ_i,t-1, ω²)``, with ``θ ~ N(0, 1)`` in a state's first year; years
+inside a state's span without votes are bridged by the walk. Each state-year
+also carries an N(0, 1) prior (``Settings.shrink``): without it the posterior
+mode lets some years' spread balloon and pushes states that always vote with
+the majority towards infinity (see docs/idealpoints.md). The static model
+gives each state-year an independent N(0, 1) prior.
 
-    y*_ij = β_j θ_it + ε_ij,   ε ~ N(0, 1)
-    no if y* < c_j1,  abstain if c_j1 <= y* < c_j2,  yes if y* >= c_j2
+Fitting (EM). E-step: the mean and variance of each observed vote's z,
+truncated to its interval (closed form, vectorised over all ~1M votes). M-step:
+(α_j, β_j) by a ridge regression per roll call (2 x 2 systems, batched), σ_j²
+from the residual second moment, and all states' trajectories at once as one
+symmetric tridiagonal system (random-walk precision plus the likelihood's
+diagonal). Each step raises the log posterior; SQUAREM extrapolation
+(Varadhan and Roland 2008) cuts the number of steps several-fold.
 
-an ordered probit with item-specific discrimination β_j and cutpoints c_j (a
-roll call on which nobody abstained has a single cutpoint). The dynamic model
-adds a random walk, θ_it ~ N(θ_i,t-1, ω²), with θ at a state's first year
-~ N(0, 1); years inside a state's span without votes are bridged by the walk.
-Weak normal priors on β (sd 3) and cutpoints (sd 5) keep lopsided votes
-finite. The static model replaces the walk by θ_it ~ N(0, 1) for each year.
+Bridging. Resolutions repeated verbatim across years (the same normalised
+description, once a year) share their item parameters, as in BSV, so the
+agenda's repetition ties the scale of one year to the next in addition to the
+random walk.
 
-Fitting alternates exact Newton steps between the two blocks, each a concave
-problem (the ordered probit log-likelihood is log-concave in the linear
-predictor and the cutpoints, Pratt 1981): all roll calls' (β, c) at once as
-batched 3 x 3 systems, then all states' trajectories at once as one
-symmetric tridiagonal system (the random-walk precision plus the diagonal
-curvature of the likelihood).
-
-Identification. Location and scale are fixed by standardising the estimated
-θ (over all state-years with votes in the dynamic model, within each year in
-the static one) after every iteration, absorbing the change in β and c so the
+Identification. Location and scale are fixed by standardising θ (over all
+state-years with votes in the dynamic model, within each year in the static
+one) after every iteration, absorbing the change in α and β so the
 likelihood is untouched. Orientation: the Western pole is high, by the rule
-that ``θ_USA > θ_RUS`` (on average over the years the dynamic model covers;
-in each year for the static fits). The random walk ties every year to the
-next, so the orientation cannot flip between years; the validation benchmark
-checks that it never does.
-
-Differences from BSV: BSV also bridge years by constraining the parameters
-of resolutions repeated verbatim to be equal across sessions; this module
-uses no text matching and bridges years by the random walk alone. BSV's
-roll-call selection is theirs (they report "All" and final-passage
-variants); here it is whatever :class:`~nonaligned.measures.votes.Selection`
-the caller chooses.
+``θ_USA > θ_RUS`` (on average over the years both voted; in each year for the
+static fits). The random walk ties every year to the next, so the
+orientation cannot flip between years; the validation benchmark checks that
+it never does.
 
 Uncertainty. Standard errors come from a parametric bootstrap: votes are
 simulated from the fitted model for every observed state / roll call pair,
@@ -52,20 +55,28 @@ Laplace variances are known to be far too small for these models.
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass, replace
 
 import numpy as np
 import pandas as pd
-from scipy.linalg import cho_factor, cho_solve
-from scipy.special import log_ndtr, ndtr
+from scipy import sparse
+from scipy.linalg import solve_banded
+from scipy.special import erfcx
 
 from nonaligned.measures.votes import Selection, coded_votes
 
 ANCHORS: tuple[str, str] = ("USA", "RUS")
 """Orientation: the first state is placed above the second."""
 
-_LOG_SQRT_2PI = 0.5 * np.log(2 * np.pi)
-_MIN_GAP = 1e-3  # smallest distance kept between the two cutpoints of a roll call
+MODEL_VERSION = 2
+"""Bumped whenever the estimator changes, so cached results are not reused."""
+
+_SQRT2 = np.sqrt(2.0)
+_SQRT_2_OVER_PI = np.sqrt(2.0 / np.pi)
+_INV_SQRT_2PI = 1.0 / np.sqrt(2.0 * np.pi)
+_LOW = 30.0  # erfcx(-x/√2) overflows past x ≈ 37.7
+_TAIL = 38.0  # |bounds| beyond this are infinite for a standard normal in double precision
 
 
 @dataclass(frozen=True)
@@ -73,49 +84,61 @@ class Settings:
     """Model and fitting settings (the defaults are the documented model).
 
     ``evolution_sd``: ω, the sd of the yearly random-walk step, in units of
-    the sd of all ideal points. ``beta_sd`` and ``cut_sd``: prior sds of the
-    roll-call parameters. ``tol``: stop when no θ moves more than this in an
-    iteration. ``n_boot``: bootstrap replicates for the standard errors (0
-    gives NaN standard errors). ``boot_max_iter``: iterations per replicate.
+    the prior sd of a state-year's position. ``alpha_sd``, ``beta_sd``: prior sds of the
+    roll-call intercepts and discriminations (in the units of the latent z).
+    ``band_prior``: (shape, scale) of the inverse-gamma prior on σ² of
+    three-choice roll calls, which keeps σ finite when abstentions separate
+    perfectly. ``shrink``: precision of an N(0, 1/shrink) prior on every
+    state-year on top of the walk (dynamic model), which keeps each year's
+    cross-section on one scale and positions of states that always vote with
+    a majority finite. ``bridge``: pool the parameters of resolutions repeated
+    verbatim across years. ``tol``: stop when no θ moves more than this in an
+    SQUAREM cycle (three EM steps), or after ``max_iter`` EM steps.
+    ``n_boot``: bootstrap replicates for the standard errors (below 2 gives
+    NaN standard errors); each replicate takes at most ``boot_max_iter`` EM
+    steps from the estimates.
     """
 
     evolution_sd: float = 0.25
-    beta_sd: float = 3.0
-    cut_sd: float = 5.0
-    tol: float = 1e-3
-    max_iter: int = 500
+    alpha_sd: float = 5.0
+    beta_sd: float = 1.5
+    band_prior: tuple[float, float] = (1.0, 1.0)
+    shrink: float = 1.0
+    bridge: bool = True
+    tol: float = 2e-3
+    max_iter: int = 1500
     n_boot: int = 20
-    boot_max_iter: int = 60
+    boot_max_iter: int = 150
     seed: int = 0
 
 
 @dataclass
 class _Data:
-    """Observed votes indexed for fitting.
+    """Observed votes indexed for fitting, sorted by roll call.
 
-    ``cell`` is a state-year (the unknowns), ``item`` a roll call,
-    ``category`` 0 (no), 1 (abstain) or 2 (yes). ``group`` puts cells and
-    items in standardisation groups (one for the dynamic model, one per year
-    for the static model). ``links`` are consecutive cells of one state
-    (used by the dynamic model only).
+    ``cell`` is a state-year (the unknowns), ``item`` a roll call (votes are
+    sorted by item, ``starts`` are the first vote of each item), ``param``
+    the parameter group of each item (bridged items share one), ``three``
+    marks items with three observed choices. ``cell_group`` / ``item_group``
+    are standardisation groups (one for the dynamic model, one per year for
+    the static one); ``same_state`` marks cells whose predecessor is the same
+    state's previous year (the random-walk links).
     """
 
     cell: np.ndarray
     item: np.ndarray
-    category: np.ndarray
+    starts: np.ndarray
+    three: np.ndarray
+    param: np.ndarray
+    n_params: int
     cell_group: np.ndarray
     item_group: np.ndarray
-    links: np.ndarray  # (k, 2) pairs of cell indices, consecutive years
-    first_cells: np.ndarray  # cells that carry the N(0, 1) prior
-    voted: np.ndarray  # cells with at least one vote
     n_groups: int
-    # Year blocks for the solver: (cells, items, offset into the dense
-    # cells x items x 4 cross-curvature buffer) per year, in year order.
-    blocks: list[tuple[np.ndarray, np.ndarray, int]]
-    cell_block: np.ndarray
-    cell_position: np.ndarray  # position of a cell within its block
-    cross_base: np.ndarray  # per vote: index of its (cell, item, slot 0) in the buffer
-    cross_size: int
+    same_state: np.ndarray
+    cell_year: np.ndarray  # index of each cell's year (0 = first year of the record)
+    first_cell: np.ndarray  # cells that carry the N(0, 1) prior
+    voted: np.ndarray  # cells with at least one vote
+    dynamic: bool
 
     @property
     def n_cells(self) -> int:
@@ -123,372 +146,347 @@ class _Data:
 
     @property
     def n_items(self) -> int:
-        return len(self.item_group)
+        return len(self.starts)
 
 
 @dataclass
 class _Params:
+    """θ per cell; α, β, σ per parameter group (bridged roll calls share one)."""
+
     theta: np.ndarray
+    alpha: np.ndarray
     beta: np.ndarray
-    cuts: np.ndarray  # (n_items, 2); column 1 unused where a roll call has one cut
+    sigma: np.ndarray
+
+    def copy(self) -> _Params:
+        return _Params(self.theta.copy(), self.alpha.copy(), self.beta.copy(), self.sigma.copy())
+
+
+def _tail_moments(u: np.ndarray) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """Mean, variance and log mass of a standard normal truncated to (u, ∞).
+
+    The inverse Mills ratio φ(u)/(1 - Φ(u)) is sqrt(2/π) / erfcx(u/√2), exact
+    in both tails; one special-function call per vote, which also gives the
+    log-likelihood for free.
+    """
+    u = np.maximum(u, -_LOW)  # below -_LOW the tail holds all the mass
+    scaled = erfcx(u / _SQRT2)
+    mills = _SQRT_2_OVER_PI / scaled
+    var = np.maximum(1.0 + u * mills - mills * mills, 0.0)
+    return mills, var, np.log(0.5 * scaled) - 0.5 * u * u
+
+
+def _interval_moments(lo: np.ndarray, hi: np.ndarray) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """Mean, variance and log mass of a standard normal truncated to (lo, hi), finite bounds.
+
+    Written with the scaled complementary error function so that intervals
+    far in either tail keep full precision: the interval is reflected to lie
+    below zero when it starts above it, and every density and probability is
+    scaled by exp(k²/2), k = min(hi, 0), which cancels in the ratios.
+    """
+    flip = lo > 0
+    lo, hi = np.where(flip, -hi, lo), np.where(flip, -lo, hi)
+    hi = np.minimum(hi, _TAIL)
+    k = np.minimum(hi, 0.0)
+    lo = np.maximum(lo, k - _TAIL)  # mass beyond 38 sd below the top is nil
+    k2 = k * k
+    with np.errstate(over="ignore", invalid="ignore"):
+        scale_lo = np.exp(0.5 * (k2 - lo * lo))
+        scale_hi = np.exp(0.5 * (k2 - hi * hi))
+        # Φ(hi) e^{k²/2}: the erfcx form below 0, one minus the upper tail above
+        p_hi = np.where(
+            hi < 0, 0.5 * erfcx(-hi / _SQRT2), 1.0 - 0.5 * scale_hi * erfcx(np.abs(hi) / _SQRT2)
+        )
+        p_lo = 0.5 * erfcx(-lo / _SQRT2) * scale_lo
+        mass = np.maximum(p_hi - p_lo, 1e-300)
+        mean = _INV_SQRT_2PI * (scale_lo - scale_hi) / mass
+        var = 1.0 + _INV_SQRT_2PI * (lo * scale_lo - hi * scale_hi) / mass - mean * mean
+    return np.where(flip, -mean, mean), np.maximum(var, 0.0), np.log(mass) - 0.5 * k2
 
 
 @dataclass
-class _Prior:
-    diag: np.ndarray
-    weight: float  # random-walk precision 1/ω² (0 for the static model)
-    couplings: list[np.ndarray | None]  # per year block, to the previous block
+class _Problem:
+    """The votes of one fit, ordered for a cheap E-step.
 
+    Votes whose interval is one-sided (no, yes, and either choice of a
+    two-choice roll call) come first, abstentions on three-choice roll calls
+    (the interval (0, 1)) last, so each kind is a contiguous slice. ``sign``
+    is +1 where z lies above ``bound`` and -1 where below it. Sums over roll
+    calls and over state-years are sparse matrix products.
+    """
 
-@dataclass
-class _Structure:
-    """Per-vote positions of the cutpoints, which depend on observed categories."""
-
-    n_cuts: np.ndarray  # per item: number of cutpoints (1 or 2)
-    lo_slot: np.ndarray  # per vote: 1 + index of the lower cut, or 3 (= -inf)
-    hi_slot: np.ndarray  # per vote: 1 + index of the upper cut, or 3 (= +inf)
+    data: _Data
+    cell: np.ndarray
+    param: np.ndarray
+    n_one: int
+    bound: np.ndarray
+    sign: np.ndarray
+    by_param: sparse.csr_array
+    by_cell: sparse.csr_array
+    three: np.ndarray  # per parameter group: has a second cut (σ is free)
+    walk: sparse.dia_array | None  # random-walk precision (dynamic model)
 
     @classmethod
-    def of(cls, data: _Data, category: np.ndarray) -> _Structure:
-        present = np.zeros((data.n_items, 3), dtype=bool)
-        present[data.item, category] = True
-        n_categories = present.sum(axis=1)
-        rank = (np.cumsum(present, axis=1) - 1)[data.item, category]
-        n_cuts = np.maximum(n_categories - 1, 1)
-        lo_slot = np.where(rank == 0, 3, rank)  # cut index rank-1 -> slot rank
-        hi_slot = np.where(rank >= n_cuts[data.item], 3, rank + 1)
-        return cls(n_cuts=n_cuts, lo_slot=lo_slot, hi_slot=hi_slot)
+    def of(cls, data: _Data, rank: np.ndarray, s: Settings) -> _Problem:
+        three_vote = data.three[data.item]
+        two_sided = three_vote & (rank == 1)
+        order = np.argsort(two_sided, kind="stable")
+        n_one = int((~two_sided).sum())
+        r = rank[order[:n_one]]
+        # no (rank 0): below 0; the top choice: above 1 on three-choice items, else above 0
+        sign = np.where(r == 0, -1.0, 1.0)
+        bound = np.where((r == 2) & three_vote[order[:n_one]], 1.0, 0.0)
+        cell, param = data.cell[order], data.param[data.item[order]]
+        n = len(order)
+        ones = np.ones(n)
+        by_param = sparse.csr_array((ones, (param, np.arange(n))), shape=(data.n_params, n))
+        by_cell = sparse.csr_array((ones, (cell, np.arange(n))), shape=(data.n_cells, n))
+        three = np.zeros(data.n_params, dtype=bool)
+        three[data.param[data.three]] = True
+        return cls(data, cell, param, n_one, bound, sign, by_param, by_cell, three, _walk(data, s))
 
 
-def _bounds(params: _Params, data: _Data, st: _Structure) -> tuple[np.ndarray, np.ndarray]:
-    table = np.column_stack(
-        [np.zeros(data.n_items), params.cuts, np.full(data.n_items, np.inf)]
-    )  # slot 0 unused (β), slots 1-2 the cuts, slot 3 infinite
-    mu = params.beta[data.item] * params.theta[data.cell]
-    lo = np.where(st.lo_slot == 3, -np.inf, table[data.item, st.lo_slot])
-    hi = table[data.item, st.hi_slot]
-    return lo - mu, hi - mu
+def _walk(data: _Data, s: Settings) -> sparse.dia_array | None:
+    """Prior precision of the random walk: tridiagonal, zero between states."""
+    if not data.dynamic:
+        return None
+    link = np.where(data.same_state[1:], 1.0 / s.evolution_sd**2, 0.0)
+    diag = np.zeros(data.n_cells)
+    diag[1:] += link
+    diag[:-1] += link
+    diag[data.first_cell] += 1.0
+    diag += s.shrink
+    return sparse.diags_array([-link, diag, -link], offsets=[-1, 0, 1]).todia()
 
 
-def _log_interval(z_lo: np.ndarray, z_hi: np.ndarray) -> np.ndarray:
-    """log(Φ(z_hi) - Φ(z_lo)), accurate in both tails."""
-    upper = z_lo > 0
-    a = np.where(upper, -z_hi, z_lo)  # reflect the upper tail onto the lower
-    b = np.where(upper, -z_lo, z_hi)
-    log_b = log_ndtr(b)
-    with np.errstate(divide="ignore"):
-        return log_b + np.log1p(-np.exp(log_ndtr(a) - log_b))
+def _e_step(x: _Params, pr: _Problem) -> tuple[np.ndarray, np.ndarray, float]:
+    """E[z] and Var[z] of every vote, and the log-likelihood at ``x``."""
+    sigma = x.sigma[pr.param]
+    mu = x.alpha[pr.param] + x.beta[pr.param] * x.theta[pr.cell]
+    k = pr.n_one
+    u = pr.sign * (pr.bound - mu[:k]) / sigma[:k]
+    m1, v1, log1 = _tail_moments(u)
+    m2, v2, log2 = _interval_moments(-mu[k:] / sigma[k:], (1.0 - mu[k:]) / sigma[k:])
+    mean = np.concatenate([pr.sign * m1, m2])
+    var = np.concatenate([v1, v2])
+    return mu + sigma * mean, sigma * sigma * var, float(log1.sum() + log2.sum())
 
 
-def _derivatives(z_lo: np.ndarray, z_hi: np.ndarray) -> dict[str, np.ndarray]:
-    """Log-likelihood and its derivatives in the lower cut, upper cut and μ."""
-    log_lik = np.maximum(_log_interval(z_lo, z_hi), -700.0)
-    with np.errstate(invalid="ignore", over="ignore"):
-        u = np.exp(-0.5 * z_hi**2 - _LOG_SQRT_2PI - log_lik)  # φ(z_hi) / L
-        v = np.exp(-0.5 * z_lo**2 - _LOG_SQRT_2PI - log_lik)  # φ(z_lo) / L
-        zu = np.where(np.isfinite(z_hi), z_hi * u, 0.0)
-        zv = np.where(np.isfinite(z_lo), z_lo * v, 0.0)
-    f_xx = zv - v * v  # d²/dlo²
-    f_yy = -zu - u * u  # d²/dhi²
-    f_xy = u * v
-    return {
-        "log_lik": log_lik,
-        "d_lo": -v,
-        "d_hi": u,
-        "d_mu": v - u,
-        "h_mu": f_xx + 2 * f_xy + f_yy,
-        "h_mu_lo": -(f_xx + f_xy),
-        "h_mu_hi": -(f_xy + f_yy),
-        "f_xx": f_xx,
-        "f_yy": f_yy,
-        "f_xy": f_xy,
-    }
+def _alpha_centre(pr: _Problem) -> np.ndarray:
+    """Prior mean of α: midway between the cuts (0.5 with two cuts, 0 with one).
 
-
-def _penalty(data: _Data, s: Settings, dynamic: bool) -> _Prior:
-    """The prior precision of θ.
-
-    Dynamic: tridiagonal within a state, ``-w`` between consecutive years
-    (``data.links``), ``w`` per link on the diagonal, plus 1 at each state's
-    first year; the off-diagonal part is also returned as dense coupling
-    matrices between consecutive year blocks, for the solver. Static: the
-    unit diagonal.
+    So the prior, like the likelihood, is unchanged when yes and no are
+    swapped (z -> 1 - z, or z -> -z with one cut): the model has no built-in
+    direction; the anchors alone orient it.
     """
-    diag = np.full(data.n_cells, 1e-8)
-    couplings: list[np.ndarray | None] = [None] * len(data.blocks)
-    if not dynamic:
-        return _Prior(diag + 1.0, 0.0, couplings)
-    w = 1 / s.evolution_sd**2
-    diag += w * np.bincount(data.links.ravel(), minlength=data.n_cells)
-    diag[data.first_cells] += 1.0
-    later = data.links[:, 1]
-    for b in np.unique(data.cell_block[later]):
-        sel = data.links[data.cell_block[later] == b]
-        coupling = np.zeros((len(data.blocks[b][0]), len(data.blocks[b - 1][0])))
-        coupling[data.cell_position[sel[:, 1]], data.cell_position[sel[:, 0]]] = -w
-        couplings[b] = coupling
-    return _Prior(diag, w, couplings)
+    return np.where(pr.three, 0.5, 0.0)
 
 
-def _prior_times(theta: np.ndarray, data: _Data, prior: _Prior) -> np.ndarray:
-    """The prior precision of θ applied to ``theta``."""
-    w = prior.weight
-    result = prior.diag * theta
-    if w:
-        a, b = data.links[:, 0], data.links[:, 1]
-        np.add.at(result, a, -w * theta[b])
-        np.add.at(result, b, -w * theta[a])
-    return result
+def _log_prior(x: _Params, pr: _Problem, s: Settings) -> float:
+    """Log prior density (up to a constant) of all parameters."""
+    if pr.walk is None:
+        theta = 0.5 * float(x.theta @ x.theta)
+    else:
+        theta = 0.5 * float(x.theta @ (pr.walk @ x.theta))
+    alpha = x.alpha - _alpha_centre(pr)
+    items = 0.5 * float((alpha**2).sum() / s.alpha_sd**2 + (x.beta**2).sum() / s.beta_sd**2)
+    shape, scale = s.band_prior
+    sigma2 = x.sigma[pr.three] ** 2
+    band = float(((shape + 1) * np.log(sigma2) + scale / sigma2).sum())
+    return -theta - items - band
 
 
-def _objective(params: _Params, data: _Data, st: _Structure, s: Settings, prior: _Prior) -> float:
-    """Log posterior (up to a constant): the quantity the fit maximises."""
-    log_lik = np.maximum(_log_interval(*_bounds(params, data, st)), -700.0).sum()
-    theta_prior = params.theta @ _prior_times(params.theta, data, prior) / 2
-    two = st.n_cuts == 2
-    cut_sq = (params.cuts[:, 0] ** 2).sum() + (params.cuts[two, 1] ** 2).sum()
-    item_prior = (params.beta**2).sum() / (2 * s.beta_sd**2) + cut_sq / (2 * s.cut_sd**2)
-    return float(log_lik - theta_prior - item_prior)
+def _em(x: _Params, pr: _Problem, s: Settings) -> tuple[_Params, float]:
+    """One EM step from ``x`` (ECM: items, then θ) and the log posterior at ``x``."""
+    ez, vz, log_lik = _e_step(x, pr)
+    theta_v = x.theta[pr.cell]
+    n, st, stt, sz, stz, szz = (
+        pr.by_param @ col
+        for col in (
+            np.ones_like(ez),
+            theta_v,
+            theta_v * theta_v,
+            ez,
+            theta_v * ez,
+            ez * ez + vz,
+        )
+    )
+    w = 1.0 / x.sigma**2
+    a11 = n * w + 1 / s.alpha_sd**2
+    a12 = st * w
+    a22 = stt * w + 1 / s.beta_sd**2
+    det = a11 * a22 - a12 * a12
+    b1 = sz * w + _alpha_centre(pr) / s.alpha_sd**2
+    alpha = (a22 * b1 - a12 * stz * w) / det
+    beta = (a11 * stz * w - a12 * b1) / det
+    residual = szz - 2 * alpha * sz - 2 * beta * stz + alpha**2 * n
+    residual += 2 * alpha * beta * st + beta**2 * stt
+    shape, scale = s.band_prior
+    sigma2 = (np.maximum(residual, 0.0) + 2 * scale) / (n + 2 * shape + 2)
+    sigma = np.where(pr.three, np.sqrt(sigma2), 1.0)
+    weight = beta / sigma**2
+    curvature = pr.by_cell @ (weight * beta)[pr.param]
+    rhs = pr.by_cell @ (weight[pr.param] * (ez - alpha[pr.param]))
+    if pr.walk is None:
+        theta = rhs / (curvature + 1.0)
+    else:
+        banded = pr.walk.data[::-1].copy()  # dia offsets (-1, 0, 1) -> solve_banded rows
+        banded[1] += curvature + 1e-10
+        theta = solve_banded((1, 1), banded, rhs, check_finite=False)
+    return _Params(theta, alpha, beta, sigma), log_lik + _log_prior(x, pr, s)
 
 
-def _item_system(
-    d: dict[str, np.ndarray],
-    theta: np.ndarray,
-    params: _Params,
-    data: _Data,
-    st: _Structure,
-    s: Settings,
-) -> tuple[np.ndarray, np.ndarray]:
-    """Gradient (n_items, 3) and negative Hessian (n_items, 3, 3) in (β, c1, c2)."""
-    n = data.n_items
-    base = data.item * 4
-    grad = np.bincount(base, d["d_mu"] * theta, minlength=n * 4)
-    grad += np.bincount(base + st.lo_slot, d["d_lo"], minlength=n * 4)
-    grad += np.bincount(base + st.hi_slot, d["d_hi"], minlength=n * 4)
-    hess_base = data.item * 16
-    diagonal = [
-        (0, d["h_mu"] * theta * theta),
-        (st.lo_slot, d["f_xx"]),
-        (st.hi_slot, d["f_yy"]),
-    ]
-    off_diagonal = [
-        (0, st.lo_slot, d["h_mu_lo"] * theta),
-        (0, st.hi_slot, d["h_mu_hi"] * theta),
-        (st.lo_slot, st.hi_slot, d["f_xy"]),
-    ]
-    hess = np.zeros(n * 16)
-    for slot, value in diagonal:
-        hess += np.bincount(hess_base + slot * 5, value, minlength=n * 16)
-    for row, col, value in off_diagonal:
-        hess += np.bincount(hess_base + row * 4 + col, value, minlength=n * 16)
-        hess += np.bincount(hess_base + col * 4 + row, value, minlength=n * 16)
-    grad = grad.reshape(n, 4)[:, :3]
-    neg_hess = -hess.reshape(n, 4, 4)[:, :3, :3]
-    current = np.column_stack([params.beta, params.cuts])
-    precision = np.array([1 / s.beta_sd**2, 1 / s.cut_sd**2, 1 / s.cut_sd**2])
-    grad = grad - precision * current
-    neg_hess = neg_hess + np.diag(precision)
-    single = st.n_cuts == 1  # the second cut is not a parameter of these roll calls
-    grad[single, 2] = 0.0
-    neg_hess[single, 2, :] = 0.0
-    neg_hess[single, :, 2] = 0.0
-    neg_hess[single, 2, 2] = 1.0
-    return grad, neg_hess
+def _fit(x: _Params, pr: _Problem, s: Settings, max_iter: int) -> _Params:
+    """EM accelerated by SQUAREM (Varadhan and Roland 2008), monotone in the posterior.
 
-
-def _step(
-    params: _Params, data: _Data, st: _Structure, s: Settings, prior: _Prior
-) -> tuple[np.ndarray, np.ndarray]:
-    """A joint Gauss-Newton direction for all θ and all roll-call parameters.
-
-    The curvature is the ordered-probit negative Hessian in (μ, c) carried
-    through μ = βθ without its second-order term (so it is positive
-    definite). Roll-call parameters are eliminated by their 3 x 3 blocks; the
-    Schur complement in θ is dense within a year and couples years only
-    through the random walk, so it is solved by block tridiagonal
-    elimination over years.
+    Each cycle takes two EM steps, extrapolates along their differences and
+    takes one EM step from there; the extrapolation is kept only if the log
+    posterior did not fall. Stops when no standardised θ moves more than
+    ``s.tol`` in a cycle or after ``max_iter`` EM steps.
     """
-    d = _derivatives(*_bounds(params, data, st))
-    theta_o = params.theta[data.cell]
-    beta_o = params.beta[data.item]
-    grad_theta = np.bincount(data.cell, d["d_mu"] * beta_o, minlength=data.n_cells)
-    grad_theta -= _prior_times(params.theta, data, prior)
-    curv_theta = -np.bincount(data.cell, d["h_mu"] * beta_o**2, minlength=data.n_cells)
-    curv_theta += prior.diag
-    grad_item, neg_hess_item = _item_system(d, theta_o, params, data, st, s)
-    inv_item = np.linalg.inv(neg_hess_item)
-
-    cross = np.zeros(data.cross_size)  # cells x (items, 4 slots) per year, dense
-    cross[data.cross_base] = -d["h_mu"] * beta_o * theta_o
-    cross[data.cross_base + st.lo_slot] = -d["h_mu_lo"] * beta_o
-    cross[data.cross_base + st.hi_slot] = -d["h_mu_hi"] * beta_o
-
-    blocks = data.blocks
-    factors, rhs, couplings, cross_blocks = [], [], [], []
-    for b, (cells, items, offset) in enumerate(blocks):
-        n_c, n_i = len(cells), len(items)
-        cb = cross[offset : offset + n_c * n_i * 4].reshape(n_c, n_i, 4)[:, :, :3]
-        weighted = np.einsum("ija,jab->ijb", cb, inv_item[items]).reshape(n_c, 3 * n_i)
-        schur = np.diag(curv_theta[cells]) - weighted @ cb.reshape(n_c, 3 * n_i).T
-        y = grad_theta[cells] - weighted @ grad_item[items].reshape(-1)
-        coupling = prior.couplings[b]
-        if coupling is not None:
-            solved = cho_solve(factors[-1], coupling.T)
-            schur -= coupling @ solved
-            y -= coupling @ cho_solve(factors[-1], rhs[-1])
-        factors.append(cho_factor(schur, check_finite=False))
-        rhs.append(y)
-        couplings.append(coupling)
-        cross_blocks.append(cb)
-    delta_theta = np.zeros(data.n_cells)
-    below = None
-    for b in range(len(blocks) - 1, -1, -1):
-        y = rhs[b]
-        if below is not None and couplings[b + 1] is not None:
-            y = y - couplings[b + 1].T @ below
-        below = cho_solve(factors[b], y, check_finite=False)
-        delta_theta[blocks[b][0]] = below
-    cross_times = np.zeros((data.n_items, 3))
-    for b, (cells, items, _) in enumerate(blocks):
-        cross_times[items] = np.einsum("ija,i->ja", cross_blocks[b], delta_theta[cells])
-    delta_item = np.einsum("jab,jb->ja", inv_item, grad_item - cross_times)
-    return delta_theta, delta_item
-
-
-def _moved(
-    params: _Params, delta_theta: np.ndarray, delta_item: np.ndarray, step: float, st: _Structure
-) -> _Params:
-    moved = _Params(
-        theta=params.theta + step * delta_theta,
-        beta=params.beta + step * delta_item[:, 0],
-        cuts=params.cuts + step * delta_item[:, 1:],
-    )
-    single = st.n_cuts == 1
-    moved.cuts[single, 1] = moved.cuts[single, 0]
-    moved.cuts[:, 1] = np.maximum(
-        moved.cuts[:, 1], moved.cuts[:, 0] + np.where(single, 0, _MIN_GAP)
-    )
-    return moved
-
-
-def _fit(
-    params: _Params,
-    data: _Data,
-    category: np.ndarray,
-    s: Settings,
-    dynamic: bool,
-    max_iter: int,
-) -> tuple[_Params, int]:
-    """Maximise the log posterior from ``params`` (damped Gauss-Newton)."""
-    fit_data = replace(data, category=category)
-    st = _Structure.of(fit_data, category)
-    prior = _penalty(fit_data, s, dynamic)
-    current = _objective(params, fit_data, st, s, prior)
-    iterations = 0
-    for iterations in range(1, max_iter + 1):  # noqa: B007 - returned below
-        delta_theta, delta_item = _step(params, fit_data, st, s, prior)
-        step = 1.0
-        while True:
-            trial = _moved(params, delta_theta, delta_item, step, st)
-            if _objective(trial, fit_data, st, s, prior) >= current or step < 1e-3:
-                break
-            step /= 2
-        # Scale and location are fixed by standardising (a change of units that
-        # leaves the likelihood alone), so ω keeps its meaning relative to sd 1.
-        _standardise(trial, fit_data)
-        change = np.abs(trial.theta - params.theta)[fit_data.voted].max()
-        params = trial
-        current = _objective(params, fit_data, st, s, prior)
-        if change < s.tol:
+    steps = 0
+    while steps < max_iter:
+        x1, _ = _em(x, pr, s)
+        x2, post1 = _em(x1, pr, s)
+        r, v = _difference(x1, x), _difference(_difference(x2, x1), _difference(x1, x))
+        step = -np.sqrt(_norm2(r) / max(_norm2(v), 1e-300))
+        step = min(step, -1.0)
+        with np.errstate(all="ignore"):  # a wild extrapolation is simply rejected
+            x3, post_jump = _em(_combine(x, r, v, step), pr, s)
+        steps += 3
+        if not post_jump >= post1:
+            x3 = x2
+        moved = _moved(x, x3, pr.data)
+        x = x3
+        if moved < s.tol:
             break
-    return params, iterations
+    return x
 
 
-def _standardise(params: _Params, data: _Data) -> None:
-    """Mean 0, sd 1 within each group, leaving the likelihood unchanged."""
+def _pack(x: _Params) -> np.ndarray:
+    return np.concatenate([x.theta, x.alpha, x.beta, np.log(x.sigma)])
+
+
+def _difference(a: _Params | np.ndarray, b: _Params | np.ndarray) -> np.ndarray:
+    a = _pack(a) if isinstance(a, _Params) else a
+    b = _pack(b) if isinstance(b, _Params) else b
+    return a - b
+
+
+def _norm2(v: np.ndarray) -> float:
+    return float(v @ v)
+
+
+def _combine(x: _Params, r: np.ndarray, v: np.ndarray, step: float) -> _Params:
+    """x - 2 step r + step² v, unpacked (σ moves on the log scale, so stays positive)."""
+    y = _pack(x) - 2 * step * r + step * step * v
+    n_c, n_p = len(x.theta), len(x.alpha)
+    return _Params(
+        y[:n_c], y[n_c : n_c + n_p], y[n_c + n_p : n_c + 2 * n_p], np.exp(y[n_c + 2 * n_p :])
+    )
+
+
+def _moved(a: _Params, b: _Params, data: _Data) -> float:
+    """Largest change of a standardised θ between two parameter sets."""
+    return float(
+        np.abs(_standardised(a.theta, data) - _standardised(b.theta, data))[data.voted].max()
+    )
+
+
+def _standardised(theta: np.ndarray, data: _Data) -> np.ndarray:
+    """θ with mean 0, sd 1 within each group (over state-years with votes)."""
     voted = data.voted
     groups = data.cell_group[voted]
     count = np.bincount(groups, minlength=data.n_groups)
-    mean = np.bincount(groups, params.theta[voted], minlength=data.n_groups) / count
-    var = np.bincount(groups, (params.theta[voted] - mean[groups]) ** 2, minlength=data.n_groups)
+    mean = np.bincount(groups, theta[voted], minlength=data.n_groups) / count
+    var = np.bincount(groups, (theta[voted] - mean[groups]) ** 2, minlength=data.n_groups)
     sd = np.sqrt(var / count)
     sd[~(sd > 0)] = 1.0
-    params.theta = (params.theta - mean[data.cell_group]) / sd[data.cell_group]
-    m, sdi = mean[data.item_group], sd[data.item_group]
-    params.cuts = params.cuts - (params.beta * m)[:, None]
-    params.beta = params.beta * sdi
+    return (theta - mean[data.cell_group]) / sd[data.cell_group]
 
 
-def _orient(params: _Params, data: _Data, anchor_cells: np.ndarray) -> None:
-    """Flip groups so that the first anchor is above the second.
+def _orient(theta: np.ndarray, groups: np.ndarray, anchor_cells: np.ndarray) -> np.ndarray:
+    """θ flipped by group (``groups``: one id per cell) so the first anchor is above the second.
 
-    ``anchor_cells`` rows are (group, cell of anchor 1, cell of anchor 2) for
-    the years where both voted; a group is flipped when the anchors' summed
-    difference is negative.
+    ``anchor_cells`` rows are (cell of anchor 1, cell of anchor 2) in the
+    years where both voted; a group is flipped when the anchors' summed
+    difference over its years is negative.
     """
     if len(anchor_cells) == 0:
-        return
-    gap = params.theta[anchor_cells[:, 1]] - params.theta[anchor_cells[:, 2]]
-    total = np.bincount(anchor_cells[:, 0], gap, minlength=data.n_groups)
-    sign = np.where(total < 0, -1.0, 1.0)
-    params.theta = params.theta * sign[data.cell_group]
-    params.beta = params.beta * sign[data.item_group]
+        return theta
+    gap = theta[anchor_cells[:, 0]] - theta[anchor_cells[:, 1]]
+    total = np.bincount(groups[anchor_cells[:, 0]], gap, minlength=groups.max() + 1)
+    return theta * np.where(total < 0, -1.0, 1.0)[groups]
 
 
-def _reported(params: _Params, data: _Data, anchor_cells: np.ndarray) -> np.ndarray:
-    """θ as published: standardised and oriented (a copy; ``params`` is kept)."""
-    shown = _Params(params.theta.copy(), params.beta.copy(), params.cuts.copy())
-    _standardise(shown, data)
-    _orient(shown, data, anchor_cells)
-    return shown.theta
+def _start(data: _Data, rank: np.ndarray, anchor_cells: np.ndarray) -> _Params:
+    """Starting values: each state-year's mean centred vote; roll calls uninformative.
 
-
-def _start(data: _Data, anchor_cells: np.ndarray) -> _Params:
-    """Starting values: each state-year's mean vote score, standardised by group.
-
-    The score (yes = +1, abstain = 0, no = -1, centred per roll call) already
-    separates the blocs in most years; orientation is then fixed by the
-    anchors before the first Newton step.
+    The score (yes = +1, abstain = 0, no = -1, centred per roll call and
+    weighted by the roll call's spread) already separates the blocs in most
+    years, but its sign follows whichever side the majority was on: the
+    Western bloc in the early sessions, the rest later. So each year's score
+    is oriented by the anchors before EM starts; otherwise EM, a local
+    method, keeps the early years upside down (the random walk makes
+    flipping a whole year back a large, uphill move).
     """
-    score = data.category.astype(float) - 1
-    item_mean = np.bincount(data.item, score, minlength=data.n_items) / np.maximum(
-        np.bincount(data.item, minlength=data.n_items), 1
+    score = rank.astype(float)
+    score[~data.three[data.item]] *= 2  # two-choice roll calls: 0 / 2 like no / yes
+    score -= 1
+    counts = np.diff(np.append(data.starts, len(score)))
+    item_mean = np.add.reduceat(score, data.starts) / counts
+    centred = score - np.repeat(item_mean, counts)
+    spread = np.sqrt(np.add.reduceat(centred**2, data.starts) / counts)
+    n_votes = np.maximum(np.bincount(data.cell, minlength=data.n_cells), 1)
+    theta = np.bincount(data.cell, centred * np.repeat(spread, counts), minlength=data.n_cells)
+    theta = _orient(theta / n_votes, data.cell_year, anchor_cells)
+    return _Params(
+        theta=_standardised(theta, data),
+        alpha=np.zeros(data.n_params),
+        beta=np.zeros(data.n_params),
+        sigma=np.ones(data.n_params),
     )
-    centred = score - item_mean[data.item]
-    # weight each vote by how divisive its roll call is (its centred-score spread)
-    spread = np.sqrt(
-        np.bincount(data.item, centred**2, minlength=data.n_items)
-        / np.maximum(np.bincount(data.item, minlength=data.n_items), 1)
-    )
-    # sign of each roll call: does the first anchor vote above the roll-call mean?
-    counts = np.maximum(np.bincount(data.cell, minlength=data.n_cells), 1)
-    theta = np.bincount(data.cell, centred * spread[data.item], minlength=data.n_cells) / counts
-    params = _Params(
-        theta=theta,
-        beta=np.zeros(data.n_items),
-        cuts=np.tile([-0.5, 0.5], (data.n_items, 1)),
-    )
-    _standardise(params, data)
-    _orient(params, data, anchor_cells)
-    return params
 
 
 def _simulate(params: _Params, data: _Data, rng: np.random.Generator) -> np.ndarray:
-    """Votes drawn from the fitted model for each observed state / roll call pair."""
-    st = _Structure.of(data, data.category)
-    mu = params.beta[data.item] * params.theta[data.cell]
-    cuts = params.cuts[data.item]
-    draw = rng.random(len(mu))
-    below_first = ndtr(cuts[:, 0] - mu)
-    below_second = ndtr(cuts[:, 1] - mu)
-    rank = (draw > below_first).astype(np.int64)
-    two = st.n_cuts[data.item] == 2
-    rank += (two & (draw > below_second)).astype(np.int64)
-    present = np.zeros((data.n_items, 3), dtype=bool)
-    present[data.item, data.category] = True
-    # the rank-th observed category of each roll call
-    order = np.argsort(~present, axis=1, kind="stable")
-    return order[data.item, rank]
+    """Choices (ranks) drawn from the fitted model for each observed vote."""
+    p = data.param[data.item]
+    z = params.alpha[p] + params.beta[p] * params.theta[data.cell]
+    z += params.sigma[p] * rng.standard_normal(len(z))
+    return (z >= 0).astype(np.int64) + ((z >= 1) & data.three[data.item])
+
+
+def _normalised(text: object) -> str | None:
+    """Lower-case words of a description; None when there is no text."""
+    if not isinstance(text, str):
+        return None
+    words = re.sub(r"[^a-z0-9]+", " ", text.lower()).split()
+    return " ".join(words) or None
+
+
+def _bridge_groups(
+    items: np.ndarray, roll_calls: pd.DataFrame, item_year: np.ndarray
+) -> np.ndarray:
+    """Parameter group of each item: repeated resolutions share one.
+
+    A roll call is bridged when its normalised ``description`` occurs in at
+    least two years and at most once in each of them (a text that recurs
+    within a year is ambiguous: several drafts or separate votes on parts).
+    """
+    groups = np.arange(len(items))
+    if "description" not in roll_calls.columns:
+        return groups
+    text = roll_calls.set_index("roll_call_id")["description"].reindex(items)
+    frame = pd.DataFrame({"key": text.map(_normalised).to_numpy(), "year": item_year})
+    frame["item"] = groups
+    keyed = frame.dropna(subset=["key"])
+    per_key = keyed.groupby("key")["year"].agg(["nunique", "size"])
+    good = per_key.index[(per_key["nunique"] >= 2) & (per_key["nunique"] == per_key["size"])]
+    bridged = keyed[keyed["key"].isin(good)]
+    first = bridged.groupby("key")["item"].transform("min")
+    groups[bridged["item"].to_numpy()] = first.to_numpy()
+    _, compact = np.unique(groups, return_inverse=True)
+    return compact
 
 
 def _prepare(
@@ -496,13 +494,14 @@ def _prepare(
     roll_calls: pd.DataFrame,
     selection: Selection | None,
     dynamic: bool,
+    bridge: bool,
     anchors: tuple[str, str],
-) -> tuple[_Data, pd.DataFrame, np.ndarray]:
-    """Index the votes; returns the data, the cell table and the anchor cells."""
+) -> tuple[_Data, np.ndarray, pd.DataFrame, np.ndarray]:
+    """Index the votes: the data, the observed ranks, the cell table, the anchor cells."""
     coded = coded_votes(votes, roll_calls, by="year", selection=selection)
     # a roll call on which every state voted alike says nothing about positions
     spread = coded.groupby("roll_call_id")["code"].transform("nunique")
-    coded = coded[spread > 1]
+    coded = coded[spread > 1].sort_values(["period", "roll_call_id"], kind="stable")
     iso3 = np.sort(coded["iso3"].unique())
     state = np.searchsorted(iso3, coded["iso3"].to_numpy())
     year = coded["period"].to_numpy()
@@ -515,68 +514,55 @@ def _prepare(
     cell_state = np.repeat(np.arange(len(iso3)), span)
     cell_year = first[cell_state] + np.arange(span.sum()) - offset[cell_state]
     cell = offset[state] + (year - first[state])
-    items, item = np.unique(coded["roll_call_id"].to_numpy(), return_inverse=True)
-    item_year = np.zeros(len(items), dtype=np.int64)
-    item_year[item] = year
+    ids = coded["roll_call_id"].to_numpy()
+    new_item = np.r_[True, ids[1:] != ids[:-1]]
+    starts = np.flatnonzero(new_item)
+    item = np.cumsum(new_item) - 1
+    item_year = year[starts]
+    code = coded["code"].to_numpy()
+    present = np.zeros((len(starts), 3), dtype=bool)
+    present[item, 3 - code] = True  # column 0 no, 1 abstain, 2 yes
+    rank = ((np.cumsum(present, axis=1) - 1)[item, 3 - code]).astype(np.int64)
     years = np.unique(cell_year)
-    if dynamic:  # one standardisation group
+    if dynamic:
         cell_group = np.zeros(len(cell_state), dtype=np.int64)
-        item_group = np.zeros(len(items), dtype=np.int64)
+        item_group = np.zeros(len(starts), dtype=np.int64)
         n_groups = 1
     else:
         cell_group = np.searchsorted(years, cell_year)
         item_group = np.searchsorted(years, item_year)
         n_groups = len(years)
-    same_state = cell_state[1:] == cell_state[:-1]
-    links = np.column_stack([np.arange(len(cell_state) - 1), np.arange(1, len(cell_state))])
-    n_votes = np.bincount(cell, minlength=len(cell_state))
-    cell_block = np.searchsorted(years, cell_year)
-    item_block = np.searchsorted(years, item_year)
-    cell_order = np.lexsort((cell_state, cell_block))
-    item_order = np.argsort(item_block, kind="stable")
-    cell_cuts = np.searchsorted(cell_block[cell_order], np.arange(len(years) + 1))
-    item_cuts = np.searchsorted(item_block[item_order], np.arange(len(years) + 1))
-    cell_position = np.zeros(len(cell_state), dtype=np.int64)
-    item_position = np.zeros(len(items), dtype=np.int64)
-    blocks, size = [], 0
-    for b in range(len(years)):
-        block_cells = cell_order[cell_cuts[b] : cell_cuts[b + 1]]
-        block_items = item_order[item_cuts[b] : item_cuts[b + 1]]
-        cell_position[block_cells] = np.arange(len(block_cells))
-        item_position[block_items] = np.arange(len(block_items))
-        blocks.append((block_cells, block_items, size))
-        size += len(block_cells) * len(block_items) * 4
-    offsets = np.array([offset for _, _, offset in blocks])
-    n_block_items = np.array([len(block_items) for _, block_items, _ in blocks])
-    block = cell_block[cell]
-    cross_base = (
-        offsets[block] + (cell_position[cell] * n_block_items[block] + item_position[item]) * 4
+    param = (
+        _bridge_groups(ids[starts], roll_calls, item_year)
+        if bridge and dynamic
+        else np.arange(len(starts))
     )
+    param_group = np.zeros(param.max() + 1, dtype=np.int64)
+    param_group[param] = item_group
+    n_votes = np.bincount(cell, minlength=len(cell_state))
     data = _Data(
         cell=cell,
         item=item,
-        category=(3 - coded["code"].to_numpy()).astype(np.int64),  # 0 no, 1 abstain, 2 yes
+        starts=starts,
+        three=present.sum(axis=1) == 3,
+        param=param,
+        n_params=int(param.max()) + 1,
         cell_group=cell_group,
-        item_group=item_group,
-        links=links[same_state],
-        first_cells=offset,
-        voted=n_votes > 0,
+        item_group=param_group,
         n_groups=n_groups,
-        blocks=blocks,
-        cell_block=cell_block,
-        cell_position=cell_position,
-        cross_base=cross_base,
-        cross_size=size,
+        same_state=np.r_[False, cell_state[1:] == cell_state[:-1]],
+        cell_year=np.searchsorted(years, cell_year),
+        first_cell=offset,
+        voted=n_votes > 0,
+        dynamic=dynamic,
     )
     cells = pd.DataFrame({"iso3": iso3[cell_state], "year": cell_year, "n_votes": n_votes})
-    pairs = []
     both = cells[cells["iso3"].isin(anchors) & (cells["n_votes"] > 0)]
     wide = both.reset_index().pivot(index="year", columns="iso3", values="index").dropna()
+    pairs = np.zeros((0, 2), dtype=np.int64)
     if set(anchors) <= set(wide.columns):
-        a, b = wide[anchors[0]].to_numpy(int), wide[anchors[1]].to_numpy(int)
-        pairs = np.column_stack([cell_group[a], a, b])
-    anchor_cells = np.asarray(pairs, dtype=np.int64).reshape(-1, 3)
-    return data, cells, anchor_cells
+        pairs = wide[list(anchors)].to_numpy(np.int64)
+    return data, rank, cells, pairs
 
 
 def _ideal_points(
@@ -587,19 +573,24 @@ def _ideal_points(
     anchors: tuple[str, str],
     dynamic: bool,
 ) -> pd.DataFrame:
-    data, cells, anchor_cells = _prepare(votes, roll_calls, selection, dynamic, anchors)
-    params = _start(data, anchor_cells)
-    params, _ = _fit(params, data, data.category, settings, dynamic, settings.max_iter)
-    estimate = _reported(params, data, anchor_cells)
+    data, rank, cells, anchor_cells = _prepare(
+        votes, roll_calls, selection, dynamic, settings.bridge, anchors
+    )
+    params = _fit(
+        _start(data, rank, anchor_cells),
+        _Problem.of(data, rank, settings),
+        settings,
+        settings.max_iter,
+    )
+    estimate = _orient(_standardised(params.theta, data), data.cell_group, anchor_cells)
     se = np.full(data.n_cells, np.nan)
     if settings.n_boot > 1:
         rng = np.random.default_rng(settings.seed)
         draws = np.empty((settings.n_boot, data.n_cells))
         for b in range(settings.n_boot):
-            simulated = _simulate(params, data, rng)
-            start = _Params(params.theta.copy(), params.beta.copy(), params.cuts.copy())
-            refit, _ = _fit(start, data, simulated, settings, dynamic, settings.boot_max_iter)
-            draws[b] = _reported(refit, data, anchor_cells)
+            problem = _Problem.of(data, _simulate(params, data, rng), settings)
+            refit = _fit(params, problem, settings, settings.boot_max_iter)
+            draws[b] = _orient(_standardised(refit.theta, data), data.cell_group, anchor_cells)
         se = draws.std(axis=0, ddof=1)
     result = cells.assign(ideal_point=estimate, se=se)
     result = result[result["n_votes"] > 0]
@@ -639,7 +630,8 @@ def static_ideal_points(
 
     Same columns as :func:`dynamic_ideal_points`; standardised within each
     year and oriented within each year, so levels are not comparable across
-    years (that is what the dynamic model is for).
+    years (that is what the dynamic model is for). No bridging: each year's
+    roll calls have their own parameters.
     """
-    settings = settings or Settings()
+    settings = replace(settings or Settings(), bridge=False)
     return _ideal_points(votes, roll_calls, selection, settings, anchors, dynamic=False)

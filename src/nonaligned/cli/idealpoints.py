@@ -1,0 +1,52 @@
+"""The ``idealpoints`` command: dynamic (or per-year) ideal points from UN votes."""
+
+from __future__ import annotations
+
+from typing import Annotated
+
+import typer
+
+from nonaligned import alignment
+from nonaligned.cli._app import DbOption, FormatOption, app, handle_errors, out
+from nonaligned.cli.diplomacy import (
+    ImportantOption,
+    IssueOption,
+    NoMiddleEastOption,
+    ResolutionsOption,
+)
+from nonaligned.output import Format, render
+from nonaligned.query import QueryError, check_country
+from nonaligned.store import connect
+
+
+@app.command("idealpoints")
+def idealpoints_command(
+    year: Annotated[int | None, typer.Option(min=1946, max=2100, help="Only this year.")] = None,
+    country: Annotated[str | None, typer.Option(help="Only this country (ISO3).")] = None,
+    boot: Annotated[
+        int, typer.Option(min=0, help="Bootstrap replicates for the standard errors (0: none).")
+    ] = 20,
+    static: Annotated[bool, typer.Option(help="Fit each year separately instead.")] = False,
+    issue: IssueOption = None,
+    important: ImportantOption = False,
+    no_middle_east: NoMiddleEastOption = False,
+    resolutions_only: ResolutionsOption = False,
+    db: DbOption = None,
+    format: FormatOption = Format.table,
+) -> None:
+    """Ideal point of each state-year (Western pole high), with bootstrap standard errors.
+
+    The whole record is fitted at once and memoised beside the store, so the
+    first call takes a while and later ones are fast.
+    """
+    with handle_errors():
+        con = connect(db)
+        chosen = alignment.selection(issue, important, no_middle_east, resolutions_only)
+        result = alignment.ideal_points(con, chosen, n_boot=boot, static=static)
+        if country is not None:
+            result = result[result["iso3"] == check_country(con, country)]
+        if year is not None:
+            result = result[result["year"] == year]
+            if result.empty:
+                raise QueryError(f"no ideal points in {year}")
+        render(result.reset_index(drop=True), format, out)
