@@ -2,12 +2,19 @@
 
 from __future__ import annotations
 
+import functools
+from collections.abc import Callable
 from pathlib import Path
+from typing import ParamSpec, TypeVar
 
 import pandas as pd
 import pyreadr
 
-from nonaligned.errors import DataError
+from nonaligned.errors import DataError, NonalignedError
+
+P = ParamSpec("P")
+UNFORESEEN = (ValueError, TypeError, KeyError, IndexError, AttributeError, ArithmeticError)
+R = TypeVar("R")
 
 
 def read_rda(path: Path, expected: str) -> pd.DataFrame:
@@ -40,3 +47,36 @@ def read_csv(path: Path, columns: list[str], **kwargs) -> pd.DataFrame:
         raise DataError(f"cannot parse CSV ({exc})", path=path) from exc
     require_columns(frame, columns, path)
     return frame
+
+
+def parser(func: Callable[P, R]) -> Callable[P, R]:
+    """Make every failure of a parser a DataError naming its input file(s).
+
+    The parsers check what they expect and raise precise DataErrors; this is
+    the net under those checks, for damage nobody foresaw (a number column
+    full of text, bytes that are not UTF-8, a table with no rows). Found by
+    fuzzing (tests/test_fuzz.py): without it such input escaped as a bare
+    ValueError or KeyError and a traceback.
+    """
+
+    @functools.wraps(func)
+    def wrapper(*args: P.args, **kwargs: P.kwargs) -> R:
+        try:
+            return func(*args, **kwargs)
+        except NonalignedError:
+            raise
+        except UNFORESEEN as exc:
+            raise DataError(
+                f"unexpected content ({type(exc).__name__}: {exc})", path=_paths(args) or None
+            ) from exc
+
+    return wrapper
+
+
+def _paths(args: tuple) -> str:
+    """The file paths among a parser's arguments (lists of paths included), joined."""
+    found: list[str] = []
+    for arg in args:
+        items = arg if isinstance(arg, list | tuple) else [arg]
+        found.extend(str(item) for item in items if isinstance(item, Path))
+    return ", ".join(found)

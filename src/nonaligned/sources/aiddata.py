@@ -17,7 +17,7 @@ from pathlib import Path
 import pandas as pd
 
 from nonaligned.sources._columns import known_iso3, numeric, unique_keys, years
-from nonaligned.sources._read import read_rda, require_columns
+from nonaligned.sources._read import parser, read_rda, require_columns
 from nonaligned.sources.base import RemoteFile, Source
 
 __all__ = [
@@ -72,6 +72,7 @@ COUNTRY_COLUMNS = ["iso3", "commitments_usd", "weighted_interest_rate"]
 YEARLY_COLUMNS = ["year", "flow_class", "commitments_usd"]
 
 
+@parser
 def parse_country_commitments(path: Path) -> pd.DataFrame:
     """Total commitments per recipient over :data:`FIRST_YEAR`-:data:`LAST_YEAR`.
 
@@ -95,6 +96,7 @@ def parse_country_commitments(path: Path) -> pd.DataFrame:
     return table.sort_values("iso3", ignore_index=True)
 
 
+@parser
 def parse_yearly_flows(path: Path) -> pd.DataFrame:
     """World commitments per year and flow class (no country breakdown exists).
 

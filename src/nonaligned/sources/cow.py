@@ -8,7 +8,7 @@ import pandas as pd
 
 from nonaligned.countries import cow_table
 from nonaligned.errors import DataError
-from nonaligned.sources._read import read_csv
+from nonaligned.sources._read import parser, read_csv
 from nonaligned.sources.base import RemoteFile, Source
 
 SOURCE = Source(
@@ -34,6 +34,7 @@ SOURCE = Source(
 )
 
 
+@parser
 def parse(path: Path) -> pd.DataFrame:
     """COW numbers with their ISO3: columns ``cow_code, cow_abb, name, iso3``."""
     raw = read_csv(path, ["StateAbb", "CCode", "StateNme"])

@@ -21,7 +21,7 @@ from pathlib import Path
 import pandas as pd
 
 from nonaligned.sources._columns import known_iso3, numeric, unique_keys, years
-from nonaligned.sources._read import read_csv
+from nonaligned.sources._read import parser, read_csv
 from nonaligned.sources.base import RemoteFile, Source
 
 __all__ = ["COLUMNS", "SOURCE", "parse"]
@@ -56,6 +56,7 @@ RAW_COLUMNS = ["Country", "ISO", "Year", "ChinaDebt_USD", "ChinaDebt_GDP"]
 COLUMNS = ["iso3", "year", "debt_to_china_usd", "debt_to_china_pct_gdp_hrt"]
 
 
+@parser
 def parse(path: Path) -> pd.DataFrame:
     """One row per country-year.
 

@@ -46,6 +46,7 @@ from python_calamine import CalamineWorkbook
 
 from nonaligned.countries import iso3_from_name
 from nonaligned.errors import DataError, UnknownCountryError
+from nonaligned.sources._read import parser
 from nonaligned.sources.base import RemoteFile, Source
 
 __all__ = [
@@ -412,6 +413,7 @@ def _merge_reporter(
     return pd.concat([first, frame], ignore_index=True)
 
 
+@parser
 def parse(paths: Sequence[Path], progress: Progress | None = None) -> pd.DataFrame:
     """All workbooks as one long table, one row per non-blank cell.
 

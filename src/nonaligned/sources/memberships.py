@@ -12,7 +12,7 @@ from pathlib import Path
 import pandas as pd
 
 from nonaligned.errors import DataError
-from nonaligned.sources._read import read_csv
+from nonaligned.sources._read import parser, read_csv
 from nonaligned.sources.base import RemoteFile, Source
 
 SOURCE = Source(
@@ -39,6 +39,7 @@ SOURCE = Source(
 COLUMNS = ["iso3", "grouping", "status", "joined_year", "left_year", "source_id"]
 
 
+@parser
 def parse(path: Path) -> pd.DataFrame:
     """Rows ``iso3, grouping, status, joined_year, left_year, source_id`` (years nullable)."""
     raw = read_csv(path, COLUMNS)

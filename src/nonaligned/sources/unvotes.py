@@ -13,7 +13,7 @@ import pandas as pd
 
 from nonaligned.countries import apply_seat_rules, iso3_from_iso2, iso3_from_name
 from nonaligned.errors import UnknownCountryError
-from nonaligned.sources._read import read_rda, require_columns
+from nonaligned.sources._read import parser, read_rda, require_columns
 from nonaligned.sources.base import RemoteFile, Source
 
 _BASE = "https://raw.githubusercontent.com/cran/unvotes/0.3.0/data/"
@@ -62,6 +62,7 @@ def _flag(values: pd.Series) -> pd.Series:
     return pd.to_numeric(values, errors="coerce").map({0: False, 1: True}).astype("boolean")
 
 
+@parser
 def parse_roll_calls(roll_calls_path: Path, issues_path: Path) -> pd.DataFrame:
     """Roll calls: ``roll_call_id, session, date, unres, important, amendment, paragraph,
     short, descr, issue_me … issue_ec``."""
@@ -92,6 +93,7 @@ def parse_roll_calls(roll_calls_path: Path, issues_path: Path) -> pd.DataFrame:
     return frame
 
 
+@parser
 def parse_votes(votes_path: Path, roll_calls: pd.DataFrame) -> pd.DataFrame:
     """Votes ``roll_call_id, iso3, vote`` (yes/no/abstain), seats resolved by date."""
     raw = read_rda(votes_path, "un_votes")

@@ -29,6 +29,7 @@ import pandas as pd
 
 from nonaligned.countries import iso3_from_name
 from nonaligned.errors import DataError, UnknownCountryError
+from nonaligned.sources._read import parser
 from nonaligned.sources.base import RemoteFile, Source
 
 _BASE = (
@@ -127,6 +128,7 @@ def _anomaly(path: Path, line: int, symbol: str, rule: str, detail: str) -> dict
     }
 
 
+@parser
 def parse_file(path: Path, parsed: Parsed | None = None) -> Parsed:
     """Parse one JSON-lines file into ``parsed`` (a new one if not given)."""
     parsed = parsed or Parsed()

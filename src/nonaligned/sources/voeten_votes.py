@@ -12,7 +12,7 @@ import pandas as pd
 
 from nonaligned.countries import apply_seat_rules
 from nonaligned.errors import DataError, UnknownCountryError
-from nonaligned.sources._read import read_rda, require_columns
+from nonaligned.sources._read import parser, read_rda, require_columns
 from nonaligned.sources.base import RemoteFile, Source
 
 SOURCE = Source(
@@ -41,6 +41,7 @@ SOURCE = Source(
 VOTE_CODES = {1: "yes", 2: "abstain", 3: "no", 8: "absent"}
 
 
+@parser
 def parse(path: Path, cow: pd.DataFrame, roll_call_dates: pd.Series | None = None) -> pd.DataFrame:
     """Member-state rows ``roll_call_id, iso3, vote`` (yes/abstain/no/absent).
 

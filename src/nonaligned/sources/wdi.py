@@ -16,7 +16,7 @@ import pandas as pd
 
 from nonaligned.countries import country_table
 from nonaligned.sources._columns import numeric, unique_keys, years
-from nonaligned.sources._read import read_csv
+from nonaligned.sources._read import parser, read_csv
 from nonaligned.sources.base import RemoteFile, Source
 
 __all__ = ["COLUMNS", "SOURCE", "parse"]
@@ -78,6 +78,7 @@ def _indicator(path: Path, name: str) -> pd.DataFrame:
     return table
 
 
+@parser
 def parse(gdp: Path, population: Path) -> pd.DataFrame:
     """GDP and population per country-year (outer join: either may be missing).
 
