@@ -123,6 +123,7 @@ def test_alignment_and_its_chart(client, con):
     "url",
     [
         "/api/charts/trade/CHL",
+        "/api/charts/index/IND",
         "/api/charts/map?year=2022&pole=USA",
         "/api/charts/resolution?symbol=A/RES/ES-11/1",
         "/api/charts/compare?countries=BRA,IND&pole=EU",

@@ -4,7 +4,7 @@ Every test fails on a console error, an uncaught page error, or any request
 to an address other than the local server (requests are intercepted and
 aborted). Screenshots go to each test's pytest output folder; with
 ``NONALIGNED_SCREENSHOTS=docs/img`` the map and profile shots are also
-written there for the README.
+written there for the README (docs/img/map.png, docs/img/country.png).
 """
 
 from __future__ import annotations
@@ -31,6 +31,7 @@ LAUNCH_ARGS = [
     "--disable-sync",
     "--no-first-run",
 ]
+README_SHOTS = {"map", "country"}  # copied to $NONALIGNED_SCREENSHOTS (docs/img for the README)
 TIMEOUT_MS = 120_000  # the first agreement trajectory computes the whole vote record
 
 sync_api = pytest.importorskip("playwright.sync_api")
@@ -105,7 +106,7 @@ def _shoot(tab, tmp_path: Path, name: str) -> Path:
     tab.screenshot(path=str(path), full_page=True)
     assert path.stat().st_size > 0
     target = os.environ.get("NONALIGNED_SCREENSHOTS")
-    if target:
+    if target and name in README_SHOTS:
         Path(target).mkdir(parents=True, exist_ok=True)
         shutil.copyfile(path, Path(target) / path.name)
     return path

@@ -9,6 +9,7 @@ the library's errors into JSON with a 4xx status.
 from __future__ import annotations
 
 import json
+import math
 from collections.abc import Callable, Hashable
 from enum import StrEnum
 from typing import Annotated, Any
@@ -94,10 +95,21 @@ def _compute(request: Request, key: Hashable, make: Callable[[], Any]) -> bytes:
         return _memo(request, key, lambda: _encode(make()))
 
 
+def _finite(value: Any) -> Any:
+    """``value`` with NaN and infinities replaced by None (JSON has no such numbers)."""
+    if isinstance(value, float):
+        return value if math.isfinite(value) else None
+    if isinstance(value, dict):
+        return {k: _finite(v) for k, v in value.items()}
+    if isinstance(value, list | tuple):
+        return [_finite(v) for v in value]
+    return value
+
+
 def _encode(value: Any) -> bytes:
     if isinstance(value, pd.DataFrame):
         return value.to_json(orient="records", date_format="iso").encode()
-    return json.dumps(value, allow_nan=False).encode()
+    return json.dumps(_finite(value), allow_nan=False).encode()
 
 
 async def _answer(request: Request, make: Callable[[], Any]) -> Response:
