@@ -14,15 +14,27 @@ from fastapi.testclient import TestClient
 from hypothesis import HealthCheck, given, settings
 from schemathesis.checks import not_a_server_error
 
-from nonaligned import query
+from nonaligned import alignment, query
+from nonaligned.measures.votes import Selection
 from nonaligned.store import SCHEMA, write_store
 from nonaligned.web import create_app
 from nonaligned.web.security import CSP
 
 
+def important_ideal_points(con) -> pd.DataFrame:
+    """The real ideal-point fit on important votes only, two bootstrap replicates: seconds,
+    where the web app's default (every vote, 20 replicates) takes minutes."""
+    return alignment.ideal_points(con, Selection(important_only=True), n_boot=2, cache=False)
+
+
 @pytest.fixture(scope="module")
 def client(store_path: Path, mirror: Path, tmp_path_factory: pytest.TempPathFactory):
-    app = create_app(store_path, mirror=mirror, cache_dir=tmp_path_factory.mktemp("webcache"))
+    app = create_app(
+        store_path,
+        mirror=mirror,
+        cache_dir=tmp_path_factory.mktemp("webcache"),
+        fit_ideal_points=important_ideal_points,
+    )
     with TestClient(app) as test_client:
         yield test_client
 
@@ -254,7 +266,12 @@ def test_offers_body_must_be_json(client):
 
 @pytest.fixture(scope="module")
 def api_schema(store_path: Path, mirror: Path, tmp_path_factory: pytest.TempPathFactory):
-    app = create_app(store_path, mirror=mirror, cache_dir=tmp_path_factory.mktemp("fuzzcache"))
+    app = create_app(
+        store_path,
+        mirror=mirror,
+        cache_dir=tmp_path_factory.mktemp("fuzzcache"),
+        fit_ideal_points=important_ideal_points,
+    )
     return schemathesis.openapi.from_asgi("/openapi.json", app)
 
 
@@ -318,3 +335,21 @@ def test_readers_keep_answering_during_a_rebuild(tmp_path, mirror):
             thread.join()
         assert main.get("/api/countries/AAA").json()["name"] == "After"
     assert statuses and set(statuses) == {200}
+
+
+def test_ideal_points_are_computed_in_the_background(client, con):
+    first = client.get("/api/idealpoints/IND")
+    if first.status_code == 202:  # the fit runs in the background; the request did not wait
+        assert "ask again" in first.json()["message"]
+    deadline = time.monotonic() + 120
+    while (response := client.get("/api/idealpoints/IND")).status_code == 202:
+        assert time.monotonic() < deadline, "the ideal points never arrived"
+        time.sleep(0.5)
+    assert response.status_code == 200
+    expected = important_ideal_points(con)
+    expected = expected[expected.iso3 == "IND"]
+    assert [r["year"] for r in response.json()] == list(expected.year)
+    assert [r["ideal_point"] for r in response.json()] == pytest.approx(list(expected.ideal_point))
+    spec = client.get("/api/charts/idealpoint/IND").json()
+    assert spec["layer"][0]["mark"]["type"] == "area"  # the 95% band
+    assert client.get("/api/idealpoints/ZZZ").status_code == 404

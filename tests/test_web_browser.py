@@ -20,6 +20,8 @@ from urllib.parse import urlsplit
 import pytest
 import uvicorn
 
+from nonaligned import alignment
+from nonaligned.measures.votes import Selection
 from nonaligned.web import create_app
 
 CHROMIUM = Path("/usr/bin/chromium")
@@ -38,6 +40,11 @@ sync_api = pytest.importorskip("playwright.sync_api")
 pytestmark = pytest.mark.skipif(not CHROMIUM.exists(), reason="needs Debian's chromium package")
 
 
+def important_ideal_points(con):
+    """The real ideal-point fit on important votes, two bootstrap replicates (seconds)."""
+    return alignment.ideal_points(con, Selection(important_only=True), n_boot=2, cache=False)
+
+
 def _free_port() -> int:
     with socket.socket() as s:
         s.bind(("127.0.0.1", 0))
@@ -46,7 +53,12 @@ def _free_port() -> int:
 
 @pytest.fixture(scope="module")
 def server(store_path: Path, mirror: Path, tmp_path_factory: pytest.TempPathFactory):
-    app = create_app(store_path, mirror=mirror, cache_dir=tmp_path_factory.mktemp("webcache"))
+    app = create_app(
+        store_path,
+        mirror=mirror,
+        cache_dir=tmp_path_factory.mktemp("webcache"),
+        fit_ideal_points=important_ideal_points,
+    )
     port = _free_port()
     config = uvicorn.Config(app, host="127.0.0.1", port=port, log_level="warning")
     instance = uvicorn.Server(config)
@@ -136,7 +148,7 @@ def test_map_year_change_and_click_to_profile(page, tmp_path):
     # click India on the map
     _click_country(page, "IND")
     page.wait_for_url("**/country/IND")
-    for chart in ("#index", "#agreement", "#trade"):
+    for chart in ("#index", "#agreement", "#trade", "#idealpoint"):
         _rendered(page, chart)
     assert "India" in page.locator("#country-name").inner_text()
     _shoot(page, tmp_path, "country")

@@ -17,6 +17,7 @@ from typing import Annotated, Any
 import duckdb
 import pandas as pd
 from fastapi import APIRouter, Path, Query, Request, Response
+from fastapi.responses import JSONResponse
 from starlette.concurrency import run_in_threadpool
 
 from nonaligned import alignment, exposure, index, query
@@ -178,6 +179,41 @@ def country_profile(request: Request, iso3: str) -> pd.DataFrame:
     return _memo(request, ("profile", code), lambda: index.country_profile(con, code, n_boot=0))
 
 
+COMPUTING = (
+    "the ideal points are being fitted on the whole vote record (minutes, once per store); "
+    "ask again shortly"
+)
+
+
+def ideal_points(request: Request, iso3: str) -> pd.DataFrame | None:
+    """One country's ideal points by year, or None while the whole-record fit runs."""
+    state = request.app.state
+    with state.store.reading() as con:
+        code = _country(con, iso3)
+        identity = state.store.loaded_identity
+
+    def fit() -> pd.DataFrame:
+        with state.store.reading() as job_con:
+            return state.fit_ideal_points(job_con)
+
+    table = state.jobs.result((identity, "ideal_points"), fit)
+    if table is None:
+        return None
+    rows = table[table.iso3 == code].reset_index(drop=True)
+    if rows.empty:
+        raise NotFound(f"no ideal points for {code}: it has no votes on contested roll calls")
+    return rows
+
+
+async def _ideal_answer(
+    request: Request, iso3: str, shape: Callable[[pd.DataFrame], Any]
+) -> Response:
+    rows = await run_in_threadpool(ideal_points, request, iso3)
+    if rows is None:
+        return JSONResponse({"status": "computing", "message": COMPUTING}, status_code=202)
+    return Response(_encode(shape(rows)), media_type="application/json")
+
+
 def resolution(request: Request, symbol: str, roll_call: int | None) -> dict[str, Any]:
     con = _con(request)
     calls = query.roll_calls_for_symbol(con, symbol)
@@ -319,3 +355,24 @@ async def chart_compare(
         request,
         lambda: charts.comparison({c: country_alignment(request, c) for c in codes}, pole.value),
     )
+
+
+_STILL_COMPUTING = {202: {"description": "Still computing: ask again shortly"}}
+
+
+@router.get(
+    "/idealpoints/{iso3}",
+    summary="Dynamic ideal point (and bootstrap standard error) by year",
+    responses=_STILL_COMPUTING,
+)
+async def get_ideal_points(request: Request, iso3: Iso3) -> list[dict[str, Any]]:
+    return await _ideal_answer(request, iso3, lambda rows: rows)
+
+
+@router.get(
+    "/charts/idealpoint/{iso3}",
+    summary="Vega-Lite: ideal point by year with its 95% band",
+    responses=_STILL_COMPUTING,
+)
+async def chart_ideal_point(request: Request, iso3: Iso3) -> dict[str, Any]:
+    return await _ideal_answer(request, iso3, charts.ideal_point)

@@ -10,19 +10,24 @@ outlines are held in memory.
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from pathlib import Path
 
+import duckdb
+import pandas as pd
 from fastapi import FastAPI, Request
 from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse
 from fastapi.staticfiles import StaticFiles
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
+from nonaligned.alignment import ideal_points
 from nonaligned.errors import AcquisitionError, NonalignedError, StoreError
 from nonaligned.query import QueryError
 from nonaligned.strategy.offers import OfferError
 from nonaligned.web import api, assets, offers_api, pages
 from nonaligned.web.cache import Memo
+from nonaligned.web.jobs import Jobs
 from nonaligned.web.security import SecurityMiddleware
 from nonaligned.web.store import StoreHandle
 
@@ -82,12 +87,15 @@ def create_app(
     mirror: Path | None = None,
     cache_dir: Path | None = None,
     offline: bool = True,
+    fit_ideal_points: Callable[[duckdb.DuckDBPyConnection], pd.DataFrame] = ideal_points,
 ) -> FastAPI:
     """The app over the store at ``db_path``.
 
     ``mirror``, ``cache_dir`` and ``offline`` say where the map outlines are
     acquired from (as for ``nonaligned build``); offline by default, so that
     serving never makes a request leave the machine unless asked to.
+    ``fit_ideal_points`` is the whole-record fit the profile shows
+    (:func:`nonaligned.alignment.ideal_points` with its default bootstrap).
     """
     app = FastAPI(
         title="nonaligned",
@@ -98,6 +106,8 @@ def create_app(
     )
     app.state.store = StoreHandle(Path(db_path))
     app.state.memo = Memo()
+    app.state.jobs = Jobs()
+    app.state.fit_ideal_points = fit_ideal_points
     app.state.assets = assets.Assets(mirror=mirror, cache_dir=cache_dir, offline=offline)
     app.add_middleware(SecurityMiddleware, max_body=MAX_BODY_BYTES)
     _install_error_handlers(app)

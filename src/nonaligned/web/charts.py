@@ -226,3 +226,31 @@ def debt_service(schedules: pd.DataFrame) -> dict[str, Any]:
         .properties(width=WIDTH, height=HEIGHT, title="Debt service of each loan")
     )
     return _spec(chart)
+
+
+def ideal_point(table: pd.DataFrame) -> dict[str, Any]:
+    """Ideal point by year with a 95% band (±1.96 bootstrap standard errors), from
+    :func:`nonaligned.alignment.ideal_points` rows of one country."""
+    rows = table[["year", "ideal_point", "se", "n_votes"]]
+    base = alt.Chart(rows).encode(x=alt.X("year:Q", axis=alt.Axis(format="d"), title="year"))
+    band = (
+        base.transform_calculate(
+            low="datum.ideal_point - 1.96 * datum.se", high="datum.ideal_point + 1.96 * datum.se"
+        )
+        .mark_area(opacity=0.25, color="#555555")
+        .encode(y=alt.Y("low:Q", title="ideal point (West high)"), y2="high:Q")
+    )
+    line = base.mark_line(color="#222222", point=alt.OverlayMarkDef(size=10)).encode(
+        y="ideal_point:Q",
+        tooltip=[
+            "year:Q",
+            alt.Tooltip("ideal_point:Q", format=".2f"),
+            alt.Tooltip("se:Q", format=".2f"),
+            "n_votes:Q",
+        ],
+    )
+    return _spec(
+        alt.layer(band, line).properties(
+            width=WIDTH, height=HEIGHT, title="Dynamic ideal point with its 95% band"
+        )
+    )

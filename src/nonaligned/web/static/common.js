@@ -35,6 +35,27 @@ window.nonaligned = (() => {
     }
   }
 
+  // A chart whose spec may still be computing (HTTP 202): show the message, ask again later.
+  async function patientChart(element, url, everyMs = 5000) {
+    for (;;) {
+      const response = await fetch(url, { headers: { accept: "application/json" } });
+      const body = await response.json();
+      if (response.status === 202) {
+        element.dataset.rendered = "pending";
+        element.textContent = body.message;
+        await new Promise((resolve) => setTimeout(resolve, everyMs));
+        continue;
+      }
+      if (!response.ok) {
+        element.dataset.rendered = "error";
+        element.textContent = body.message;
+        return null;
+      }
+      element.textContent = "";
+      return embed(element, body);
+    }
+  }
+
   function status(message) {
     const element = document.getElementById("status");
     if (element) element.textContent = message;
@@ -56,5 +77,5 @@ window.nonaligned = (() => {
     }
   }
 
-  return { getJSON, embed, chart, status, fillTable };
+  return { getJSON, embed, chart, patientChart, status, fillTable };
 })();

@@ -1,7 +1,7 @@
 "use strict";
-// Country profile: name, index class and lean by year, agreement with each pole, trade.
+// Country profile: index class and lean, agreement with each pole, ideal point, trade.
 (() => {
-  const { getJSON, chart, status } = window.nonaligned;
+  const { getJSON, chart, patientChart, status } = window.nonaligned;
   const iso3 = document.body.dataset.iso3;
 
   async function header() {
@@ -22,5 +22,8 @@
     const failed = results.filter((r) => r.status === "rejected").map((r) => r.reason.message);
     status(failed.join("; "));
   }
+  // the ideal points take minutes the first time for a store: never block the rest on them
+  patientChart(document.getElementById("idealpoint"), `/api/charts/idealpoint/${encodeURIComponent(iso3)}`)
+    .catch((error) => status(error.message));
   main();
 })();
