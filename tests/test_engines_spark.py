@@ -1,7 +1,8 @@
 """One definition, two engines: the relational measures on a real local Spark equal DuckDB's.
 
-The slice is real votes from the store, one year in each of three decades
-(kept small because every Spark query pays for task scheduling). Spark runs
+The slice is real votes from the store, one year in each of three decades,
+and the trade of ten reporters (kept small because every Spark query pays
+for task scheduling). Spark runs
 in local mode with two shuffle partitions; one session serves the module.
 Java is required: a machine without it fails here with a clear message
 instead of skipping, so CI cannot pass without having run Spark.
@@ -20,6 +21,7 @@ from nonaligned import engines
 from nonaligned.cli import app
 from nonaligned.measures.poles import pole_alignment
 from nonaligned.measures.similarity import MEASURES, dyad_similarity
+from nonaligned.measures.trade import concentration
 
 YEARS = (1976, 1996, 2016)
 
@@ -78,6 +80,30 @@ def test_pole_alignment_equal_on_spark(spark, vote_slice):
     assert set(duck.pole) == {"USA", "CHN", "RUS", "EU"}
     on_spark = pole_alignment(votes, roll_calls, memberships, engine=spark, **kwargs)
     assert_same(duck, on_spark, ["iso3", "session", "pole"])
+
+
+REPORTERS = ("BRA", "CHN", "DEU", "IDN", "IND", "KEN", "MEX", "TUR", "USA", "ZAF")
+
+
+def test_trade_concentration_equal_on_spark(spark, store_path):
+    from nonaligned.store import connect
+
+    con = connect(store_path)
+    try:
+        flows = con.execute(
+            "SELECT * FROM trade_flows WHERE list_contains(?, reporter_iso3)", [list(REPORTERS)]
+        ).df()
+    finally:
+        con.close()
+    duck = concentration(flows, engine="duckdb")
+    assert set(REPORTERS) <= set(duck.iso3)  # mirror flows add the partners' own rows
+    on_spark = concentration(flows, engine=spark)
+    pd.testing.assert_frame_equal(
+        duck[["iso3", "year"]], on_spark[["iso3", "year"]], check_dtype=False
+    )
+    for name in ("hhi_exports", "hhi_imports", "hhi_total"):
+        assert duck[name].notna().sum() > 0
+        np.testing.assert_allclose(on_spark[name], duck[name], rtol=0, atol=1e-12, equal_nan=True)
 
 
 def test_engine_choice_order(monkeypatch):

@@ -64,7 +64,7 @@ def engine_name(engine: str | None = None) -> str:
 
 
 def spark_session(master: str | None = None) -> Any:
-    """A Spark session for the measures (created once, then reused by Spark itself).
+    """A Spark session for the measures: the active one if any, else a new one.
 
     Small shuffle partition count (default 2, ``$NONALIGNED_SPARK_SHUFFLE_PARTITIONS``)
     because the default 200 makes every small aggregation pay 200 tasks; the
@@ -78,6 +78,9 @@ def spark_session(master: str | None = None) -> Any:
         raise EngineError(
             "the Spark engine needs PySpark: pip install 'nonaligned[spark]'"
         ) from None
+    active = SparkSession.getActiveSession()
+    if active is not None:  # a script under spark-submit made its own: use that cluster
+        return active
     partitions = os.environ.get(SHUFFLE_PARTITIONS_ENV, "2")
     builder = (
         SparkSession.builder.appName("nonaligned")

@@ -36,10 +36,13 @@ from __future__ import annotations
 
 from typing import Literal
 
+import ibis
 import numpy as np
 import pandas as pd
 
 from nonaligned.countries import country_table
+from nonaligned.engines import execute
+from nonaligned.measures import relational
 from nonaligned.measures.poles import eu_members
 
 __all__ = [
@@ -232,36 +235,27 @@ def pole_trade(
     ].reset_index(drop=True)
 
 
-def _hhi(values: pd.Series, groups: list[pd.Series]) -> pd.Series:
-    total = values.groupby(groups).transform("sum")
-    with np.errstate(divide="ignore", invalid="ignore"):
-        squared = (values / total.where(total > 0)) ** 2
-    return squared.groupby(groups).sum(min_count=1)
-
-
-def concentration(flows: pd.DataFrame, *, mirror: bool = True) -> pd.DataFrame:
+def concentration(
+    flows: pd.DataFrame, *, mirror: bool = True, engine: str | None = None
+) -> pd.DataFrame:
     """Hirschman-Herfindahl index of partner concentration per country-year.
 
     Columns: ``iso3, year, hhi_exports, hhi_imports, hhi_total`` (in [1/n, 1]
     for n partners with positive trade; missing where the flow has no data or
     sums to zero). The total uses exports plus imports per partner, a partner
     missing in one flow counting for the other only, and needs both flows to
-    have data in that year.
+    have data in that year. Computed by
+    :func:`nonaligned.measures.relational.concentration` on ``engine``.
     """
     dyads = partner_flows(flows, mirror=mirror)
-    dyads = dyads[dyads.partner != WORLD]
-    by_flow = (
-        _hhi(dyads.value_usd, [dyads.iso3, dyads.year, dyads.flow])
-        .unstack("flow")
-        .reindex(columns=["exports", "imports"])
-        .add_prefix("hhi_")
-    )
-    both = by_flow.notna().all(axis=1)
-    total = dyads.groupby(["iso3", "year", "partner"]).value_usd.sum(min_count=1).dropna()
-    reset = total.reset_index()
-    hhi_total = _hhi(reset.value_usd, [reset.iso3, reset.year])
-    by_flow["hhi_total"] = hhi_total.reindex(by_flow.index).where(both)
-    return by_flow.reset_index()[["iso3", "year", "hhi_exports", "hhi_imports", "hhi_total"]]
+    dyads = dyads.loc[dyads.partner != WORLD, ["iso3", "partner", "year", "flow", "value_usd"]]
+    columns = ["iso3", "year", "hhi_exports", "hhi_imports", "hhi_total"]
+    if dyads.empty:
+        return pd.DataFrame(columns=columns)
+    dyads = dyads.astype({"iso3": str, "partner": str, "flow": str, "value_usd": "float64"})
+    expr = relational.concentration(ibis.memtable(dyads)).order_by("iso3", "year")
+    result = execute(expr, engine)[columns]
+    return result.astype({name: "float64" for name in columns[2:]})
 
 
 def _values(
