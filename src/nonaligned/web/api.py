@@ -141,6 +141,16 @@ def countries_table(request: Request) -> pd.DataFrame:
     return _memo(request, ("countries",), lambda: query.countries(_con(request)))
 
 
+def vote_years(request: Request) -> tuple[int, int]:
+    """First and last year with recorded votes (memoised; call inside ``store.reading()``)."""
+
+    def years() -> tuple[int, int]:
+        table = query.coverage(_con(request))
+        return int(table.year.min()), int(table.year.max())
+
+    return _memo(request, ("vote_years",), years)
+
+
 def country_alignment(request: Request, iso3: str) -> pd.DataFrame:
     """Agreement, κ, π and S with each pole per year (memoised: seconds to compute)."""
     con = _con(request)

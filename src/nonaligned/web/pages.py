@@ -14,7 +14,7 @@ from fastapi import APIRouter, Query, Request
 from fastapi.responses import HTMLResponse
 from fastapi.templating import Jinja2Templates
 
-from nonaligned.web.api import FIRST_YEAR, Iso3
+from nonaligned.web.api import FIRST_YEAR, Iso3, vote_years
 from nonaligned.web.assets import BUNDLE_PATH
 
 router = APIRouter(include_in_schema=False)
@@ -23,16 +23,16 @@ DEFAULT_MAP_YEAR = 2022
 
 
 def _page(request: Request, name: str, **context: object) -> HTMLResponse:
-    return templates.TemplateResponse(
-        request, name, {"bundle": BUNDLE_PATH, "first_year": FIRST_YEAR, **context}
-    )
+    return templates.TemplateResponse(request, name, {"bundle": BUNDLE_PATH, **context})
 
 
 @router.get("/", response_class=HTMLResponse)
 def world_map(
     request: Request, year: Annotated[int, Query(ge=FIRST_YEAR, le=2100)] = DEFAULT_MAP_YEAR
 ):
-    return _page(request, "map.html", year=year)
+    with request.app.state.store.reading():
+        first, last = vote_years(request)
+    return _page(request, "map.html", year=min(max(year, first), last), first=first, last=last)
 
 
 @router.get("/country/{iso3}", response_class=HTMLResponse)
