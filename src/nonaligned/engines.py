@@ -31,6 +31,7 @@ ENGINE_ENV = "NONALIGNED_ENGINE"
 MASTER_ENV = "NONALIGNED_SPARK_MASTER"
 LOCAL_MASTER = "local[2]"
 SHUFFLE_PARTITIONS_ENV = "NONALIGNED_SPARK_SHUFFLE_PARTITIONS"
+DRIVER_MEMORY_ENV = "NONALIGNED_SPARK_DRIVER_MEMORY"
 
 
 class EngineError(NonalignedError):
@@ -86,6 +87,8 @@ def spark_session(master: str | None = None) -> Any:
         SparkSession.builder.appName("nonaligned")
         .master(master or os.environ.get(MASTER_ENV) or LOCAL_MASTER)
         .config("spark.sql.shuffle.partitions", partitions)
+        # the default 1g driver lost the ~1M-row result of all dyad-years (TaskResultLost)
+        .config("spark.driver.memory", os.environ.get(DRIVER_MEMORY_ENV, "4g"))
         .config("spark.ui.enabled", "false")
         .config("spark.ui.showConsoleProgress", "false")
         .config("spark.sql.session.timeZone", "UTC")
