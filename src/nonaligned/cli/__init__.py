@@ -8,11 +8,13 @@ Each submodule registers the commands of one area on the shared ``app``.
 """
 
 from nonaligned.cli import (  # noqa: F401  (registers commands)
+    claims,
     data,
     diplomacy,
     economy,
     idealpoints,
     observatory,
+    strategy,
     web,
 )
 from nonaligned.cli._app import app
