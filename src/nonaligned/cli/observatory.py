@@ -22,6 +22,14 @@ ImportantOption = Annotated[bool, typer.Option(help="Only important votes.")]
 NoMiddleEastOption = Annotated[bool, typer.Option(help="Exclude Middle East votes.")]
 LeanOption = Annotated[float, typer.Option(help="Lean threshold: beyond it a lean is clear.")]
 ActivityOption = Annotated[float, typer.Option(help="Activity threshold: engaged at or above.")]
+IdealOption = Annotated[
+    bool,
+    typer.Option(
+        "--ideal-points/--no-ideal-points",
+        help="Diplomatic lean from vote agreement and ideal points (the first run on a store "
+        "fits the ideal points, tens of seconds, then cached); --no-ideal-points: agreement only.",
+    ),
+]
 
 BRIEF_COLUMNS = [
     "iso3",
@@ -46,12 +54,13 @@ def _show(frame, format: Format, title: str | None = None) -> None:
 
 
 def _options(
-    important: bool, no_middle_east: bool, lean: float, activity: float, boot: int
+    important: bool, no_middle_east: bool, lean: float, activity: float, boot: int, ideal: bool
 ) -> dict:
     return {
         "selection": alignment.selection(None, important, no_middle_east),
         "thresholds": nonalignment.Thresholds(lean=lean, activity=activity),
         "n_boot": boot,
+        "ideal_points": ideal,
     }
 
 
@@ -65,12 +74,13 @@ def index_command(
     lean: LeanOption = nonalignment.Thresholds.lean,
     activity: ActivityOption = nonalignment.Thresholds.activity,
     boot: BootOption = 200,
+    ideal_points: IdealOption = True,
     db: DbOption = None,
     format: FormatOption = Format.table,
 ) -> None:
     """Lean, balance, activity and class of every UN member in one year."""
     with handle_errors():
-        options = _options(important, no_middle_east, lean, activity, boot)
+        options = _options(important, no_middle_east, lean, activity, boot, ideal_points)
         frame = nonalignment.country_index(connect(db), year=year, axis=axis, **options)
         _show(frame if all_columns else frame[BRIEF_COLUMNS], format)
 
@@ -84,6 +94,7 @@ def country_command(
     lean: LeanOption = nonalignment.Thresholds.lean,
     activity: ActivityOption = nonalignment.Thresholds.activity,
     boot: BootOption = 50,
+    ideal_points: IdealOption = True,
     db: DbOption = None,
     format: FormatOption = Format.table,
 ) -> None:
@@ -93,7 +104,7 @@ def country_command(
     replicates; --boot 200 for the precision of `index`, --boot 0 for speed.
     """
     with handle_errors():
-        options = _options(important, no_middle_east, lean, activity, boot)
+        options = _options(important, no_middle_east, lean, activity, boot, ideal_points)
         frame = nonalignment.country_profile(connect(db), country, axis, **options)
         if format is Format.table:
             frame = frame[PROFILE_COLUMNS]
@@ -111,6 +122,7 @@ def rank_command(
     important: ImportantOption = False,
     no_middle_east: NoMiddleEastOption = False,
     boot: BootOption = 200,
+    ideal_points: IdealOption = True,
     db: DbOption = None,
     format: FormatOption = Format.table,
 ) -> None:
@@ -122,6 +134,7 @@ def rank_command(
             nonalignment.Thresholds.lean,
             nonalignment.Thresholds.activity,
             boot,
+            ideal_points,
         )
         frame = nonalignment.rank(
             connect(db), year, by=by, axis=axis, ascending=ascending, **options

@@ -6,9 +6,12 @@ Stable public signatures (the web app and the strategy desk call them):
 
 from __future__ import annotations
 
+from collections.abc import Callable
+
 import duckdb
 import pandas as pd
 
+from nonaligned import alignment
 from nonaligned.index import cache
 from nonaligned.index.assemble import COLUMNS, year_index
 from nonaligned.index.axes import AXES
@@ -29,6 +32,23 @@ RANKABLE: tuple[str, ...] = (
     "lean_institutional",
     "class_probability",
 )
+IdealPoints = pd.DataFrame | Callable[[], pd.DataFrame] | None
+"""Ideal points (``iso3, year, ideal_point``), a call that returns them, or None (none)."""
+
+
+def fitted_ideal_points(
+    con: duckdb.DuckDBPyConnection, selection: Selection | None
+) -> Callable[[], pd.DataFrame]:
+    """A call returning the store's dynamic ideal points on ``selection`` (point estimates).
+
+    :func:`nonaligned.alignment.ideal_points` with ``n_boot=0``: the index's
+    own bootstrap over roll calls gives the uncertainty, so the model's
+    parametric bootstrap is not needed here. The whole-record fit is cached on
+    disk beside the store (not cached when that cannot be written, e.g. a
+    read-only folder or an in-memory store: it is then refitted per call).
+    Deferred so that a selection without votes in the years asked costs no fit.
+    """
+    return lambda: alignment.ideal_points(con, selection, n_boot=0)
 
 
 def compute(
@@ -39,9 +59,12 @@ def compute(
     n_boot: int = DEFAULT_BOOT,
     seed: int = 0,
     exclude_groupings: tuple[str, ...] = (),
-    ideal_points: pd.DataFrame | None = None,
+    ideal_points: IdealPoints = None,
 ) -> pd.DataFrame:
-    """The index for every year in ``inputs`` (the pure part of :func:`country_index`)."""
+    """The index for every year in ``inputs`` (the pure part of :func:`country_index`).
+
+    ``ideal_points`` is called only when some year has selected votes.
+    """
     t = thresholds or Thresholds()
     by_year = vote_years(
         inputs.votes, inputs.roll_calls, inputs.memberships, selection, n_boot, seed
@@ -55,12 +78,13 @@ def compute(
     inst = dict(tuple(institutions.groupby("year")))
     empty_trade = inputs.trade.iloc[:0]
     no_inst = institutions.iloc[:0].set_index("iso3")
+    ideal = ideal_points() if callable(ideal_points) else ideal_points
     theta = (
         {}
-        if ideal_points is None
+        if ideal is None
         else {
             int(year): group.set_index("iso3")["ideal_point"]
-            for year, group in ideal_points.groupby("year")
+            for year, group in ideal[ideal["year"].isin(years)].groupby("year")
         }
     )
     parts = [
@@ -105,7 +129,7 @@ def country_index(
     thresholds: Thresholds | None = None,
     n_boot: int = DEFAULT_BOOT,
     seed: int = 0,
-    ideal_points: pd.DataFrame | None = None,
+    ideal_points: pd.DataFrame | bool = True,
 ) -> pd.DataFrame:
     """The active-nonalignment index per country, year and axis.
 
@@ -119,21 +143,33 @@ def country_index(
     of a year are always computed, because ranks and expectations need them;
     results are kept in memory per store file and options
     (:mod:`nonaligned.index.cache`), so repeated calls are fast.
-    ``ideal_points`` (``iso3, year, ideal_point``, e.g. from
-    ``nonaligned.alignment.ideal_points``) adds the ideal-point reading of the
-    votes: ``lean_diplomatic`` is then the mean of ``lean_vote_agreement`` and
-    ``lean_ideal_point`` (such calls are not cached).
-    docs/methodology.md documents every column.
+    The diplomatic lean is the mean of two readings of the votes, both
+    reported: ``lean_vote_agreement`` (disagreement with the poles) and
+    ``lean_ideal_point`` (distance on the dynamic ideal-point line, fitted on
+    the same ``selection`` by :func:`fitted_ideal_points`; the first call on a
+    store fits the whole record, tens of seconds, then it is read from the
+    disk cache). ``ideal_points=False`` gives the agreement-only reading; a
+    DataFrame (``iso3, year, ideal_point``) supplies other ideal points (such
+    calls are not cached in memory). docs/methodology.md documents every column.
     """
     _check(con, year, axis)
     code = check_country(con, iso3) if iso3 is not None else None
     years = None if year is None else [year]
-    options = {"selection": selection, "thresholds": thresholds, "n_boot": n_boot, "seed": seed}
+    # defaults spelled out, so that the CLI's explicit defaults share cache entries with None
+    options = {
+        "selection": selection or Selection(),
+        "thresholds": thresholds or Thresholds(),
+        "n_boot": n_boot,
+        "seed": seed,
+    }
     store = cache.store_key(con)
-    key = None if store is None or ideal_points is not None else (store, year, *options.values())
-    frame = cache.cached(
-        key, lambda: compute(load(con, years), ideal_points=ideal_points, **options)
-    )
+    if isinstance(ideal_points, pd.DataFrame):
+        source: IdealPoints = ideal_points
+        key = None
+    else:
+        source = fitted_ideal_points(con, options["selection"]) if ideal_points else None
+        key = None if store is None else (store, year, bool(ideal_points), *options.values())
+    frame = cache.cached(key, lambda: compute(load(con, years), ideal_points=source, **options))
     if code is not None:
         frame = frame[frame["iso3"] == code]
         if frame.empty:
@@ -152,6 +188,19 @@ def country_profile(
     """Every year of one country's index (both axes unless ``axis``), oldest first."""
     frame = country_index(con, iso3=iso3, axis=axis, **options)
     return frame.sort_values(["axis", "year"], ignore_index=True)
+
+
+def latest_full_year(con: duckdb.DuckDBPyConnection) -> int | None:
+    """The last year with both UN votes and trade: the last year of the full index.
+
+    Later years rest on votes and memberships only (``basis`` without
+    ``trade``); a map that opens on the latest year should say so, or open on
+    this one. None when the store holds no trade.
+    """
+    (year,) = con.execute(
+        "SELECT max(year) FROM trade_flows WHERE year IN (SELECT year FROM roll_calls)"
+    ).fetchone()
+    return None if year is None else int(year)
 
 
 def rank(

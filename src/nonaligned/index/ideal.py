@@ -1,4 +1,4 @@
-"""The diplomatic lean from ideal points, an optional second reading of the votes.
+"""The diplomatic lean from ideal points, the second reading of the votes beside agreement.
 
 Ideal points (Bailey, Strezhnev and Voeten 2017; in this project
 ``nonaligned.alignment.ideal_points``) place every state on one dimension per
@@ -6,8 +6,10 @@ year. On that line a state's position between the poles is the same
 :func:`~nonaligned.index.formulas.position_lean` as for vote disagreement,
 with ``d = |θ_a - θ_b|``. The West is, as everywhere in the index, the
 nearer of the US and the EU, the EU's ideal point being the mean of its
-member states' that year. The caller supplies the ideal points (the fit is
-slow and cached elsewhere); without them the index uses vote agreement only.
+member states' that year. The ideal points come from
+:func:`nonaligned.index.api.fitted_ideal_points` (the whole-record fit,
+cached beside the store) unless the caller supplies others; with
+``ideal_points=False`` the index uses vote agreement only.
 """
 
 from __future__ import annotations

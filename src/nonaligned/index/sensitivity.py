@@ -2,8 +2,9 @@
 
 Published work found measured fragmentation highly sensitive to such choices;
 this report shows it. Each variant changes one thing against the baseline
-(all roll calls, default thresholds, every grouping) and reports the class
-counts and the share of countries whose class is unchanged.
+(all roll calls, both readings of the votes, default thresholds, every
+grouping) and reports the class counts and the share of countries whose
+class is unchanged.
 """
 
 from __future__ import annotations
@@ -14,7 +15,7 @@ import duckdb
 import numpy as np
 import pandas as pd
 
-from nonaligned.index.api import _check, compute
+from nonaligned.index.api import _check, compute, fitted_ideal_points
 from nonaligned.index.axes import AXES, CLASSES
 from nonaligned.index.classes import Thresholds, classify
 from nonaligned.index.store_inputs import load
@@ -58,31 +59,44 @@ def _row(variant: str, setting: str, classes: pd.Series, baseline: pd.Series) ->
 
 
 def sensitivity(
-    con: duckdb.DuckDBPyConnection, year: int, axis: str = "west-china"
+    con: duckdb.DuckDBPyConnection,
+    year: int,
+    axis: str = "west-china",
+    *,
+    ideal_points: bool = True,
 ) -> pd.DataFrame:
     """One row per variant: class counts and the share of countries keeping their class.
 
     Variants: vote subsets (all, important, excluding Middle East; in the
     store the important flag ends in 2017 and the issue codes in 2019, so a
-    later year has no roll call in those subsets), lean and activity
+    later year has no roll call in those subsets), the diplomatic lean from
+    vote agreement only (without ideal points), lean and activity
     thresholds, the institutional weight, and the memberships without the
     BRI (whose years SOURCES.md calls approximate). No bootstrap.
+    ``ideal_points=False`` makes agreement only the baseline (no ideal-point
+    fit: each vote subset otherwise needs its own whole-record fit, tens of
+    seconds the first time on a store).
     """
     _check(con, year, axis)
     inputs = load(con, [year])
     base_t = Thresholds()
 
-    def run(**options) -> pd.DataFrame:
-        frame = compute(inputs, n_boot=0, **options)
+    def run(selection: Selection | None = None, ideal: bool = ideal_points, **options):
+        source = fitted_ideal_points(con, selection) if ideal else None
+        frame = compute(inputs, n_boot=0, selection=selection, ideal_points=source, **options)
         return frame[frame["axis"] == axis]
 
     base = run()
     baseline = base.set_index("iso3")["class"]
-    rows = [_row("baseline", "all votes, default thresholds", baseline, baseline)]
+    reading = "vote agreement and ideal points" if ideal_points else "vote agreement"
+    rows = [_row("baseline", f"all votes, {reading}, default thresholds", baseline, baseline)]
     for name, chosen in VOTE_SUBSETS.items():
         if name != "all":
             frame = run(selection=chosen)
             rows.append(_row("votes", name, frame.set_index("iso3")["class"], baseline))
+    if ideal_points:
+        agreement = run(ideal=False).set_index("iso3")["class"]
+        rows.append(_row("diplomatic lean", "vote agreement only", agreement, baseline))
     for value in LEAN_THRESHOLDS:
         t = replace(base_t, lean=value)
         rows.append(_row("lean threshold", f"{value:g}", _reclassified(base, axis, t), baseline))

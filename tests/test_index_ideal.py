@@ -1,0 +1,153 @@
+"""The diplomatic lean from vote agreement *and* ideal points, by default, on real stores.
+
+The session store (``con``) pays for one whole-record ideal-point fit the
+first time; later calls read it from the disk cache beside the store. The
+stores that cannot keep a cache (in memory; a blocked cache folder) are
+small two-year copies of the real store, so that refitting stays cheap.
+"""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import duckdb
+import numpy as np
+import pytest
+from typer.testing import CliRunner
+
+from nonaligned.cli import app
+from nonaligned.index import CLASSES, country_index, latest_full_year
+from nonaligned.index.sensitivity import sensitivity
+from nonaligned.store import connect
+
+runner = CliRunner()
+YEARS = (2019, 2020)
+
+
+def _copy_years(target: duckdb.DuckDBPyConnection, source: Path) -> None:
+    """Copy the store's tables for ``YEARS`` (whole tables where they have no year)."""
+    target.execute(f"ATTACH '{source}' AS src (READ_ONLY)")
+    years = ", ".join(map(str, YEARS))
+    for name in ("roll_calls", "trade_flows", "wdi"):
+        target.execute(f"CREATE TABLE {name} AS SELECT * FROM src.{name} WHERE year IN ({years})")
+    target.execute(
+        "CREATE TABLE votes AS SELECT * FROM src.votes "
+        "WHERE roll_call_id IN (SELECT roll_call_id FROM roll_calls)"
+    )
+    for name in ("memberships", "provenance", "countries"):
+        target.execute(f"CREATE TABLE {name} AS SELECT * FROM src.{name}")
+    target.execute("DETACH src")
+
+
+def _check_both_readings(frame) -> None:
+    """Every state has both readings, and the diplomatic lean is their mean."""
+    assert frame["lean_ideal_point"].notna().all()
+    np.testing.assert_allclose(
+        frame["lean_diplomatic"],
+        (frame["lean_vote_agreement"] + frame["lean_ideal_point"]) / 2,
+        atol=1e-12,
+    )
+    assert frame["lean_ideal_point"].between(-1, 1).all()
+
+
+def test_ideal_points_enter_the_diplomatic_lean_by_default(con):
+    both = country_index(con, year=2020, n_boot=0)
+    agreement = country_index(con, year=2020, n_boot=0, ideal_points=False)
+    _check_both_readings(both)
+    assert agreement["lean_ideal_point"].isna().all()
+    np.testing.assert_array_equal(agreement["lean_diplomatic"], agreement["lean_vote_agreement"])
+    # the agreement reading itself does not depend on the ideal points
+    np.testing.assert_array_equal(both["lean_vote_agreement"], agreement["lean_vote_agreement"])
+    # the poles keep their place on both readings
+    rows = both.set_index(["iso3", "axis"])
+    assert rows.loc[("CHN", "west-china"), "lean_ideal_point"] == -1
+    assert rows.loc[("RUS", "west-russia"), "lean_ideal_point"] == -1
+    assert rows.loc[("USA", "west-russia"), "lean_ideal_point"] == 1
+
+
+def test_ideal_points_are_held_fixed_across_bootstrap_replicates(con):
+    """With ideal points the lean's bootstrap spread comes from the agreement half only."""
+    both = country_index(con, year=2020, axis="west-china", n_boot=30)
+    agreement = country_index(con, year=2020, axis="west-china", n_boot=30, ideal_points=False)
+    # states that voted often enough to have an agreement reading in every replicate
+    # (Somalia voted once in 2020: where a draw misses that vote, the ideal point is alone)
+    voters = agreement["participation"] > 0.5
+    assert voters.sum() > 150
+    np.testing.assert_allclose(
+        both.loc[voters, "lean_diplomatic_sd"],
+        agreement.loc[voters, "lean_diplomatic_sd"] / 2,
+        atol=1e-9,
+    )
+    probabilities = both[[f"p_{name}" for name in CLASSES]].dropna().to_numpy()
+    np.testing.assert_allclose(probabilities.sum(axis=1), 1.0, atol=1e-12)
+
+
+def _json(*args: str, db: Path) -> list[dict]:
+    result = runner.invoke(app, [*args, "--boot", "0", "--db", str(db), "--format", "json"])
+    assert result.exit_code == 0, result.output
+    return json.loads(result.stdout)
+
+
+def test_no_ideal_points_option_on_every_command(store_path):
+    with connect(store_path) as con:
+        agreement = country_index(con, year=2020, n_boot=0, ideal_points=False)
+    want = agreement.set_index(["iso3", "axis"])["lean_vote_agreement"]
+    records = _json("index", "--year", "2020", "--all-columns", "--no-ideal-points", db=store_path)
+    assert all(r["lean_ideal_point"] is None for r in records)
+    got = {(r["iso3"], r["axis"]): r["lean_diplomatic"] for r in records}
+    assert got == pytest.approx(want.to_dict(), nan_ok=True)
+    ranked = _json("rank", "--year", "2020", "--no-ideal-points", db=store_path)
+    got = {(r["iso3"], r["axis"]): r["lean_diplomatic"] for r in ranked}
+    assert got == pytest.approx(want.xs("west-china", level="axis", drop_level=False).to_dict())
+    profile = _json("country", "IND", "--axis", "west-china", "--no-ideal-points", db=store_path)
+    assert all(r["lean_ideal_point"] is None for r in profile)
+    default = _json("country", "IND", "--axis", "west-china", db=store_path)
+    assert all(r["lean_ideal_point"] is not None for r in default if r["year"] >= 1990)
+
+
+def test_in_memory_store_fits_ideal_points_without_a_cache(store_path):
+    memory = duckdb.connect()
+    _copy_years(memory, store_path)
+    frame = country_index(memory, year=2020, n_boot=0)
+    _check_both_readings(frame)
+    assert frame.dropna(subset=["class"]).shape[0] >= 300  # two axes, ~190 states each
+    memory.close()
+
+
+def test_unwritable_cache_location_still_gives_the_index(store_path, tmp_path):
+    """A file where the cache folder would go: the fit cannot be kept, the index still works."""
+    small = tmp_path / "small.duckdb"
+    with duckdb.connect(str(small)) as writer:
+        _copy_years(writer, store_path)
+    blocker = small.with_name(small.name + ".cache")
+    blocker.write_text("not a folder")
+    with connect(small) as con:
+        first = country_index(con, year=2020, n_boot=0)
+        _check_both_readings(first)
+    assert blocker.is_file() and blocker.read_text() == "not a folder"
+
+
+def test_sensitivity_shows_the_agreement_only_reading(store_path):
+    memory = duckdb.connect()
+    _copy_years(memory, store_path)
+    report = sensitivity(memory, 2020, "west-russia")
+    row = report[report.variant == "diplomatic lean"]
+    assert row["setting"].item() == "vote agreement only"
+    agreement = country_index(memory, year=2020, axis="west-russia", n_boot=0, ideal_points=False)
+    counts = agreement["class"].value_counts()
+    for name in CLASSES:
+        assert row[f"n_{name}"].item() == counts.get(name, 0)
+    baseline = country_index(memory, year=2020, axis="west-russia", n_boot=0)
+    base_row = report[report.variant == "baseline"]
+    assert base_row["n_split"].item() == (baseline["class"] == "split").sum()
+    memory.close()
+
+
+def test_latest_full_year_is_the_last_with_votes_and_trade(con):
+    year = latest_full_year(con)
+    (last_trade,) = con.execute("SELECT max(year) FROM trade_flows").fetchone()
+    assert year == last_trade
+    rows = country_index(con, iso3="BRA", axis="west-china", n_boot=0)
+    basis = rows.set_index("year")["basis"]
+    assert "trade" in basis[year] and "trade" not in basis[year + 1]
