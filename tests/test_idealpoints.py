@@ -13,7 +13,7 @@ import pandas as pd
 import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
-from scipy.special import ndtr
+from scipy.special import erfcx, ndtr
 from scipy.stats import truncnorm
 from test_similarity import roll_calls_frame
 from typer.testing import CliRunner
@@ -121,31 +121,45 @@ bounds = st.floats(-12, 12, allow_nan=False)
 @settings(max_examples=60, deadline=None)
 @given(bounds, st.floats(0.001, 6))
 def test_interval_moments_match_scipy(lo, width):
-    mean, var, log_mass = ip._interval_moments(np.array([lo]), np.array([lo + width]))
+    mean, var, log_mass = ip._interval_moments(lo, lo + width)
     ref_mean, ref_var = truncnorm.stats(lo, lo + width, moments="mv")
-    assert mean[0] == pytest.approx(ref_mean, rel=1e-6, abs=1e-8)
-    assert var[0] == pytest.approx(ref_var, rel=1e-4, abs=1e-8)
+    assert mean == pytest.approx(ref_mean, rel=1e-6, abs=1e-8)
+    assert var == pytest.approx(ref_var, rel=1e-4, abs=1e-8)
     a, b = (-(lo + width), -lo) if lo > 0 else (lo, lo + width)  # reflect: no cancellation
-    assert log_mass[0] == pytest.approx(np.log(ndtr(b) - ndtr(a)), rel=1e-6, abs=1e-9)
+    assert log_mass == pytest.approx(np.log(ndtr(b) - ndtr(a)), rel=1e-6, abs=1e-9)
 
 
 @settings(max_examples=60, deadline=None)
 @given(bounds)
 def test_tail_moments_match_scipy(u):
-    mean, var, log_mass = ip._tail_moments(np.array([u]))
+    mean, var, log_mass = ip._tail_moments(u)
     ref_mean, ref_var = truncnorm.stats(u, np.inf, moments="mv")
-    assert mean[0] == pytest.approx(ref_mean, rel=1e-7)
-    assert var[0] == pytest.approx(ref_var, rel=1e-4, abs=1e-9)
-    assert log_mass[0] == pytest.approx(np.log(ndtr(-u)), rel=1e-7, abs=1e-12)
+    assert mean == pytest.approx(ref_mean, rel=1e-7)
+    assert var == pytest.approx(ref_var, rel=1e-4, abs=1e-9)
+    assert log_mass == pytest.approx(np.log(ndtr(-u)), rel=1e-7, abs=1e-12)
+
+
+@settings(max_examples=200, deadline=None)
+@given(st.floats(-26, 1e6, allow_nan=False))
+def test_erfcx_matches_scipy(x):
+    """The compiled erfcx (exp(x²) erfc(x), a continued fraction in the far tail)."""
+    assert ip._erfcx(x) == pytest.approx(erfcx(x), rel=1e-12)
+
+
+def test_erfcx_on_a_grid_across_the_switch():
+    x = np.linspace(-26, 60, 20001)
+    ours = np.array([ip._erfcx(v) for v in x])
+    assert np.max(np.abs(ours / erfcx(x) - 1)) < 1e-12
 
 
 def test_tail_moments_far_out_stay_finite():
-    mean, var, log_mass = ip._tail_moments(np.array([-60.0, 60.0]))
-    assert mean[0] == pytest.approx(0, abs=1e-12) and log_mass[0] == pytest.approx(0, abs=1e-12)
-    assert mean[1] == pytest.approx(60, rel=1e-3) and np.isfinite(log_mass[1])
-    assert np.all(np.isfinite(var))
-    mean, var, log_mass = ip._interval_moments(np.array([-51.0, 50.0]), np.array([-50.0, 51.0]))
-    assert mean == pytest.approx([-50.02, 50.02], abs=0.01) and np.all(np.isfinite(log_mass))
+    low, high = ip._tail_moments(-60.0), ip._tail_moments(60.0)
+    assert low[0] == pytest.approx(0, abs=1e-12) and low[2] == pytest.approx(0, abs=1e-12)
+    assert high[0] == pytest.approx(60, rel=1e-3) and np.isfinite(high[2])
+    assert np.all(np.isfinite([low[1], high[1]]))
+    below, above = ip._interval_moments(-51.0, -50.0), ip._interval_moments(50.0, 51.0)
+    assert [below[0], above[0]] == pytest.approx([-50.02, 50.02], abs=0.01)
+    assert np.isfinite(below[2]) and np.isfinite(above[2])
 
 
 @pytest.mark.parametrize("dynamic", [True, False])
