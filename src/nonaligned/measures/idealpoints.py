@@ -547,8 +547,8 @@ def _prepare(
     # a roll call on which every state voted alike says nothing about positions
     spread = coded.groupby("roll_call_id")["code"].transform("nunique")
     coded = coded[spread > 1].sort_values(["period", "roll_call_id"], kind="stable")
-    iso3 = np.sort(coded["iso3"].unique())
-    state = np.searchsorted(iso3, coded["iso3"].to_numpy())
+    state, iso3 = pd.factorize(coded["iso3"], sort=True)
+    iso3 = iso3.to_numpy()
     year = coded["period"].to_numpy()
     first = np.full(len(iso3), np.iinfo(np.int64).max)
     last = np.full(len(iso3), np.iinfo(np.int64).min)
