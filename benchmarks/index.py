@@ -3,10 +3,16 @@
 Needs a store: ``NONALIGNED_DB`` (or the default path), built with
 ``nonaligned build``. Each figure is the median of ``BENCH_RUNS`` runs with
 the in-memory cache cleared before each run, so it measures computation,
-not the cache. Prints ``name=value`` lines:
+not the cache. The ideal points the index reads by default come from the
+disk cache beside the store (filled by the first call), so these figures
+exclude the fit; ``ideal_point_fit_seconds`` is that fit alone. Prints
+``name=value`` lines:
 
 * ``one_year_no_boot_seconds``: every UN member, both axes, 2020, no bootstrap
   (what a map page needs);
+* ``one_year_no_boot_agreement_only_seconds``: the same with ``ideal_points=False``;
+* ``ideal_point_fit_seconds``: one whole-record fit with ``n_boot=0``, uncached
+  (what a first call on a new store adds; one run);
 * ``one_year_boot200_seconds``: the same with 200 bootstrap replicates;
 * ``all_years_no_boot_seconds`` / ``all_years_boot200_seconds``: 1946-latest;
 * ``cached_one_year_seconds``: a repeated call served from the cache;
@@ -19,6 +25,7 @@ import os
 import statistics
 import time
 
+from nonaligned import alignment
 from nonaligned.index import cache, country_index
 from nonaligned.store import connect
 
@@ -38,7 +45,12 @@ def _median_seconds(call, runs: int = RUNS) -> tuple[float, object]:
 
 def main() -> None:
     con = connect(None)
+    country_index(con, year=YEAR, n_boot=0)  # fills the ideal-point disk cache if empty
     one, frame = _median_seconds(lambda: country_index(con, year=YEAR, n_boot=0))
+    agreement, _ = _median_seconds(
+        lambda: country_index(con, year=YEAR, n_boot=0, ideal_points=False)
+    )
+    fit, _ = _median_seconds(lambda: alignment.ideal_points(con, n_boot=0, cache=False), runs=1)
     boot, frame = _median_seconds(lambda: country_index(con, year=YEAR, n_boot=200))
     every, _ = _median_seconds(lambda: country_index(con, n_boot=0))
     every_boot, _ = _median_seconds(lambda: country_index(con, n_boot=200), runs=1)
@@ -49,6 +61,8 @@ def main() -> None:
     china = frame[frame["axis"] == "west-china"].dropna(subset=["class"])
     print(f"runs={RUNS}")
     print(f"one_year_no_boot_seconds={one:.3f}")
+    print(f"one_year_no_boot_agreement_only_seconds={agreement:.3f}")
+    print(f"ideal_point_fit_seconds={fit:.3f}")
     print(f"one_year_boot200_seconds={boot:.3f}")
     print(f"all_years_no_boot_seconds={every:.3f}")
     print(f"all_years_boot200_seconds={every_boot:.3f}")

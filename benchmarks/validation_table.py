@@ -518,7 +518,10 @@ def render(con) -> str:
         "the share of countries that keep their baseline class (`nonaligned "
         "sensitivity --year Y --axis A`). 2017 is the last year with the "
         "important-vote flag; 2020 the last with trade (no issue codes: the Middle "
-        "East subset equals all votes and the important subset is empty).",
+        "East subset keeps every roll call of the year, and differs from the "
+        "baseline only through the ideal points, fitted on the whole record with "
+        "the earlier years' Middle East votes left out; the important subset is "
+        "empty).",
         "",
     ]
     for year in (2017, 2020):
