@@ -83,9 +83,10 @@ def spark_session(master: str | None = None) -> Any:
     if active is not None:  # a script under spark-submit made its own: use that cluster
         return active
     partitions = os.environ.get(SHUFFLE_PARTITIONS_ENV, "2")
+    master = master or os.environ.get(MASTER_ENV) or LOCAL_MASTER
     builder = (
         SparkSession.builder.appName("nonaligned")
-        .master(master or os.environ.get(MASTER_ENV) or LOCAL_MASTER)
+        .master(master)
         .config("spark.sql.shuffle.partitions", partitions)
         # the default 1g driver lost the ~1M-row result of all dyad-years (TaskResultLost)
         .config("spark.driver.memory", os.environ.get(DRIVER_MEMORY_ENV, "4g"))
@@ -94,6 +95,10 @@ def spark_session(master: str | None = None) -> Any:
         .config("spark.sql.session.timeZone", "UTC")
         .config("spark.sql.execution.arrow.pyspark.enabled", "true")
     )
+    if master.startswith("local"):  # keep a local driver on loopback, not the host's address
+        builder = builder.config("spark.driver.host", "127.0.0.1").config(
+            "spark.driver.bindAddress", "127.0.0.1"
+        )
     session = builder.getOrCreate()
     session.sparkContext.setLogLevel("ERROR")
     return session
