@@ -192,7 +192,7 @@ def year_index(
     parts = []
     for axis in AXES.values():
         ideal = None
-        if theta is not None:
+        if theta is not None and axis.ideal_point_reading:
             lean = ideal_point_lean(theta, eu, axis.other)
             ideal = lean.reindex(pd.Index(votes.iso3)).to_numpy(float)
         parts.append(axis_year(axis, votes, trade, expected, gdp, institutions, t, ideal))

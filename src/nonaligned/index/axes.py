@@ -11,6 +11,15 @@ West); in trade the two are summed (one market). That is the bloc the
 published classifications mean (EIU 2023; Gopinath et al. 2024). China and
 Russia each form their own axis with the West because the brief and the
 published classifications treat them separately.
+
+The ideal-point reading of the votes is used on the West–China axis only.
+The position-between-poles formula assumes states lie between the two poles;
+on the one-dimensional ideal-point line China sits near the anti-Western end,
+but Russia sits near the middle of the Assembly (in 2020 on the Western side
+of the median member), so on West–Russia most states would lie beyond Russia
+and be clipped to -1 (72 percent of states in 2020, against 2 percent with
+vote agreement; docs/methodology.md). A line cannot place three poles; vote
+agreement, which measures closeness to each pole directly, reads that axis.
 """
 
 from __future__ import annotations
@@ -27,6 +36,8 @@ class Axis:
     name: str
     other: str
     other_class: str
+    ideal_point_reading: bool
+    """Whether the ideal-point lean enters this axis's diplomatic lean (see above)."""
 
     @property
     def west(self) -> tuple[str, ...]:
@@ -34,8 +45,8 @@ class Axis:
 
 
 AXES: dict[str, Axis] = {
-    "west-china": Axis("west-china", "CHN", "aligned_china"),
-    "west-russia": Axis("west-russia", "RUS", "aligned_russia"),
+    "west-china": Axis("west-china", "CHN", "aligned_china", ideal_point_reading=True),
+    "west-russia": Axis("west-russia", "RUS", "aligned_russia", ideal_point_reading=False),
 }
 
 CLASSES: tuple[str, ...] = (
