@@ -81,11 +81,6 @@ def test_generated_offer_documents_parse_or_raise_own_error(document):
         generated_offer_document(document)
 
 
-@pytest.mark.xfail(
-    strict=True,
-    raises=UnicodeDecodeError,
-    reason="known bug, reported: offers.load lets UnicodeDecodeError out for non-UTF-8 files",
-)
 def test_offers_file_that_is_not_utf8_is_an_offer_error(tmp_path):
     from nonaligned.strategy import offers
 

@@ -333,6 +333,10 @@ def load(path: str | Path, is_country: Callable[[str], bool]) -> OffersDocument:
         raise OfferError(
             [(None, None, f"cannot read the file: {exc.strerror}")], str(path)
         ) from None
+    except UnicodeDecodeError as exc:
+        raise OfferError(
+            [(None, None, f"not UTF-8 text (byte {exc.start}); TOML files are UTF-8")], str(path)
+        ) from None
     return parse(text, is_country, path=path)
 
 
