@@ -176,6 +176,22 @@ def test_em_never_lowers_the_posterior(simulated, dynamic):
     assert np.all(np.diff(posts) >= -1e-6 * np.abs(posts[1:]))
 
 
+def test_accelerated_fit_stops_near_an_em_fixed_point(simulated):
+    """Anderson extrapolation only ever keeps points that raise the posterior."""
+    votes, roll_calls, _ = simulated
+    s = Settings(n_boot=0)
+    data, rank, _, anchors = ip._prepare(votes, roll_calls, None, True, True, ip.ANCHORS)
+    problem = ip._Problem.of(data, rank, s)
+    start = ip._start(data, rank, anchors)
+    fitted = ip._fit(start, problem, s, s.max_iter)
+    step, post_fitted = ip._em(fitted, problem, s)
+    plain = start
+    for _ in range(20):
+        plain, post_plain = ip._em(plain, problem, s)
+    assert ip._moved(fitted, step, data) < 2 * s.tol
+    assert post_fitted >= post_plain
+
+
 def test_swapping_yes_and_no_changes_nothing(simulated):
     """The model is symmetric in the two ends; the anchors alone fix the orientation."""
     votes, roll_calls, _ = simulated
