@@ -158,6 +158,13 @@ def test_pages_and_assets_are_local(client):
     assert topo.status_code == 200 and topo.json()["type"] == "Topology"
 
 
+def test_map_opens_on_the_last_year_with_trade(client, con):
+    """Later years have no trade, so their classes rest on votes alone; the map opens earlier."""
+    (last_trade,) = con.execute("SELECT max(year) FROM trade_flows").fetchone()
+    assert f'data-year="{last_trade}"' in client.get("/").text
+    assert 'data-year="1990"' in client.get("/?year=1990").text
+
+
 def test_security_headers_on_every_response(client):
     for url in ["/", "/api/countries/IND", "/api/countries/XXX", "/static/style.css"]:
         headers = client.get(url).headers

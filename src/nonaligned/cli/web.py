@@ -8,6 +8,7 @@ from typing import Annotated
 
 import typer
 
+from nonaligned import alignment
 from nonaligned.cli._app import DbOption, app, err, handle_errors, out
 from nonaligned.errors import AcquisitionError
 from nonaligned.store import connect, default_db_path
@@ -46,6 +47,9 @@ def serve(
     except AcquisitionError as exc:
         err.print(f"warning: the maps will not draw: {exc}", highlight=False, markup=False)
     application.state.assets.warm()
+    err.print("fitting the ideal points the map's index reads (once per store, then cached)…")
+    with handle_errors(), connect(path) as con:
+        alignment.ideal_points(con, n_boot=0)
     shown = f"[{host}]" if ":" in host else host
     out.print(f"nonaligned is serving http://{shown}:{port}/  (API: /openapi.json; Ctrl-C stops)")
     uvicorn.run(application, host=host, port=port, log_level="warning")

@@ -151,6 +151,11 @@ def vote_years(request: Request) -> tuple[int, int]:
     return _memo(request, ("vote_years",), years)
 
 
+def full_index_year(request: Request) -> int | None:
+    """The last year with votes and trade, where the index is whole (memoised)."""
+    return _memo(request, ("full_index_year",), lambda: index.latest_full_year(_con(request)))
+
+
 def country_alignment(request: Request, iso3: str) -> pd.DataFrame:
     """Agreement, κ, π and S with each pole per year (memoised: seconds to compute)."""
     con = _con(request)

@@ -14,12 +14,11 @@ from fastapi import APIRouter, Query, Request
 from fastapi.responses import HTMLResponse
 from fastapi.templating import Jinja2Templates
 
-from nonaligned.web.api import FIRST_YEAR, Iso3, vote_years
+from nonaligned.web.api import FIRST_YEAR, Iso3, full_index_year, vote_years
 from nonaligned.web.assets import BUNDLE_PATH
 
 router = APIRouter(include_in_schema=False)
 templates = Jinja2Templates(directory=Path(__file__).parent / "templates")
-DEFAULT_MAP_YEAR = 2022
 
 
 def _page(request: Request, name: str, **context: object) -> HTMLResponse:
@@ -27,11 +26,11 @@ def _page(request: Request, name: str, **context: object) -> HTMLResponse:
 
 
 @router.get("/", response_class=HTMLResponse)
-def world_map(
-    request: Request, year: Annotated[int, Query(ge=FIRST_YEAR, le=2100)] = DEFAULT_MAP_YEAR
-):
+def world_map(request: Request, year: Annotated[int | None, Query(ge=FIRST_YEAR, le=2100)] = None):
+    """The map opens on the last year with trade (the whole index), else the last vote year."""
     with request.app.state.store.reading():
         first, last = vote_years(request)
+        year = year or full_index_year(request) or last
     return _page(request, "map.html", year=min(max(year, first), last), first=first, last=last)
 
 
