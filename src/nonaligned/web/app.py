@@ -10,7 +10,7 @@ outlines are held in memory.
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Awaitable, Callable
 from pathlib import Path
 
 import duckdb
@@ -39,6 +39,22 @@ def _error(status: int, message: str, **extra: object) -> JSONResponse:
     return JSONResponse({"message": message, "status": status, **extra}, status_code=status)
 
 
+PLAIN_ERRORS: dict[type[Exception], int] = {
+    QueryError: 400,  # a question the data cannot answer as asked
+    StoreError: 503,  # no store yet, or one being replaced
+    AcquisitionError: 503,  # a source file (the map outlines) unavailable
+    NonalignedError: 400,  # any other error of the project's own: bad input
+}
+"""Errors answered with their message alone, and the status each gets."""
+
+
+def _plain_handler(status: int) -> Callable[[Request, Exception], Awaitable[JSONResponse]]:
+    async def handler(_: Request, exc: Exception) -> JSONResponse:
+        return _error(status, str(exc))
+
+    return handler
+
+
 def _install_error_handlers(app: FastAPI) -> None:
     @app.exception_handler(api.NotFound)
     async def not_found(_: Request, exc: api.NotFound) -> JSONResponse:
@@ -52,21 +68,8 @@ def _install_error_handlers(app: FastAPI) -> None:
         ]
         return _error(400, str(exc), problems=problems)
 
-    @app.exception_handler(QueryError)
-    async def bad_question(_: Request, exc: QueryError) -> JSONResponse:
-        return _error(400, str(exc))
-
-    @app.exception_handler(StoreError)
-    async def no_store(_: Request, exc: StoreError) -> JSONResponse:
-        return _error(503, str(exc))
-
-    @app.exception_handler(AcquisitionError)
-    async def no_file(_: Request, exc: AcquisitionError) -> JSONResponse:
-        return _error(503, str(exc))
-
-    @app.exception_handler(NonalignedError)
-    async def other(_: Request, exc: NonalignedError) -> JSONResponse:
-        return _error(400, str(exc))
+    for error_type, status in PLAIN_ERRORS.items():
+        app.add_exception_handler(error_type, _plain_handler(status))
 
     @app.exception_handler(RequestValidationError)
     async def invalid(_: Request, exc: RequestValidationError) -> JSONResponse:
