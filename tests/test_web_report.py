@@ -32,7 +32,9 @@ def angola(store_path: Path) -> str:
 
 def test_brief_is_self_contained_with_charts_sources_and_citations(angola, con):
     assert "<h1>Angola (AGO)</h1>" in angola
-    assert angola.count('src="data:image/png;base64,') == 2
+    # index profile, ideal point, agreement with the poles, trade shares
+    assert angola.count('src="data:image/png;base64,') == 4
+    assert "Active nonalignment: lean and class by year" in angola
     assert 'src="http' not in angola and "<script" not in angola and "<link" not in angola
     text = html.unescape(angola)
     for citation in query.citations(con):

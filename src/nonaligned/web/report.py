@@ -19,7 +19,7 @@ import pandas as pd
 import vl_convert
 from jinja2 import Environment, PackageLoader, select_autoescape
 
-from nonaligned import alignment, exposure, query
+from nonaligned import alignment, exposure, index, query
 from nonaligned.errors import NonalignedError
 from nonaligned.web import charts
 
@@ -41,6 +41,19 @@ def _recent_agreement(table: pd.DataFrame) -> pd.DataFrame:
     wide = table.pivot(index="year", columns="pole", values="agreement")
     wide = wide.reindex(columns=[p for p in charts.POLE_COLOURS if p in wide.columns])
     return wide.tail(RECENT_YEARS).round(3).reset_index().rename_axis(columns=None)
+
+
+def _recent_classes(profile: pd.DataFrame) -> pd.DataFrame:
+    """Class (and its bootstrap probability) on each axis in the last years with a class."""
+    rows = profile.dropna(subset=["class"])
+    rows = rows.assign(
+        label=rows["class"].str.replace("_", " ")
+        + " ("
+        + (100 * rows.class_probability).round().astype("Int64").astype(str)
+        + "%)"
+    )
+    wide = rows.pivot(index="year", columns="axis", values="label")
+    return wide.tail(RECENT_YEARS).reset_index().rename_axis(columns=None)
 
 
 def _latest_trade(table: pd.DataFrame) -> pd.DataFrame:
@@ -85,9 +98,15 @@ def country_brief(con: duckdb.DuckDBPyConnection, iso3: str) -> str:
     countries = query.countries(con)
     country = countries[countries.iso3 == code].iloc[0].to_dict()
     agreement = alignment.alignment(con, code)
+    profile = index.country_profile(con, code, n_boot=50)
+    points = alignment.ideal_points(con, n_boot=0)
+    points = points[points.iso3 == code]
     trade = _optional(lambda: exposure.trade(con, code))
     finance = _optional(lambda: exposure.finance(con, code))
     sections = {
+        "index_png": _png(charts.index_profile(profile)) if len(profile) else None,
+        "class_table": _recent_classes(profile) if len(profile) else None,
+        "ideal_png": _png(charts.ideal_point(points)) if len(points) else None,
         "agreement_png": _png(charts.agreement(agreement)) if len(agreement) else None,
         "agreement_table": _recent_agreement(agreement) if len(agreement) else None,
         "trade_png": _png(charts.trade_shares(trade)) if isinstance(trade, pd.DataFrame) else None,
