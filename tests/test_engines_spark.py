@@ -1,8 +1,8 @@
 """One definition, two engines: the relational measures on a real local Spark equal DuckDB's.
 
 The slice is real votes from the store, one year in each of three decades,
-and the trade of ten reporters (kept small because every Spark query pays
-for task scheduling). Spark runs
+and the trade of ten reporters in three years (kept small because every
+Spark query pays for task scheduling). Spark runs
 in local mode with two shuffle partitions; one session serves the module.
 Java is required: a machine without it fails here with a clear message
 instead of skipping, so CI cannot pass without having run Spark.
@@ -21,7 +21,7 @@ from nonaligned import engines
 from nonaligned.cli import app
 from nonaligned.measures.poles import pole_alignment
 from nonaligned.measures.similarity import MEASURES, dyad_similarity
-from nonaligned.measures.trade import concentration
+from nonaligned.measures.trade import concentration, pole_trade
 
 YEARS = (1976, 1996, 2016)
 
@@ -83,18 +83,33 @@ def test_pole_alignment_equal_on_spark(spark, vote_slice):
 
 
 REPORTERS = ("BRA", "CHN", "DEU", "IDN", "IND", "KEN", "MEX", "TUR", "USA", "ZAF")
+TRADE_YEARS = (1990, 2005, 2020)
 
 
-def test_trade_concentration_equal_on_spark(spark, store_path):
+@pytest.fixture(scope="module")
+def trade_slice(store_path) -> tuple[pd.DataFrame, pd.DataFrame]:
+    """Ten reporters' flows in three years (the USSR's last, 2005, 2020), and the memberships.
+
+    Three years, not all sixty, keep each Spark query to a few seconds; 1990
+    still has the USSR (the RUS pole) and Belgium-Luxembourg (the EU pole).
+    """
     from nonaligned.store import connect
 
     con = connect(store_path)
     try:
         flows = con.execute(
-            "SELECT * FROM trade_flows WHERE list_contains(?, reporter_iso3)", [list(REPORTERS)]
+            """SELECT * FROM trade_flows
+               WHERE list_contains(?, reporter_iso3) AND list_contains(?, year)""",
+            [list(REPORTERS), list(TRADE_YEARS)],
         ).df()
+        memberships = con.execute("SELECT * FROM memberships").df()
     finally:
         con.close()
+    return flows.astype({"year": "int64"}), memberships
+
+
+def test_trade_concentration_equal_on_spark(spark, trade_slice):
+    flows, _ = trade_slice
     duck = concentration(flows, engine="duckdb")
     assert set(REPORTERS) <= set(duck.iso3)  # mirror flows add the partners' own rows
     on_spark = concentration(flows, engine=spark)
@@ -104,6 +119,22 @@ def test_trade_concentration_equal_on_spark(spark, store_path):
     for name in ("hhi_exports", "hhi_imports", "hhi_total"):
         assert duck[name].notna().sum() > 0
         np.testing.assert_allclose(on_spark[name], duck[name], rtol=0, atol=1e-12, equal_nan=True)
+
+
+def test_pole_trade_shares_equal_on_spark(spark, trade_slice):
+    flows, memberships = trade_slice
+    duck = pole_trade(flows, memberships, include_hk_macao=True, engine="duckdb")
+    assert set(REPORTERS) <= set(duck.iso3)
+    assert set(duck.partner) == {"USA", "CHN", "RUS", "EU", "WLD"}
+    assert duck.mirrored.any() and not duck.mirrored.all()  # partners' rows are mirrored
+    on_spark = pole_trade(flows, memberships, include_hk_macao=True, engine=spark)
+    keys = ["iso3", "year", "partner", "mirrored", "estimated"]
+    pd.testing.assert_frame_equal(duck[keys], on_spark[keys])
+    for name in ("share", "exports_share", "imports_share"):
+        assert duck[name].notna().sum() > 0
+        np.testing.assert_allclose(on_spark[name], duck[name], rtol=0, atol=1e-12, equal_nan=True)
+    for name in ("exports_usd", "imports_usd", "total_usd"):  # dollars: equal to 1e-12 relative
+        np.testing.assert_allclose(on_spark[name], duck[name], rtol=1e-12, equal_nan=True)
 
 
 def test_engine_choice_order(monkeypatch):

@@ -39,6 +39,7 @@ DISTANCES = {
     "squared": lambda k, v: float((k - v) ** 2),
 }
 EPSILON = 1e-12  # chance disagreement at or below this leaves κ and π undefined
+WORLD = "WLD"  # the partner code of a reporter's World total
 
 
 @ibis.udf.scalar.builtin
@@ -215,3 +216,64 @@ def concentration(partners: ir.Table) -> ir.Table:
         "hhi_imports",
         hhi_total=ibis.ifelse(both, joined.hhi, ibis.null("float64")),
     )
+
+
+def pole_trade(partners: ir.Table, groups: ir.Table, labels: ir.Table) -> ir.Table:
+    """Each reporter's trade with each group of partners and the world per year, with shares.
+
+    ``partners`` holds ``iso3, partner, year, flow, value_usd, mirrored,
+    estimated`` (country partners and the ``WLD`` World total; conventions in
+    :func:`nonaligned.measures.trade.pole_trade`). ``groups`` says which
+    partner belongs to which group in a year (``partner, year, pole``).
+    ``labels`` (``partner, rank``) lists the groups to report, ``WLD`` among
+    them; every reporter-year with a World row gets one row per label, in
+    ``rank`` order. Amounts sum the group's partners (NULL if none has a
+    value), a total needs both flows, and a share is the amount over the same
+    flow with the world, NULL unless that is positive.
+    """
+    world = partners.filter(partners.partner == WORLD)
+    grouped = partners.join(groups, ["partner", "year"])
+    columns = ("iso3", "year", "flow", "value_usd", "mirrored", "estimated")
+    rows = grouped.select(*columns, label=grouped.pole).union(
+        world.select(*columns, label=world.partner)
+    )
+    wide = rows.group_by("iso3", "year", "label").aggregate(
+        exports_usd=rows.value_usd.sum(where=rows.flow == "exports"),
+        imports_usd=rows.value_usd.sum(where=rows.flow == "imports"),
+        mirrored=rows.mirrored.any(),
+        estimated=rows.estimated.any(),
+    )
+    wide = wide.mutate(total_usd=wide.exports_usd + wide.imports_usd)
+    grid = world.select("iso3", "year").distinct().cross_join(labels)
+    table = grid.left_join(
+        wide, [grid.iso3 == wide.iso3, grid.year == wide.year, grid.partner == wide.label]
+    )
+    flows = ("total_usd", "exports_usd", "imports_usd")
+    totals = wide.filter(wide.label == WORLD).select(
+        "iso3", "year", **{f"_world_{f}": wide[f] for f in flows}
+    )
+    table = table.select(
+        "iso3",
+        "year",
+        "partner",
+        "rank",
+        *flows,
+        mirrored=table.mirrored.fill_null(False),
+        estimated=table.estimated.fill_null(False),
+    )
+    table = table.left_join(totals, ["iso3", "year"])
+    undefined = ibis.null("float64")
+    shares = {
+        name: ibis.ifelse(table[f"_world_{f}"] > 0, table[f] / table[f"_world_{f}"], undefined)
+        for name, f in zip(("share", "exports_share", "imports_share"), flows, strict=True)
+    }
+    return table.select(
+        "iso3",
+        "year",
+        "partner",
+        "rank",
+        *flows,
+        **shares,
+        mirrored=table.mirrored,
+        estimated=table.estimated,
+    ).order_by("iso3", "year", "rank")

@@ -44,6 +44,7 @@ from nonaligned.countries import country_table
 from nonaligned.engines import execute
 from nonaligned.measures import relational
 from nonaligned.measures.poles import eu_members
+from nonaligned.measures.relational import WORLD
 
 __all__ = [
     "POLES",
@@ -57,7 +58,6 @@ __all__ = [
 ]
 
 POLES = ("USA", "CHN", "RUS", "EU")
-WORLD = "WLD"
 USSR_LAST_YEAR = 1991
 COMPOSITE_ECONOMIES = {"BLX": ("BEL", "LUX")}  # reported as one partner before 1997
 
@@ -130,41 +130,67 @@ def partner_flows(flows: pd.DataFrame, *, mirror: bool = True) -> pd.DataFrame:
     return pd.concat([result, mirrored], ignore_index=True)
 
 
-def _pole_of(dyads: pd.DataFrame, memberships: pd.DataFrame, include_hk_macao: bool) -> pd.Series:
-    """The pole each partner row belongs to in its year (missing if none)."""
-    partner, year = dyads.partner, dyads.year
+def _pole_partners(
+    memberships: pd.DataFrame, years: np.ndarray, include_hk_macao: bool
+) -> pd.DataFrame:
+    """``partner, year, pole``: which partner counts for which pole in each of ``years``."""
+    years = np.sort(np.asarray(years, dtype=np.int64))
     china = ["CHN", "HKG", "MAC"] if include_hk_macao else ["CHN"]
-    eu_years = eu_members(memberships, np.sort(year.unique()))
-    for composite, parts in COMPOSITE_ECONOMIES.items():
-        both = eu_years[eu_years.iso3.isin(parts)].groupby("year").iso3.nunique()
-        eu_years = pd.concat(
-            [eu_years, pd.DataFrame({"iso3": composite, "year": both.index[both == len(parts)]})]
-        )
-    in_eu = pd.MultiIndex.from_frame(dyads[["partner", "year"]]).isin(
-        pd.MultiIndex.from_frame(eu_years[["iso3", "year"]])
-    )
-    conditions = [
-        partner == "USA",
-        partner.isin(china),
-        (partner == "RUS") | ((partner == "SUN") & (year <= USSR_LAST_YEAR)),
-        in_eu,
+    fixed = [("USA", "USA"), *((code, "CHN") for code in china), ("RUS", "RUS")]
+    parts = [pd.DataFrame({"partner": p, "year": years, "pole": pole}) for p, pole in fixed]
+    soviet = years[years <= USSR_LAST_YEAR]
+    parts.append(pd.DataFrame({"partner": "SUN", "year": soviet, "pole": "RUS"}))
+    eu_years = eu_members(memberships, years).rename(columns={"iso3": "partner"})
+    for composite, members in COMPOSITE_ECONOMIES.items():
+        both = eu_years[eu_years.partner.isin(members)].groupby("year").partner.nunique()
+        years_in = both.index[both == len(members)]
+        eu_years = pd.concat([eu_years, pd.DataFrame({"partner": composite, "year": years_in})])
+    parts.append(eu_years.assign(pole="EU"))
+    table = pd.concat(parts, ignore_index=True)
+    return table.astype({"partner": str, "year": "int64", "pole": str})
+
+
+def _partner_trade(
+    dyads: pd.DataFrame, groups: pd.DataFrame, labels: list[str], engine: str | None
+) -> pd.DataFrame:
+    """:func:`nonaligned.measures.relational.pole_trade` run on ``engine``, as a tidy frame."""
+    columns = [
+        "iso3",
+        "year",
+        "partner",
+        "exports_usd",
+        "imports_usd",
+        "total_usd",
+        "share",
+        "exports_share",
+        "imports_share",
+        "mirrored",
+        "estimated",
     ]
-    pole = np.select(conditions, list(POLES), default="")
-    return pd.Series(pole, index=dyads.index).replace("", pd.NA)
-
-
-def _wide(long: pd.DataFrame, keys: list[str]) -> pd.DataFrame:
-    """Exports and imports side by side, with total and the any-of flags."""
-    values = long.set_index([*keys, "flow"]).value_usd.unstack("flow")
-    flags = long.groupby(keys)[["mirrored", "estimated"]].any()
-    wide = pd.DataFrame(
+    dyads = dyads.astype(
         {
-            "exports_usd": values.get("exports", pd.Series(np.nan, index=values.index)),
-            "imports_usd": values.get("imports", pd.Series(np.nan, index=values.index)),
+            "iso3": str,
+            "partner": str,
+            "year": "int64",
+            "flow": str,
+            "value_usd": "float64",
+            "mirrored": bool,
+            "estimated": bool,
         }
     )
-    wide["total_usd"] = wide.exports_usd + wide.imports_usd  # missing if either is missing
-    return wide.join(flags).reset_index()
+    if dyads.empty:
+        return pd.DataFrame(columns=columns)
+    ranks = pd.DataFrame({"partner": labels, "rank": np.arange(len(labels), dtype=np.int64)})
+    expr = relational.pole_trade(ibis.memtable(dyads), ibis.memtable(groups), ibis.memtable(ranks))
+    result = execute(expr, engine)[columns]
+    return result.astype(
+        {
+            **{c: "float64" for c in columns[3:9]},
+            "year": "int64",
+            "mirrored": bool,
+            "estimated": bool,
+        }
+    )
 
 
 def pole_trade(
@@ -173,6 +199,7 @@ def pole_trade(
     *,
     include_hk_macao: bool = False,
     mirror: bool = True,
+    engine: str | None = None,
 ) -> pd.DataFrame:
     """Each country's trade with each pole and the world, per year.
 
@@ -180,59 +207,12 @@ def pole_trade(
     imports_usd, total_usd`` (US dollars), ``share, exports_share,
     imports_share`` (of the same flow with the world), ``mirrored, estimated``
     (any component). One row per country-year with a World total and partner;
-    amounts are missing where no component has data.
+    amounts are missing where no component has data. Computed by
+    :func:`nonaligned.measures.relational.pole_trade` on ``engine``.
     """
     dyads = partner_flows(flows, mirror=mirror)
-    world = dyads[dyads.partner == WORLD]
-    countries = dyads[dyads.partner != WORLD]
-    countries = countries.assign(pole=_pole_of(countries, memberships, include_hk_macao))
-    grouped = countries.dropna(subset=["pole"]).groupby(["iso3", "year", "pole", "flow"])
-    poles = (
-        grouped[["mirrored", "estimated"]]
-        .any()
-        .assign(value_usd=grouped.value_usd.sum(min_count=1))
-        .reset_index()
-        .rename(columns={"pole": "partner"})
-    )
-    long = pd.concat([poles, world], ignore_index=True)
-    keys = ["iso3", "year", "partner"]
-    wide = _wide(long, keys)
-    grid = (
-        world[["iso3", "year"]]
-        .drop_duplicates()
-        .merge(pd.DataFrame({"partner": [*POLES, WORLD]}), how="cross")
-    )
-    table = grid.merge(wide, on=keys, how="left")
-    table[["mirrored", "estimated"]] = table[["mirrored", "estimated"]].fillna(False).astype(bool)
-    totals = table[table.partner == WORLD].set_index(["iso3", "year"])
-    index = pd.MultiIndex.from_frame(table[["iso3", "year"]])
-    for column, share in (
-        ("total_usd", "share"),
-        ("exports_usd", "exports_share"),
-        ("imports_usd", "imports_share"),
-    ):
-        denominator = totals[column].reindex(index).to_numpy()
-        with np.errstate(divide="ignore", invalid="ignore"):
-            table[share] = np.where(denominator > 0, table[column] / denominator, np.nan)
-    order = {p: i for i, p in enumerate([*POLES, WORLD])}
-    table = table.sort_values(
-        ["iso3", "year", "partner"], key=lambda s: s.map(order) if s.name == "partner" else s
-    )
-    return table[
-        [
-            "iso3",
-            "year",
-            "partner",
-            "exports_usd",
-            "imports_usd",
-            "total_usd",
-            "share",
-            "exports_share",
-            "imports_share",
-            "mirrored",
-            "estimated",
-        ]
-    ].reset_index(drop=True)
+    groups = _pole_partners(memberships, dyads.year.unique(), include_hk_macao)
+    return _partner_trade(dyads, groups, [*POLES, WORLD], engine)
 
 
 def concentration(
@@ -269,10 +249,12 @@ def _values(
     """One flow with one partner (pole, WLD or any partner code), by (iso3, year)."""
     if partner in (*POLES, WORLD):
         table = pole_trade(flows, memberships, include_hk_macao=include_hk_macao, mirror=mirror)
-        table = table[table.partner == partner]
     else:
         dyads = partner_flows(flows, mirror=mirror)
-        table = _wide(dyads[dyads.partner == partner], ["iso3", "year", "partner"])
+        years = np.sort(dyads.year.unique())
+        groups = pd.DataFrame({"partner": partner, "year": years, "pole": partner})
+        table = _partner_trade(dyads, groups, [partner, WORLD], None)
+    table = table[table.partner == partner]
     return table.set_index(["iso3", "year"])[f"{flow}_usd"].dropna()
 
 
