@@ -1,7 +1,9 @@
 """Wall time of all four similarity measures for every dyad-year, 1946-latest.
 
-Prints the size of the result and, as the last line, ``wall_seconds=`` (the
-median of several runs; loading the votes is not timed).
+Prints the size of the result, ``cpu_seconds=`` (this process's CPU time per
+run, user + system, all threads) and, as the last line, ``wall_seconds=``
+(medians of several runs; loading the votes is not timed). On a shared
+machine the CPU time says whether a slow wall time was the code or the load.
 """
 
 from __future__ import annotations
@@ -21,19 +23,22 @@ from unvotes_frames import load
 
 from nonaligned.measures.similarity import dyad_similarity
 
-RUNS = 3
+RUNS = int(os.environ.get("DYADS_RUNS", "5"))
 
 
 def main() -> None:
     votes, roll_calls, source = load()
-    times = []
+    times, cpu = [], []
     for _ in range(RUNS):
-        start = time.perf_counter()
+        start, start_cpu = time.perf_counter(), time.process_time()
         result = dyad_similarity(votes, roll_calls)
         times.append(time.perf_counter() - start)
+        cpu.append(time.process_time() - start_cpu)
     print(f"source={source}")
     print(f"dyad_years={len(result)}")
     print(f"years={result['year'].min()}-{result['year'].max()}")
+    print(f"runs={RUNS}")
+    print(f"cpu_seconds={statistics.median(cpu):.3f}")
     print(f"wall_seconds={statistics.median(times):.3f}")
 
 

@@ -92,7 +92,7 @@ def contingency(left: ir.Table, right: ir.Table, *, upper: bool) -> ir.Table:
 
 
 def with_measures(tables: ir.Table, metric: str = "nominal") -> ir.Table:
-    """Add ``agreement, kappa, pi, s_score, n_votes`` to a table with ``n11 .. n33``.
+    """Replace the cells ``n11 .. n33`` of a table by ``agreement, kappa, pi, s_score, n_votes``.
 
     κ and π use the distance ``metric`` (nominal, absolute or squared); they
     are NULL (NaN in pandas) where chance disagreement is zero or there are
@@ -129,7 +129,8 @@ def with_measures(tables: ir.Table, metric: str = "nominal") -> ir.Table:
         s_score=1 - 2 * staged._mean_abs / D_MAX,
         n_votes=staged._n.cast("int64"),
     )
-    return result.drop(*(c for c in result.columns if c.startswith("_")))
+    # the cell counts are dropped too: no caller reads them, and they were 9 of 17 output columns
+    return result.drop(*CELL_COLUMNS, *(c for c in result.columns if c.startswith("_")))
 
 
 def dyad_measures(coded: ir.Table, metric: str = "nominal") -> ir.Table:

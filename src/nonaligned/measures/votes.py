@@ -82,10 +82,12 @@ def coded_votes(
         raise ValueError(f"by must be one of {PERIODS}, not {by!r}")
     selected = (selection or Selection()).apply(roll_calls)
     periods = selected[["roll_call_id", by]].rename(columns={by: "period"})
-    code = votes["vote"].map(VOTE_CODES)
-    frame = votes.loc[code.notna(), ["roll_call_id", "iso3"]].assign(
-        code=code.dropna().astype(np.int8)
-    )
+    # coded through the few distinct labels: a per-row dict map of ~1M strings took 0.35 s
+    positions, labels = pd.factorize(votes["vote"])
+    lookup = np.array([*(VOTE_CODES.get(label, 0) for label in labels), 0], dtype=np.int8)
+    code = lookup[positions]  # position -1 (missing) reads the trailing 0: not a vote
+    voted = code > 0
+    frame = votes.loc[voted, ["roll_call_id", "iso3"]].assign(code=code[voted])
     frame = frame.merge(periods, on="roll_call_id", how="inner")
     frame["period"] = frame["period"].astype(np.int64)
     return frame[["roll_call_id", "iso3", "period", "code"]].reset_index(drop=True)
