@@ -1,4 +1,4 @@
-"""The relational vote measures, defined once as Ibis expressions.
+"""The relational measures of votes and trade, defined once as Ibis expressions.
 
 Every similarity score (agreement, Cohen's κ, Scott's π, S; formulas in
 :mod:`nonaligned.measures.similarity`) is a function of one 3 x 3
@@ -17,7 +17,11 @@ masks over consecutive roll calls (chunk ``c`` holds roll calls ``63c ..
 is over chunks, not roll calls, so it is 63 times smaller and the counts are
 still exact integers.
 
-Input tables have the columns of
+The trade measures at the end (shares of trade with the poles, partner
+concentration) are defined here for the same reason: one definition for
+both engines, fed by :mod:`nonaligned.measures.trade`.
+
+Vote input tables have the columns of
 :func:`nonaligned.measures.votes.coded_votes`: ``roll_call_id, iso3,
 period, code`` (code 1 yes, 2 abstain, 3 no; absences already dropped).
 """
