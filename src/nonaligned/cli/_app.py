@@ -36,6 +36,14 @@ DbOption = Annotated[
 ]
 FormatOption = Annotated[Format, typer.Option("--format", "-f", help="Output format.")]
 
+# Roll-call selection, shared by every command that measures from votes.
+IssueOption = Annotated[
+    str | None, typer.Option(help="Only roll calls on one issue: me, nu, di, hr, co, ec.")
+]
+ImportantOption = Annotated[bool, typer.Option(help="Only important votes.")]
+NoMiddleEastOption = Annotated[bool, typer.Option(help="Exclude Middle East votes.")]
+ResolutionsOption = Annotated[bool, typer.Option(help="Exclude amendment and paragraph votes.")]
+
 
 @contextmanager
 def handle_errors() -> Iterator[None]:

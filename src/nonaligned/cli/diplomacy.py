@@ -7,16 +7,20 @@ from typing import Annotated
 import typer
 
 from nonaligned import alignment, engines
-from nonaligned.cli._app import DbOption, FormatOption, app, handle_errors, out
+from nonaligned.cli._app import (
+    DbOption,
+    FormatOption,
+    ImportantOption,
+    IssueOption,
+    NoMiddleEastOption,
+    ResolutionsOption,
+    app,
+    handle_errors,
+    out,
+)
 from nonaligned.output import Format, render
 from nonaligned.store import connect
 
-IssueOption = Annotated[
-    str | None, typer.Option(help="Only roll calls on one issue: me, nu, di, hr, co, ec.")
-]
-ImportantOption = Annotated[bool, typer.Option(help="Only important votes.")]
-NoMiddleEastOption = Annotated[bool, typer.Option(help="Exclude Middle East votes.")]
-ResolutionsOption = Annotated[bool, typer.Option(help="Exclude amendment and paragraph votes.")]
 EngineOption = Annotated[
     str | None,
     typer.Option(

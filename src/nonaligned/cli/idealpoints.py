@@ -7,12 +7,16 @@ from typing import Annotated
 import typer
 
 from nonaligned import alignment
-from nonaligned.cli._app import DbOption, FormatOption, app, handle_errors, out
-from nonaligned.cli.diplomacy import (
+from nonaligned.cli._app import (
+    DbOption,
+    FormatOption,
     ImportantOption,
     IssueOption,
     NoMiddleEastOption,
     ResolutionsOption,
+    app,
+    handle_errors,
+    out,
 )
 from nonaligned.output import Format, render
 from nonaligned.query import QueryError, check_country

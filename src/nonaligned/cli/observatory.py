@@ -8,7 +8,15 @@ import typer
 
 from nonaligned import alignment
 from nonaligned import index as nonalignment
-from nonaligned.cli._app import DbOption, FormatOption, app, handle_errors, out
+from nonaligned.cli._app import (
+    DbOption,
+    FormatOption,
+    ImportantOption,
+    NoMiddleEastOption,
+    app,
+    handle_errors,
+    out,
+)
 from nonaligned.index.sensitivity import sensitivity
 from nonaligned.output import Format, render
 from nonaligned.store import connect
@@ -18,8 +26,6 @@ BootOption = Annotated[
     int,
     typer.Option("--boot", min=0, help="Bootstrap replicates for class probabilities (0: none)."),
 ]
-ImportantOption = Annotated[bool, typer.Option(help="Only important votes.")]
-NoMiddleEastOption = Annotated[bool, typer.Option(help="Exclude Middle East votes.")]
 LeanOption = Annotated[float, typer.Option(help="Lean threshold: beyond it a lean is clear.")]
 ActivityOption = Annotated[float, typer.Option(help="Activity threshold: engaged at or above.")]
 IdealOption = Annotated[
