@@ -58,7 +58,6 @@ Laplace variances are known to be far too small for these models.
 from __future__ import annotations
 
 import math
-import re
 from dataclasses import dataclass, replace
 
 import numpy as np
@@ -67,21 +66,18 @@ from numba import njit, prange
 from scipy import sparse
 from scipy.linalg import solve_banded
 
+from nonaligned.measures.truncated import interval_moments, tail_moments
 from nonaligned.measures.votes import Selection, coded_votes
 
 ANCHORS: tuple[str, str] = ("USA", "RUS")
 """Orientation: the first state is placed above the second."""
 
-MODEL_VERSION = 3
+MODEL_VERSION = 4
 """Bumped whenever the estimator changes, so cached results are not reused."""
 
-_SQRT2 = np.sqrt(2.0)
-_SQRT_2_OVER_PI = np.sqrt(2.0 / np.pi)
-_INV_SQRT_2PI = 1.0 / np.sqrt(2.0 * np.pi)
-_INV_SQRT_PI = 1.0 / np.sqrt(np.pi)
-_LOW = 30.0  # erfcx(-x/√2) overflows past x ≈ 37.7
-_TAIL = 38.0  # |bounds| beyond this are infinite for a standard normal in double precision
 _DEPTH = 10  # EM steps combined by each Anderson extrapolation
+_RCOND = 1e-14  # relative cut-off of the Gram matrix's eigenvalues in that fit
+_FLUSH = 1e-150  # a product of vote probabilities is logged before it can underflow
 _CHUNKS = 8  # fixed slices of the vote pass: the sums do not depend on the thread count
 
 
@@ -168,61 +164,6 @@ class _Params:
         return _Params(self.theta.copy(), self.alpha.copy(), self.beta.copy(), self.sigma.copy())
 
 
-@njit(cache=True)
-def _erfcx(x: float) -> float:
-    """Scaled complementary error function exp(x²) erfc(x), for x >= -26.
-
-    exp(x²) erfc(x) is exact to about 1e-13 (relative) up to x = 25; beyond,
-    where erfc underflows, the Laplace continued fraction (six terms) is
-    exact to double precision.
-    """
-    if x < 25.0:
-        return math.exp(x * x) * math.erfc(x)
-    return _INV_SQRT_PI / (x + 0.5 / (x + 1.0 / (x + 1.5 / (x + 2.0 / (x + 2.5 / x)))))
-
-
-@njit(cache=True)
-def _tail_moments(u: float) -> tuple[float, float, float]:
-    """Mean, variance and log mass of a standard normal truncated to (u, ∞).
-
-    The inverse Mills ratio φ(u)/(1 - Φ(u)) is sqrt(2/π) / erfcx(u/√2), exact
-    in both tails; one special-function call per vote, which also gives the
-    log-likelihood for free.
-    """
-    u = max(u, -_LOW)  # below -_LOW the tail holds all the mass
-    scaled = _erfcx(u / _SQRT2)
-    mills = _SQRT_2_OVER_PI / scaled
-    var = max(1.0 + u * mills - mills * mills, 0.0)
-    return mills, var, math.log(0.5 * scaled) - 0.5 * u * u
-
-
-@njit(cache=True)
-def _interval_moments(lo: float, hi: float) -> tuple[float, float, float]:
-    """Mean, variance and log mass of a standard normal truncated to (lo, hi), finite bounds.
-
-    Written with the scaled complementary error function so that intervals
-    far in either tail keep full precision: the interval is reflected to lie
-    below zero when it starts above it, and every density and probability is
-    scaled by exp(k²/2), k = min(hi, 0), which cancels in the ratios.
-    """
-    flip = lo > 0
-    if flip:
-        lo, hi = -hi, -lo
-    hi = min(hi, _TAIL)
-    k = min(hi, 0.0)
-    lo = max(lo, k - _TAIL)  # mass beyond 38 sd below the top is nil
-    k2 = k * k
-    scale_lo = math.exp(0.5 * (k2 - lo * lo))
-    scale_hi = math.exp(0.5 * (k2 - hi * hi))
-    # Φ(hi) e^{k²/2}: the erfcx form below 0, one minus the upper tail above
-    p_hi = 0.5 * _erfcx(-hi / _SQRT2) if hi < 0 else 1.0 - 0.5 * scale_hi * _erfcx(hi / _SQRT2)
-    p_lo = 0.5 * _erfcx(-lo / _SQRT2) * scale_lo
-    mass = max(p_hi - p_lo, 1e-300)
-    mean = _INV_SQRT_2PI * (scale_lo - scale_hi) / mass
-    var = 1.0 + _INV_SQRT_2PI * (lo * scale_lo - hi * scale_hi) / mass - mean * mean
-    return -mean if flip else mean, max(var, 0.0), math.log(mass) - 0.5 * k2
-
-
 @dataclass
 class _Problem:
     """The votes of one fit, ordered for a cheap E-step.
@@ -295,12 +236,15 @@ def _e_step(theta, alpha, beta, sigma, cell, param, n_one, bound, sign, ez):
     log-likelihood at the given parameters. The votes are split into
     ``_CHUNKS`` fixed slices summed in parallel and then added in order; each
     slice takes an equal share of the one-sided votes and of the (dearer)
-    interval votes, so that the threads finish together.
+    interval votes, so that the threads finish together. Vote probabilities
+    are multiplied and their logarithm taken only when the product nears
+    underflow: one logarithm per many votes.
     """
     n = len(cell)
     partial = np.zeros((_CHUNKS, len(alpha), 5))
     log_lik = np.zeros(_CHUNKS)
     for c in prange(_CHUNKS):
+        product, log_sum = 1.0, 0.0
         for start, stop in (
             (c * n_one // _CHUNKS, (c + 1) * n_one // _CHUNKS),
             (n_one + c * (n - n_one) // _CHUNKS, n_one + (c + 1) * (n - n_one) // _CHUNKS),
@@ -311,18 +255,26 @@ def _e_step(theta, alpha, beta, sigma, cell, param, n_one, bound, sign, ez):
                 s = sigma[p]
                 mu = alpha[p] + beta[p] * t
                 if i < n_one:
-                    mean, var, log_mass = _tail_moments(sign[i] * (bound[i] - mu) / s)
+                    mean, var, mass, log_scale = tail_moments(sign[i] * (bound[i] - mu) / s)
                     mean *= sign[i]
                 else:
-                    mean, var, log_mass = _interval_moments(-mu / s, (1.0 - mu) / s)
+                    mean, var, mass, log_scale = interval_moments(-mu / s, (1.0 - mu) / s)
                 z = mu + s * mean
                 ez[i] = z
-                log_lik[c] += log_mass
+                log_sum += log_scale
+                if mass < _FLUSH:
+                    log_sum += math.log(mass)
+                else:
+                    product *= mass
+                    if product < _FLUSH:
+                        log_sum += math.log(product)
+                        product = 1.0
                 partial[c, p, 0] += t
                 partial[c, p, 1] += t * t
                 partial[c, p, 2] += z
                 partial[c, p, 3] += t * z
                 partial[c, p, 4] += z * z + s * s * var
+        log_lik[c] = log_sum + math.log(product)
     sums = partial[0].copy()
     for c in range(1, _CHUNKS):
         sums += partial[c]
@@ -401,8 +353,51 @@ def _em(x: _Params, pr: _Problem, s: Settings) -> tuple[_Params, float]:
     return _Params(theta, alpha, beta, sigma), log_lik + _log_prior(x, pr, s)
 
 
+class _Anderson:
+    """Anderson mixing (Walker and Ni 2011) over the last ``depth`` EM steps.
+
+    For the EM map G and residual f = G(y) - y, the next point is
+    G(y) - ΔG γ with γ the least-squares fit of f by ΔF, the differences of
+    successive residuals. The differences sit in a ring buffer whose Gram
+    matrix is updated one row per step, so an extrapolation costs ``depth``
+    dot products and a tiny solve rather than a least-squares fit on the
+    whole history (the order of the columns does not change the result).
+    """
+
+    def __init__(self, size: int, depth: int) -> None:
+        self.df = np.zeros((depth, size))
+        self.dg = np.zeros((depth, size))
+        self.gram = np.zeros((depth, depth))
+        self.reset()
+
+    def reset(self) -> None:
+        """Forget the history (after an extrapolation was rejected)."""
+        self.count = 0
+        self.last: tuple[np.ndarray, np.ndarray] | None = None
+
+    def next_point(self, y: np.ndarray, g: np.ndarray) -> np.ndarray:
+        """The extrapolated point after the EM step from ``y`` to ``g``."""
+        depth = len(self.gram)
+        f = g - y
+        if self.last is not None:
+            slot = self.count % depth
+            self.df[slot] = f - self.last[0]
+            self.dg[slot] = g - self.last[1]
+            self.count += 1
+            used = min(self.count, depth)
+            row = self.df[:used] @ self.df[slot]
+            self.gram[slot, :used] = row
+            self.gram[:used, slot] = row
+        self.last = (f, g)
+        used = min(self.count, depth)
+        if used == 0:
+            return g
+        gamma = np.linalg.lstsq(self.gram[:used, :used], self.df[:used] @ f, rcond=_RCOND)[0]
+        return g - gamma @ self.dg[:used]
+
+
 def _fit(x: _Params, pr: _Problem, s: Settings, max_iter: int) -> _Params:
-    """EM accelerated by Anderson mixing (Walker and Ni 2011), monotone in the posterior.
+    """EM accelerated by Anderson mixing, monotone in the posterior.
 
     The slow directions of this EM (each year's positions drifting against
     its roll calls' intercepts) are few, so a least-squares combination of
@@ -415,31 +410,21 @@ def _fit(x: _Params, pr: _Problem, s: Settings, max_iter: int) -> _Params:
     """
     n_cells, n_params = len(x.theta), len(x.alpha)
     y = _pack(x)
-    fs: list[np.ndarray] = []
-    gs: list[np.ndarray] = []
+    mixing = _Anderson(len(y), _DEPTH)
     last_post, fallback = -np.inf, y
     for _ in range(max_iter):
         point = _unpack(y, n_cells, n_params)
         with np.errstate(all="ignore"):  # a wild extrapolation is simply rejected
             step, post = _em(point, pr, s)
         if not post >= last_post:
-            fs.clear()
-            gs.clear()
+            mixing.reset()
             y = fallback
             continue
         if _moved(point, step, pr.data) < s.tol:
             return step
         g = _pack(step)
-        fs.append(g - y)
-        gs.append(g)
-        if len(fs) > _DEPTH + 1:
-            fs.pop(0)
-            gs.pop(0)
-        last_post, fallback, y = post, g, g
-        if len(fs) > 1:
-            df, dg = np.diff(np.array(fs), axis=0).T, np.diff(np.array(gs), axis=0).T
-            gamma = np.linalg.lstsq(df, fs[-1], rcond=1e-10)[0]
-            y = g - dg @ gamma
+        last_post, fallback = post, g
+        y = mixing.next_point(y, g)
     return _unpack(fallback, n_cells, n_params)
 
 
@@ -525,12 +510,11 @@ def _simulate(params: _Params, data: _Data, rng: np.random.Generator) -> np.ndar
     return (z >= 0).astype(np.int64) + ((z >= 1) & data.three[data.item])
 
 
-def _normalised(text: object) -> str | None:
-    """Lower-case words of a description; None when there is no text."""
-    if not isinstance(text, str):
-        return None
-    words = re.sub(r"[^a-z0-9]+", " ", text.lower()).split()
-    return " ".join(words) or None
+def _normalised(text: pd.Series) -> np.ndarray:
+    """Lower-case words of each description, one space apart; None where there are none."""
+    words = text.astype("string").str.lower().str.replace(r"[^a-z0-9]+", " ", regex=True)
+    words = words.str.strip()
+    return np.where(words.str.len().fillna(0).gt(0), words.astype(object), None)
 
 
 def _bridge_groups(
@@ -546,7 +530,7 @@ def _bridge_groups(
     if "description" not in roll_calls.columns:
         return groups
     text = roll_calls.set_index("roll_call_id")["description"].reindex(items)
-    frame = pd.DataFrame({"key": text.map(_normalised).to_numpy(), "year": item_year})
+    frame = pd.DataFrame({"key": _normalised(text), "year": item_year})
     frame["item"] = groups
     keyed = frame.dropna(subset=["key"])
     per_key = keyed.groupby("key")["year"].agg(["nunique", "size"])
