@@ -66,7 +66,7 @@ from numba import njit, prange
 from scipy import sparse
 from scipy.linalg import solve_banded
 
-from nonaligned.measures.truncated import interval_moments, tail_moments
+from nonaligned.measures.truncated import FUSED, interval_moments, tail_moments
 from nonaligned.measures.votes import Selection, coded_votes
 
 ANCHORS: tuple[str, str] = ("USA", "RUS")
@@ -227,7 +227,7 @@ def _walk(data: _Data, s: Settings) -> sparse.dia_array | None:
     return sparse.diags_array([-link, diag, -link], offsets=[-1, 0, 1]).todia()
 
 
-@njit(cache=True, parallel=True)
+@njit(cache=True, parallel=True, fastmath=FUSED)
 def _e_step(theta, alpha, beta, sigma, cell, param, n_one, bound, sign, ez):
     """E-step fused with the sums the item update needs, in one pass over the votes.
 
@@ -281,7 +281,7 @@ def _e_step(theta, alpha, beta, sigma, cell, param, n_one, bound, sign, ez):
     return sums, log_lik.sum()
 
 
-@njit(cache=True, parallel=True)
+@njit(cache=True, parallel=True, fastmath=FUSED)
 def _theta_sums(ez, alpha, beta, sigma, cell, param, n_cells):
     """Per state-year: the likelihood's curvature Σ β²/σ² and Σ β (E[z] - α)/σ²."""
     n = len(cell)
