@@ -5,8 +5,10 @@ bound element-wise work and sparse products; threads only add contention on
 a loaded 2-core machine). Prints, per run and as medians: ``wall_seconds``
 (elapsed) and ``cpu_seconds`` (process time, less sensitive to other load on
 a shared machine), and the cost of one bootstrap replicate warm-started at
-the estimates (``BOOT_RUNS`` replicates, default 2). The last line is
-``wall_seconds=``. Loading the votes is not timed.
+the estimates (``BOOT_RUNS`` replicates, default 2), and ``vote_pass_ms``,
+the median time of one E-step pass over all votes (15 passes; the pass is
+most of each EM step). The last line is ``wall_seconds=``. Loading the
+votes is not timed.
 """
 
 from __future__ import annotations
@@ -25,6 +27,7 @@ sys.path.insert(0, str(Path(__file__).parent))
 
 from unvotes_frames import load
 
+from nonaligned.measures import idealpoints as ip
 from nonaligned.measures.idealpoints import Settings, dynamic_ideal_points
 
 RUNS = int(os.environ.get("BENCH_RUNS", "3"))
@@ -35,6 +38,24 @@ def timed(settings: Settings, votes, roll_calls) -> tuple[float, float, int]:
     wall, cpu = time.perf_counter(), time.process_time()
     result = dynamic_ideal_points(votes, roll_calls, settings=settings)
     return time.perf_counter() - wall, time.process_time() - cpu, len(result)
+
+
+def vote_pass_ms(votes, roll_calls) -> float:
+    """Median time of one E-step pass, at the point reached after five EM steps."""
+    settings = Settings(n_boot=0)
+    data, rank, _, anchors = ip._prepare(votes, roll_calls, None, True, True, ip.ANCHORS)
+    problem = ip._Problem.of(data, rank, settings)
+    x = ip._start(data, rank, anchors)
+    for _ in range(5):
+        x, _ = ip._em(x, problem, settings)
+    args = (x.theta, x.alpha, x.beta, x.sigma, problem.cell, problem.param, problem.n_one)
+    args += (problem.bound, problem.sign, problem.ez)
+    times = []
+    for _ in range(15):
+        start = time.perf_counter()
+        ip._e_step(*args)
+        times.append(time.perf_counter() - start)
+    return statistics.median(times) * 1e3
 
 
 def main() -> None:
@@ -52,6 +73,7 @@ def main() -> None:
         wall, cpu, _ = timed(replace(Settings(), n_boot=BOOT_RUNS), votes, roll_calls)
         print(f"boot_replicate_wall_seconds={(wall - statistics.median(walls)) / BOOT_RUNS:.3f}")
         print(f"boot_replicate_cpu_seconds={(cpu - statistics.median(cpus)) / BOOT_RUNS:.3f}")
+    print(f"vote_pass_ms={vote_pass_ms(votes, roll_calls):.1f}")
     print(f"runs={RUNS}")
     print(f"cpu_seconds={statistics.median(cpus):.3f}")
     print(f"wall_seconds={statistics.median(walls):.3f}")
