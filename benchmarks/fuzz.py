@@ -26,13 +26,13 @@ from _fuzz import (
     mutated_bytes,
     mutated_table,
     offer_documents,
+    one_mutated,
     real_inputs,
     real_tables,
     run_bytes,
     run_tables,
 )
 from hypothesis import HealthCheck, given, settings
-from hypothesis import strategies as st
 
 from nonaligned.errors import NonalignedError
 
@@ -62,28 +62,22 @@ class Tally:
 
 
 def fuzz_bytes(tally: Tally, name: str) -> None:
-    target, inputs = TARGETS[name], real_inputs(TARGETS[name])
+    target = TARGETS[name]
 
     @SETTINGS
-    @given(st.data())
-    def check(data):
-        which = data.draw(st.integers(0, len(inputs) - 1))
-        changed = list(inputs)
-        changed[which] = data.draw(mutated_bytes(inputs[which]))
+    @given(one_mutated(real_inputs(target), mutated_bytes))
+    def check(changed):
         tally.run(f"{name}/bytes", lambda: run_bytes(target, changed))
 
     check()
 
 
 def fuzz_tables(tally: Tally, name: str) -> None:
-    target, frames = TARGETS[name], real_tables(name)
+    target = TARGETS[name]
 
     @SETTINGS
-    @given(st.data())
-    def check(data):
-        which = data.draw(st.integers(0, len(frames) - 1))
-        changed = list(frames)
-        changed[which] = data.draw(mutated_table(frames[which]))
+    @given(one_mutated(real_tables(name), mutated_table))
+    def check(changed):
         tally.run(f"{name}/tables", lambda: run_tables(target, changed))
 
     check()

@@ -185,6 +185,19 @@ def real_tables(name: str) -> tuple[pd.DataFrame, ...]:
     return tuple(frames)
 
 
+def one_mutated(items: Sequence, mutate: Callable) -> st.SearchStrategy[list]:
+    """``items`` with one of them (drawn) replaced by ``mutate(item)``, a strategy.
+
+    Every fuzz target reads several inputs; damaging one at a time keeps the
+    others valid, so the parser reaches the damaged one.
+    """
+
+    def replace(which: int) -> st.SearchStrategy[list]:
+        return mutate(items[which]).map(lambda new: [*items[:which], new, *items[which + 1 :]])
+
+    return st.integers(0, len(items) - 1).flatmap(replace)
+
+
 # --- byte mutations -----------------------------------------------------------------------
 
 

@@ -16,13 +16,13 @@ from _fuzz import (
     mutated_bytes,
     mutated_table,
     offer_documents,
+    one_mutated,
     real_inputs,
     real_tables,
     run_bytes,
     run_tables,
 )
 from hypothesis import HealthCheck, given, settings
-from hypothesis import strategies as st
 
 from nonaligned.errors import NonalignedError
 
@@ -45,14 +45,10 @@ def test_real_file_parses(name, mirror):
 @pytest.mark.parametrize("name", sorted(TARGETS))
 def test_mutated_bytes_parse_or_raise_own_error(name, mirror):
     target = TARGETS[name]
-    inputs = real_inputs(target)
 
     @SETTINGS
-    @given(st.data())
-    def check(data):
-        which = data.draw(st.integers(0, len(inputs) - 1))
-        changed = list(inputs)
-        changed[which] = data.draw(mutated_bytes(inputs[which]))
+    @given(one_mutated(real_inputs(target), mutated_bytes))
+    def check(changed):
         run_bytes(target, changed)
 
     check()
@@ -61,14 +57,10 @@ def test_mutated_bytes_parse_or_raise_own_error(name, mirror):
 @pytest.mark.parametrize("name", sorted(n for n, t in TARGETS.items() if t.tables))
 def test_mutated_r_tables_parse_or_raise_own_error(name, mirror):
     target = TARGETS[name]
-    frames = real_tables(name)
 
     @SETTINGS
-    @given(st.data())
-    def check(data):
-        which = data.draw(st.integers(0, len(frames) - 1))
-        changed = list(frames)
-        changed[which] = data.draw(mutated_table(frames[which]))
+    @given(one_mutated(real_tables(name), mutated_table))
+    def check(changed):
         run_tables(target, changed)
 
     check()
