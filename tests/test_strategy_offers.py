@@ -66,21 +66,29 @@ def test_there_are_at_least_two_examples():
     assert len(EXAMPLES) >= 2
 
 
+LOAN = dict(
+    id="bad",
+    partner="CHN",
+    kind="loan",
+    amount_usd=5,
+    interest_rate=0.01,
+    maturity_years=10,
+    grace_years=1,
+    repayment="bullet",
+)
+"""A valid loan offer; each bad case below changes one thing in it."""
+
+
+def test_the_base_loan_is_valid():
+    assert parse(with_offer(**LOAN), KNOWN).offers[-1].id == "bad"
+
+
 @pytest.mark.parametrize(
     ("fields", "field", "words"),
     [
         (dict(id="bad", partner="CHN", kind="grant", amount_usd=-5), "amount_usd", "negative"),
         (
-            dict(
-                id="bad",
-                partner="CHN",
-                kind="loan",
-                amount_usd=5,
-                interest_rate=0.01,
-                maturity_years=10,
-                grace_years=10,
-                repayment="annuity",
-            ),
+            {**LOAN, "grace_years": 10},
             "grace_years",
             "shorter than maturity",
         ),
@@ -89,43 +97,17 @@ def test_there_are_at_least_two_examples():
         (dict(id="bad", kind="grant", amount_usd=5), "partner", "missing"),
         (dict(id="bad", partner="CHN", kind="gift", amount_usd=5), "kind", "unknown"),
         (
-            dict(
-                id="bad",
-                partner="CHN",
-                kind="loan",
-                amount_usd=5,
-                interest_rate=0.01,
-                maturity_years=10,
-                grace_years=1,
-                repayment="balloon",
-            ),
+            {**LOAN, "repayment": "balloon"},
             "repayment",
             "unknown",
         ),
         (
-            dict(
-                id="bad",
-                partner="CHN",
-                kind="loan",
-                amount_usd=5,
-                maturity_years=10,
-                grace_years=1,
-                repayment="bullet",
-            ),
+            {k: v for k, v in LOAN.items() if k != "interest_rate"},
             "interest_rate",
             "missing",
         ),
         (
-            dict(
-                id="bad",
-                partner="CHN",
-                kind="loan",
-                amount_usd=5,
-                interest_rate=0.01,
-                maturity_years=10.25,
-                grace_years=1,
-                repayment="bullet",
-            ),
+            {**LOAN, "maturity_years": 10.25},
             "maturity_years",
             "whole number of periods",
         ),
