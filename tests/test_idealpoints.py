@@ -8,6 +8,7 @@ import json
 import os
 
 import duckdb
+import numba
 import numpy as np
 import pandas as pd
 import pytest
@@ -136,6 +137,26 @@ def test_vote_pass_log_likelihood_is_the_sum_of_log_probabilities():
     assert log_lik == pytest.approx(one.sum() + two.sum(), rel=1e-10)
     np.testing.assert_allclose(sums[:, 0], np.bincount(param, theta[cell], n_params))
     np.testing.assert_allclose(sums[:, 1], np.bincount(param, theta[cell] ** 2, n_params))
+
+
+@pytest.mark.skipif(numba.config.NUMBA_NUM_THREADS < 2, reason="needs two threads")
+def test_vote_pass_does_not_depend_on_the_thread_count(simulated):
+    """Fixed slices summed in a fixed order: the same bits on one thread or two."""
+    votes, roll_calls, _ = simulated
+    s = Settings()
+    data, rank, _, anchors = ip._prepare(votes, roll_calls, None, True, True, ip.ANCHORS)
+    pr = ip._Problem.of(data, rank, s)
+    x, _ = ip._em(ip._start(data, rank, anchors), pr, s)
+    args = (x.theta, x.alpha, x.beta, x.sigma, pr.cell, pr.param, pr.n_one, pr.bound, pr.sign)
+    results = []
+    for threads in (1, 2):
+        numba.set_num_threads(threads)
+        try:
+            results.append(ip._e_step(*args, np.empty(len(pr.cell))))
+        finally:
+            numba.set_num_threads(numba.config.NUMBA_NUM_THREADS)
+    (one, lik_one), (two, lik_two) = results
+    assert np.array_equal(one, two) and lik_one == lik_two
 
 
 @pytest.mark.parametrize("dynamic", [True, False])
