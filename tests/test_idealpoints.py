@@ -104,6 +104,20 @@ def test_static_fit_per_year(simulated):
         assert by_state["USA"] > by_state["RUS"]
 
 
+@pytest.mark.parametrize("fit", [dynamic_ideal_points, static_ideal_points])
+def test_a_year_without_votes_inside_the_record(simulated, fit):
+    """Like 1964, when the Assembly recorded no vote: the years around it are fitted
+    (the static model once returned its starting values here, with NaN posteriors)."""
+    votes, roll_calls, truth = simulated
+    gap = roll_calls.roll_call_id[roll_calls.year == 2003]
+    result = fit(votes[~votes.roll_call_id.isin(gap)], roll_calls, settings=Settings(n_boot=0))
+    assert 2003 not in set(result.year) and result.ideal_point.notna().all()
+    merged = result.merge(truth, on=["iso3", "year"])
+    assert len(merged) == N_STATES * (len(YEARS) - 1)
+    for _, year in merged.groupby("year"):
+        assert year.ideal_point.corr(year.truth) > 0.85
+
+
 def test_bootstrap_standard_errors(simulated):
     votes, roll_calls, _ = simulated
     result = dynamic_ideal_points(votes, roll_calls, settings=Settings(n_boot=4, seed=3))

@@ -72,7 +72,7 @@ from nonaligned.measures.votes import Selection, coded_votes
 ANCHORS: tuple[str, str] = ("USA", "RUS")
 """Orientation: the first state is placed above the second."""
 
-MODEL_VERSION = 4
+MODEL_VERSION = 5
 """Bumped whenever the estimator changes, so cached results are not reused."""
 
 _DEPTH = 10  # EM steps combined by each Anderson extrapolation
@@ -416,6 +416,8 @@ def _fit(x: _Params, pr: _Problem, s: Settings, max_iter: int) -> _Params:
         point = _unpack(y, n_cells, n_params)
         with np.errstate(all="ignore"):  # a wild extrapolation is simply rejected
             step, post = _em(point, pr, s)
+        if last_post == -np.inf and not np.isfinite(post):
+            raise FloatingPointError("ideal points: the log posterior at the start is not finite")
         if not post >= last_post:
             mixing.reset()
             y = fallback
@@ -448,10 +450,14 @@ def _moved(a: _Params, b: _Params, data: _Data) -> float:
 
 
 def _standardised(theta: np.ndarray, data: _Data) -> np.ndarray:
-    """θ with mean 0, sd 1 within each group (over state-years with votes)."""
+    """θ with mean 0, sd 1 within each group (over state-years with votes).
+
+    A group without votes (in the static model, a year inside some states'
+    spans with no recorded vote, such as 1964) is left as it is.
+    """
     voted = data.voted
     groups = data.cell_group[voted]
-    count = np.bincount(groups, minlength=data.n_groups)
+    count = np.maximum(np.bincount(groups, minlength=data.n_groups), 1)
     mean = np.bincount(groups, theta[voted], minlength=data.n_groups) / count
     var = np.bincount(groups, (theta[voted] - mean[groups]) ** 2, minlength=data.n_groups)
     sd = np.sqrt(var / count)
