@@ -13,9 +13,6 @@ the code or the load.
 from __future__ import annotations
 
 import os
-
-os.environ.setdefault("OPENBLAS_NUM_THREADS", "1")  # see benchmarks/idealpoints.py
-
 import statistics
 import sys
 import time

@@ -1,22 +1,18 @@
 """Time of the full dynamic ordinal ideal-point fit (1946-latest, no bootstrap).
 
-BLAS is limited to one thread before NumPy is imported (the fit is memory-
-bound element-wise work and sparse products; threads only add contention on
-a loaded 2-core machine). Prints, per run and as medians: ``wall_seconds``
-(elapsed) and ``cpu_seconds`` (process time, less sensitive to other load on
-a shared machine), and the cost of one bootstrap replicate warm-started at
-the estimates (``BOOT_RUNS`` replicates, default 2), and ``vote_pass_ms``,
-the median time of one E-step pass over all votes (15 passes; the pass is
-most of each EM step). The last line is ``wall_seconds=``. Loading the
-votes is not timed.
+Runs as a user would: the fit itself keeps BLAS on one thread (see
+``idealpoints._ideal_points``), so no environment variable is set. Prints,
+per run and as medians: ``wall_seconds`` (elapsed) and ``cpu_seconds``
+(process time, less sensitive to other load on a shared machine); the cost
+of one bootstrap replicate warm-started at the estimates (``BOOT_RUNS``
+replicates, default 2); and ``vote_pass_ms``, the median time of one E-step
+pass over all votes (15 passes; the pass is most of each EM step). The last
+line is ``wall_seconds=``. Loading the votes is not timed.
 """
 
 from __future__ import annotations
 
 import os
-
-os.environ.setdefault("OPENBLAS_NUM_THREADS", "1")
-
 import statistics
 import sys
 import time

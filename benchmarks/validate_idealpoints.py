@@ -13,9 +13,6 @@ bootstrap standard errors to the fit. Agreement scores are compared by
 from __future__ import annotations
 
 import os
-
-os.environ.setdefault("OPENBLAS_NUM_THREADS", "1")  # see benchmarks/idealpoints.py
-
 import sys
 from pathlib import Path
 

@@ -14,6 +14,7 @@ import pandas as pd
 import pytest
 from scipy.special import log_ndtr, ndtr
 from test_similarity import roll_calls_frame
+from threadpoolctl import threadpool_info
 from typer.testing import CliRunner
 
 from nonaligned import frame_cache
@@ -116,6 +117,21 @@ def test_a_year_without_votes_inside_the_record(simulated, fit):
     assert len(merged) == N_STATES * (len(YEARS) - 1)
     for _, year in merged.groupby("year"):
         assert year.ideal_point.corr(year.truth) > 0.85
+
+
+def test_blas_runs_on_one_thread_during_the_fit(simulated, monkeypatch):
+    """Multi-threaded BLAS beside numba's threads made the whole fit 3x slower."""
+    seen = []
+    fit = ip._fit
+
+    def spying(*args):
+        seen.extend(pool["num_threads"] for pool in threadpool_info() if pool["user_api"] == "blas")
+        return fit(*args)
+
+    monkeypatch.setattr(ip, "_fit", spying)
+    votes, roll_calls, _ = simulated
+    dynamic_ideal_points(votes, roll_calls, settings=Settings(n_boot=0))
+    assert seen and set(seen) == {1}
 
 
 def test_bootstrap_standard_errors(simulated):
