@@ -23,7 +23,7 @@ from nonaligned.web.security import CSP
 
 def important_ideal_points(con) -> pd.DataFrame:
     """The real ideal-point fit on important votes only, two bootstrap replicates: seconds,
-    where the web app's default (every vote, 20 replicates) takes minutes."""
+    where the web app's default (every vote, 20 replicates) takes about a minute."""
     return alignment.ideal_points(con, Selection(important_only=True), n_boot=2, cache=False)
 
 

@@ -195,7 +195,7 @@ def country_profile(request: Request, iso3: str) -> pd.DataFrame:
 
 
 COMPUTING = (
-    "the ideal points are being fitted on the whole vote record (minutes, once per store); "
+    "the ideal points are being fitted on the whole vote record (about a minute, once per store); "
     "ask again shortly"
 )
 

@@ -22,7 +22,7 @@
     const failed = results.filter((r) => r.status === "rejected").map((r) => r.reason.message);
     status(failed.join("; "));
   }
-  // the ideal points take minutes the first time for a store: never block the rest on them
+  // the ideal points take about a minute the first time for a store: never block the rest on them
   patientChart(document.getElementById("idealpoint"), `/api/charts/idealpoint/${encodeURIComponent(iso3)}`)
     .catch((error) => status(error.message));
   main();
