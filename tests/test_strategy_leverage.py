@@ -5,11 +5,13 @@ from __future__ import annotations
 import math
 import sys
 from dataclasses import replace
+from functools import partial
 
 import numpy as np
 import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
+from test_strategy_terms import loan as terms_loan
 
 from nonaligned.alignment import alignment
 from nonaligned.strategy.leverage import auction, compete, packages, rate_for
@@ -73,18 +75,8 @@ def test_auction_properties(partners, pi, other_pi):
     assert (gains_high >= gains_low - 1e-9).all()  # more pivotal, more leverage
 
 
-def loan(**terms: object) -> Offer:
-    base = dict(
-        id="l",
-        partner="CHN",
-        kind="loan",
-        amount_usd=1e8,
-        interest_rate=0.04,
-        maturity_years=20,
-        grace_years=5,
-        repayment="annuity",
-    )
-    return Offer(**{**base, **terms})
+loan = partial(terms_loan, id="l", amount_usd=1e8, interest_rate=0.04)
+"""The loan of test_strategy_terms, larger and dearer."""
 
 
 @pytest.mark.parametrize("target", [0.2, 0.3, 0.42])
