@@ -177,12 +177,11 @@ def test_vote_pass_does_not_depend_on_the_thread_count(simulated):
     data, rank, _, anchors = ip._prepare(votes, roll_calls, None, True, True, ip.ANCHORS)
     pr = ip._Problem.of(data, rank, s)
     x, _ = ip._em(ip._start(data, rank, anchors), pr, s)
-    args = (x.theta, x.alpha, x.beta, x.sigma, pr.cell, pr.param, pr.n_one, pr.bound, pr.sign)
     results = []
     for threads in (1, 2):
         numba.set_num_threads(threads)
         try:
-            results.append(ip._e_step(*args, np.empty(len(pr.cell))))
+            results.append(pr.vote_pass(x))
         finally:
             numba.set_num_threads(numba.config.NUMBA_NUM_THREADS)
     (one, lik_one), (two, lik_two) = results

@@ -214,6 +214,21 @@ class _Problem:
             np.empty(len(order)),
         )
 
+    def vote_pass(self, x: _Params) -> tuple[np.ndarray, float]:
+        """:func:`_e_step` at ``x`` over these votes: sums and log-likelihood (E[z] in ``ez``)."""
+        return _e_step(
+            x.theta,
+            x.alpha,
+            x.beta,
+            x.sigma,
+            self.cell,
+            self.param,
+            self.n_one,
+            self.bound,
+            self.sign,
+            self.ez,
+        )
+
 
 def _walk(data: _Data, s: Settings) -> sparse.dia_array | None:
     """Prior precision of the random walk: tridiagonal, zero between states."""
@@ -326,9 +341,7 @@ def _log_prior(x: _Params, pr: _Problem, s: Settings) -> float:
 
 def _em(x: _Params, pr: _Problem, s: Settings) -> tuple[_Params, float]:
     """One EM step from ``x`` (ECM: items, then θ) and the log posterior at ``x``."""
-    sums, log_lik = _e_step(
-        x.theta, x.alpha, x.beta, x.sigma, pr.cell, pr.param, pr.n_one, pr.bound, pr.sign, pr.ez
-    )
+    sums, log_lik = pr.vote_pass(x)
     st, stt, sz, stz, szz = sums.T
     n = pr.count
     w = 1.0 / x.sigma**2
