@@ -106,7 +106,7 @@ def build_tables(
     progress.start("parse", 8)
     cow_codes = cow.parse(path_of(cow.SOURCE, "COW-country-codes.csv"))
     progress.advance("parse")
-    groups = memberships.parse(path_of(memberships.SOURCE, "memberships.csv"))
+    groups = memberships.parse_all([paths[f.relpath] for f in memberships.SOURCE.files])
     progress.advance("parse")
     old_calls = unvotes.parse_roll_calls(
         path_of(unvotes.SOURCE, "un_roll_calls.rda"),
