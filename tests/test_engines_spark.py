@@ -20,8 +20,9 @@ from typer.testing import CliRunner
 from nonaligned import engines
 from nonaligned.cli import app
 from nonaligned.measures.poles import pole_alignment
+from nonaligned.measures.relational import TRADE_FLAGS
 from nonaligned.measures.similarity import MEASURES, dyad_similarity
-from nonaligned.measures.trade import concentration, pole_trade
+from nonaligned.measures.trade import IMPORTER_FACTOR, concentration, pole_trade
 
 YEARS = (1976, 1996, 2016)
 
@@ -121,14 +122,17 @@ def test_trade_concentration_equal_on_spark(spark, trade_slice):
         np.testing.assert_allclose(on_spark[name], duck[name], rtol=0, atol=1e-12, equal_nan=True)
 
 
-def test_pole_trade_shares_equal_on_spark(spark, trade_slice):
+@pytest.mark.parametrize("importer_factor", [None, IMPORTER_FACTOR])
+def test_pole_trade_shares_equal_on_spark(spark, trade_slice, importer_factor):
     flows, memberships = trade_slice
-    duck = pole_trade(flows, memberships, include_hk_macao=True, engine="duckdb")
+    kwargs = {"include_hk_macao": True, "importer_factor": importer_factor}
+    duck = pole_trade(flows, memberships, engine="duckdb", **kwargs)
     assert set(REPORTERS) <= set(duck.iso3)
     assert set(duck.partner) == {"USA", "CHN", "RUS", "EU", "WLD"}
     assert duck.mirrored.any() and not duck.mirrored.all()  # partners' rows are mirrored
-    on_spark = pole_trade(flows, memberships, include_hk_macao=True, engine=spark)
-    keys = ["iso3", "year", "partner", "mirrored", "estimated"]
+    assert duck.importer_replaced.any() == (importer_factor is not None)
+    on_spark = pole_trade(flows, memberships, engine=spark, **kwargs)
+    keys = ["iso3", "year", "partner", *TRADE_FLAGS]
     pd.testing.assert_frame_equal(duck[keys], on_spark[keys])
     for name in ("share", "exports_share", "imports_share"):
         assert duck[name].notna().sum() > 0

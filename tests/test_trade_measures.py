@@ -137,6 +137,57 @@ def test_mirror_fills_a_silent_reporter_only() -> None:
     assert not row(poles, iso3="AAA", year=2000, partner="WLD").mirrored
 
 
+def test_importer_check_hand_computed() -> None:
+    """Each case of the importer check on one reporter; the factor is 2."""
+    data = flows(
+        ("SAU", "WLD", 2000, "exports", 500),
+        ("SAU", "CHN", 2000, "exports", 100),  # CHN records 10: ratio 10, replaced
+        ("CHN", "SAU", 2000, "imports", 10),
+        ("SAU", "USA", 2000, "exports", 100),  # 150: within the factor, kept
+        ("USA", "SAU", 2000, "imports", 150),
+        ("SAU", "KOR", 2000, "exports", 40),  # 20: ratio exactly 2, kept
+        ("KOR", "SAU", 2000, "imports", 20),
+        ("SAU", "IND", 2000, "exports", 0),  # zero against 40: replaced
+        ("IND", "SAU", 2000, "imports", 40),
+        ("SAU", "BRA", 2000, "exports", 0),  # zero against zero: kept
+        ("BRA", "SAU", 2000, "imports", 0),
+        ("SAU", "JPN", 2000, "exports", 30),  # Japan reports nothing: kept
+        ("SAU", "CHN", 2000, "imports", 7),  # the importer's own record: kept
+        ("CHN", "SAU", 2000, "exports", 70),  # SAU records 7: replaced
+    )
+    data.loc[(data.reporter_iso3 == "IND") & (data.flow == "imports"), "estimated"] = True
+    keys = ["iso3", "partner", "year", "flow"]
+    plain = trade.partner_flows(data, mirror=False).set_index(keys)
+    checked = trade.partner_flows(data, mirror=False, importer_factor=2).set_index(keys)
+    assert not plain.importer_replaced.any()
+    assert plain.loc[("SAU", "CHN", 2000, "exports")].value_usd == 100
+    expected = {
+        ("SAU", "CHN", 2000, "exports"): (10, True),
+        ("SAU", "USA", 2000, "exports"): (100, False),
+        ("SAU", "KOR", 2000, "exports"): (40, False),
+        ("SAU", "IND", 2000, "exports"): (40, True),
+        ("SAU", "BRA", 2000, "exports"): (0, False),
+        ("SAU", "JPN", 2000, "exports"): (30, False),
+        ("SAU", "CHN", 2000, "imports"): (7, False),
+        ("CHN", "SAU", 2000, "exports"): (7, True),
+        ("CHN", "SAU", 2000, "imports"): (10, False),
+        ("SAU", "WLD", 2000, "exports"): (500, False),
+    }
+    for key, (value, replaced) in expected.items():
+        assert (checked.loc[key].value_usd, checked.loc[key].importer_replaced) == (value, replaced)
+    # the importer's estimate flag comes with its value
+    assert checked.loc[("SAU", "IND", 2000, "exports")].estimated
+    assert not checked.loc[("SAU", "USA", 2000, "exports")].estimated
+    poles = trade.pole_trade(data, NO_EU, importer_factor=2)
+    china = row(poles, iso3="SAU", partner="CHN")
+    assert (china.exports_usd, china.imports_usd, china.importer_replaced) == (10, 7, True)
+    assert not row(poles, iso3="SAU", partner="USA").importer_replaced
+    assert not row(poles, iso3="SAU", partner="WLD").importer_replaced
+    assert not trade.pole_trade(data, NO_EU).importer_replaced.any()
+    with pytest.raises(ValueError, match="at least 1"):
+        trade.partner_flows(data, importer_factor=0.5)
+
+
 def test_eu_pole_follows_membership_years() -> None:
     members = eu(("FRA", 1952, None), ("GBR", 1973, 2020), ("POL", 2004, None))
     data = flows(
@@ -248,6 +299,48 @@ def test_pole_shares_sum_to_at_most_one(partners: dict[str, float], residual: fl
     assert shares.sum() <= 1 + 1e-9
 
 
+CODES = ["AAA", "BBB", "CCC", "DDD"]
+cell_keys = st.tuples(
+    st.sampled_from(CODES),
+    st.sampled_from(CODES),
+    st.sampled_from([2000, 2001]),
+    st.sampled_from(["exports", "imports"]),
+).filter(lambda key: key[0] != key[1])
+
+
+@settings(max_examples=80, deadline=None)
+@given(
+    st.dictionaries(cell_keys, st.one_of(st.just(0.0), positive), max_size=40),
+    st.floats(min_value=1, max_value=20),
+)
+def test_importer_check_takes_the_importer_record_or_nothing(
+    cells: dict[tuple, float], factor: float
+) -> None:
+    data = flows(*[(*key, value) for key, value in cells.items()])
+    keys = ["iso3", "partner", "year", "flow"]
+    plain = trade.partner_flows(data)
+    checked = trade.partner_flows(data, importer_factor=factor)
+    # off: the old output, every reported cell as reported
+    assert not plain.importer_replaced.any()
+    own = plain[~plain.mirrored]
+    assert own.set_index(keys).value_usd.to_dict() == cells
+    # on: the same rows, changed only where replaced, and then to the importer's record
+    pd.testing.assert_frame_equal(plain[[*keys, "mirrored"]], checked[[*keys, "mirrored"]])
+    hit = checked.importer_replaced
+    assert (plain.value_usd[~hit] == checked.value_usd[~hit]).all()
+    for r in checked[hit].itertuples():
+        assert r.flow == "exports" and not r.mirrored
+        reporter = cells[(r.iso3, r.partner, r.year, "exports")]
+        importer = cells[(r.partner, r.iso3, r.year, "imports")]
+        assert r.value_usd == importer
+        assert max(reporter, importer) > factor * min(reporter, importer)
+    kept = checked[~hit & ~checked.mirrored & (checked.flow == "exports")]
+    for r in kept.itertuples():
+        importer = cells.get((r.partner, r.iso3, r.year, "imports"))
+        if importer is not None:
+            assert max(r.value_usd, importer) <= factor * min(r.value_usd, importer)
+
+
 # --- real data ------------------------------------------------------------------------------
 
 
@@ -320,3 +413,44 @@ def test_real_latin_america_china_growth_is_country_sum(poles: pd.DataFrame) -> 
     assert result.n_countries == len(both) > 10
     assert result.multiple == pytest.approx(end[both].sum() / start[both].sum())
     assert result.multiple > 1
+
+
+def reported(reporter: str, partner: str, year: int, flow: str) -> float:
+    """One cell of the real DOTS flows, as the parser read it."""
+    table = dots()
+    cell = table[
+        (table.reporter_iso3 == reporter)
+        & (table.partner_code == partner)
+        & (table.year == year)
+        & (table.flow == flow)
+    ]
+    return cell.value_usd.item()
+
+
+def test_real_importer_check_takes_china_record_of_saudi_exports() -> None:
+    """Saudi Arabia's 2000 exports to China become China's imports from it."""
+    saudi, china = reported("SAU", "CHN", 2000, "exports"), reported("CHN", "SAU", 2000, "imports")
+    assert saudi > trade.IMPORTER_FACTOR * china  # the contradiction the check is for
+    keys = ["iso3", "partner", "year", "flow"]
+    cell = ("SAU", "CHN", 2000, "exports")
+    plain = trade.partner_flows(dots()).set_index(keys).loc[cell]
+    checked = trade.partner_flows(dots(), importer_factor=trade.IMPORTER_FACTOR)
+    checked = checked.set_index(keys).loc[cell]
+    assert (plain.value_usd, plain.importer_replaced) == (saudi, False)
+    assert (checked.value_usd, checked.importer_replaced) == (china, True)
+
+
+def test_real_importer_check_in_pole_trade_kuwait_2020() -> None:
+    """Kuwait files most 2020 exports as "not specified"; China's record replaces its own."""
+    year = dots()[dots().year == 2020]
+    plain = row(trade.pole_trade(year, member_table()), iso3="KWT", partner="CHN")
+    checked = trade.pole_trade(year, member_table(), importer_factor=trade.IMPORTER_FACTOR)
+    china = row(checked, iso3="KWT", partner="CHN")
+    own = reported("KWT", "CHN", 2020, "exports")
+    assert (plain.exports_usd, plain.importer_replaced) == (own, False)
+    assert (china.exports_usd, china.importer_replaced) == (
+        reported("CHN", "KWT", 2020, "imports"),
+        True,
+    )
+    assert china.exports_share > plain.exports_share
+    assert not row(checked, iso3="KWT", partner="WLD").importer_replaced

@@ -92,9 +92,11 @@ def trade(
     imports_usd, total_usd`` (US dollars), ``share`` (of total trade with the
     world), ``exports_share, imports_share``, ``mirrored`` (taken from
     partners' reports because the country reported nothing that year),
-    ``estimated`` (an IMF estimate is among the components). Amounts with no
-    data are missing, never zero. CHN is mainland China unless
-    ``include_hk_macao``.
+    ``estimated`` (an IMF estimate is among the components),
+    ``importer_replaced`` (always false: these are the reporter's figures,
+    without the importer check of
+    :func:`nonaligned.measures.trade.partner_flows`). Amounts with no data are
+    missing, never zero. CHN is mainland China unless ``include_hk_macao``.
     """
     code = check_country(con, iso3)
     _check_year(con, year)

@@ -44,6 +44,7 @@ DISTANCES = {
 }
 EPSILON = 1e-12  # chance disagreement at or below this leaves κ and π undefined
 WORLD = "WLD"  # the partner code of a reporter's World total
+TRADE_FLAGS = ("mirrored", "estimated", "importer_replaced")  # per-row flags, any() per group
 
 
 @ibis.udf.scalar.builtin
@@ -226,27 +227,27 @@ def concentration(partners: ir.Table) -> ir.Table:
 def pole_trade(partners: ir.Table, groups: ir.Table, labels: ir.Table) -> ir.Table:
     """Each reporter's trade with each group of partners and the world per year, with shares.
 
-    ``partners`` holds ``iso3, partner, year, flow, value_usd, mirrored,
-    estimated`` (country partners and the ``WLD`` World total; conventions in
+    ``partners`` holds ``iso3, partner, year, flow, value_usd`` and the
+    :data:`TRADE_FLAGS` (country partners and the ``WLD`` World total; conventions in
     :func:`nonaligned.measures.trade.pole_trade`). ``groups`` says which
     partner belongs to which group in a year (``partner, year, pole``).
     ``labels`` (``partner, rank``) lists the groups to report, ``WLD`` among
     them; every reporter-year with a World row gets one row per label, in
     ``rank`` order. Amounts sum the group's partners (NULL if none has a
     value), a total needs both flows, and a share is the amount over the same
-    flow with the world, NULL unless that is positive.
+    flow with the world, NULL unless that is positive. Each flag is true if it
+    is true for any component.
     """
     world = partners.filter(partners.partner == WORLD)
     grouped = partners.join(groups, ["partner", "year"])
-    columns = ("iso3", "year", "flow", "value_usd", "mirrored", "estimated")
+    columns = ("iso3", "year", "flow", "value_usd", *TRADE_FLAGS)
     rows = grouped.select(*columns, label=grouped.pole).union(
         world.select(*columns, label=world.partner)
     )
     wide = rows.group_by("iso3", "year", "label").aggregate(
         exports_usd=rows.value_usd.sum(where=rows.flow == "exports"),
         imports_usd=rows.value_usd.sum(where=rows.flow == "imports"),
-        mirrored=rows.mirrored.any(),
-        estimated=rows.estimated.any(),
+        **{flag: rows[flag].any() for flag in TRADE_FLAGS},
     )
     wide = wide.mutate(total_usd=wide.exports_usd + wide.imports_usd)
     grid = world.select("iso3", "year").distinct().cross_join(labels)
@@ -263,8 +264,7 @@ def pole_trade(partners: ir.Table, groups: ir.Table, labels: ir.Table) -> ir.Tab
         "partner",
         "rank",
         *flows,
-        mirrored=table.mirrored.fill_null(False),
-        estimated=table.estimated.fill_null(False),
+        **{flag: table[flag].fill_null(False) for flag in TRADE_FLAGS},
     )
     table = table.left_join(totals, ["iso3", "year"])
     undefined = ibis.null("float64")
@@ -279,6 +279,5 @@ def pole_trade(partners: ir.Table, groups: ir.Table, labels: ir.Table) -> ir.Tab
         "rank",
         *flows,
         **shares,
-        mirrored=table.mirrored,
-        estimated=table.estimated,
+        **{flag: table[flag] for flag in TRADE_FLAGS},
     ).order_by("iso3", "year", "rank")
