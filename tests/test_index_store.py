@@ -64,10 +64,18 @@ def test_components_lie_on_their_scales(index_2020):
 
 def test_the_poles_lean_to_themselves(index_2020):
     rows = index_2020.set_index(["iso3", "axis"])
-    assert rows.loc[("CHN", "west-china"), "lean_diplomatic"] == -1
-    assert rows.loc[("RUS", "west-russia"), "lean_diplomatic"] == -1
-    assert rows.loc[("USA", "west-china"), "lean_diplomatic"] == 1
-    assert rows.loc[("USA", "west-china"), "class"] == "aligned_west"
+    # on the segment between the poles each pole sits at its end
+    assert rows.loc[("CHN", "west-china"), "lean_position"] == -1
+    assert rows.loc[("RUS", "west-russia"), "lean_position"] == -1
+    assert rows.loc[("USA", "west-china"), "lean_position"] == 1
+    # read from the median member, each pole still leans clearly to itself
+    for iso3, axis, label in (
+        ("CHN", "west-china", "aligned_china"),
+        ("RUS", "west-russia", "aligned_russia"),
+        ("USA", "west-china", "aligned_west"),
+        ("USA", "west-russia", "aligned_west"),
+    ):
+        assert rows.loc[(iso3, axis), "class"] == label
 
 
 def test_raw_shares_are_reported_beside_the_intensity(index_2020):
@@ -183,4 +191,8 @@ def test_ideal_points_enter_the_diplomatic_lean_when_given(con):
 def test_basis_names_the_components_behind_each_row(con):
     rows = country_index(con, iso3="BRA", axis="west-china", n_boot=0).set_index("year")
     assert rows.loc[2020, "basis"] == "votes+trade+memberships"
-    assert rows.loc[2022, "basis"] == "votes+memberships"  # trade ends in 2020
+    assert rows.loc[2020, "economic_year"] == 2020
+    # trade ends in 2020: later years carry its economic component forward, and say so
+    last = int(con.execute("SELECT max(year) FROM trade_flows").fetchone()[0])
+    assert rows.loc[last + 2, "economic_year"] == last
+    assert rows.loc[last + 2, "lean_economic"] == rows.loc[last, "lean_economic"]

@@ -6,19 +6,20 @@ Stable public signatures (the web app and the strategy desk call them):
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 
 import duckdb
 import pandas as pd
 
 from nonaligned import alignment
 from nonaligned.index import cache
-from nonaligned.index.assemble import COLUMNS, year_index
+from nonaligned.index.assemble import COLUMNS, Economy, economy_of, year_index
 from nonaligned.index.axes import AXES
 from nonaligned.index.classes import Thresholds
 from nonaligned.index.diplomatic import vote_years
-from nonaligned.index.institutional import institutional_counts
+from nonaligned.index.institutional import GROUPINGS, institutional_counts
 from nonaligned.index.store_inputs import Inputs, load
+from nonaligned.measures.trade import IMPORTER_FACTOR
 from nonaligned.measures.votes import Selection
 from nonaligned.query import QueryError, check_country
 
@@ -58,7 +59,7 @@ def compute(
     thresholds: Thresholds | None = None,
     n_boot: int = DEFAULT_BOOT,
     seed: int = 0,
-    exclude_groupings: tuple[str, ...] = (),
+    groupings: Mapping[str, tuple[str, tuple[str, ...]]] = GROUPINGS,
     ideal_points: IdealPoints = None,
 ) -> pd.DataFrame:
     """The index for every year in ``inputs`` (the pure part of :func:`country_index`).
@@ -72,11 +73,9 @@ def compute(
     if not by_year:
         return pd.DataFrame(columns=list(COLUMNS))
     years = sorted(by_year)
-    institutions = institutional_counts(inputs.memberships, years, exclude=exclude_groupings)
+    institutions = institutional_counts(inputs.memberships, years, groupings)
     trade = dict(tuple(inputs.trade.groupby("year")))
-    gdp = dict(tuple(inputs.gdp.groupby("year")))
     inst = dict(tuple(institutions.groupby("year")))
-    empty_trade = inputs.trade.iloc[:0]
     no_inst = institutions.iloc[:0].set_index("iso3")
     ideal = ideal_points() if callable(ideal_points) else ideal_points
     theta = (
@@ -87,18 +86,30 @@ def compute(
             for year, group in ideal[ideal["year"].isin(years)].groupby("year")
         }
     )
+    economies: dict[int | None, Economy] = {}
+    roll_calls = inputs.roll_calls.groupby("year").size()
+
+    def economy(year: int) -> Economy:
+        at = inputs.economic_year(year)
+        at = at if at in trade else None
+        if at not in economies:
+            flows = trade.get(at, inputs.trade.iloc[:0])
+            members = inputs.side_members(year if at is None else at)
+            economies[at] = economy_of(
+                at, flows, members, frozenset(members["west"] - {"USA"}), n_boot, seed
+            )
+        return economies[at]
+
     parts = [
         year_index(
             year,
             by_year[year],
-            trade.get(year, empty_trade).set_index("iso3"),
-            inputs.side_members(year),
-            gdp[year].set_index("iso3")["gdp_usd"] if year in gdp else pd.Series(dtype=float),
+            economy(year),
             inst[year].set_index("iso3") if year in inst else no_inst,
             t,
-            n_boot,
-            seed,
             theta.get(year),
+            inputs.eu_states(year),
+            roll_calls.get(year, 0),
         )
         for year in years
     ]
@@ -169,7 +180,10 @@ def country_index(
     else:
         source = fitted_ideal_points(con, options["selection"]) if ideal_points else None
         key = None if store is None else (store, year, bool(ideal_points), *options.values())
-    frame = cache.cached(key, lambda: compute(load(con, years), ideal_points=source, **options))
+    frame = cache.cached(
+        key,
+        lambda: compute(load(con, years, IMPORTER_FACTOR), ideal_points=source, **options),
+    )
     if code is not None:
         frame = frame[frame["iso3"] == code]
         if frame.empty:

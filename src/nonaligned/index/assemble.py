@@ -7,14 +7,16 @@ class probabilities are the shares of draws in each class.
 
 from __future__ import annotations
 
+from dataclasses import dataclass
+
 import numpy as np
 import pandas as pd
 
 from nonaligned.index import formulas
 from nonaligned.index.axes import AXES, CLASSES, Axis
-from nonaligned.index.classes import Thresholds, classify, combined_lean
+from nonaligned.index.classes import Thresholds, classify, political_lean
 from nonaligned.index.diplomatic import POLE_VOTERS, VoteYear
-from nonaligned.index.economic import expected_shares
+from nonaligned.index.economic import EXTRA_EU, expected_shares
 from nonaligned.index.ideal import ideal_point_lean
 
 COLUMNS: tuple[str, ...] = (
@@ -30,17 +32,27 @@ COLUMNS: tuple[str, ...] = (
     "class",
     "class_probability",
     *(f"p_{name}" for name in CLASSES),
+    "provisional",
     "lean_diplomatic_sd",
     "lean_vote_agreement",
     "lean_ideal_point",
+    "lean_position",
+    "baseline_position",
+    "lean_usa",
+    "lean_eu",
+    "usa_eu_agreement",
+    "west_divided",
+    "n_votes",
+    "n_roll_calls",
     "participation",
+    "economic_year",
     "share_west",
     "share_other",
     "intensity_west",
     "intensity_other",
     "lean_economic_raw",
-    "pole_trade_gdp",
-    "pole_trade_share",
+    "engagement_west",
+    "engagement_other",
     "inst_west",
     "inst_other",
     "inst_nonaligned",
@@ -48,9 +60,14 @@ COLUMNS: tuple[str, ...] = (
 )
 
 
-def _nearest(a: np.ndarray, b: np.ndarray) -> np.ndarray:
-    """Element-wise minimum ignoring NaN (NaN only where both are)."""
-    return np.fmin(a, b)
+@dataclass(frozen=True)
+class Economy:
+    """One trade year's side trade (by iso3) and expectations, used for a (later) index year."""
+
+    year: int | None
+    trade: pd.DataFrame
+    expected: dict[str, np.ndarray]
+    eu_states: frozenset[str]
 
 
 def _spread(draws: np.ndarray) -> np.ndarray:
@@ -63,19 +80,10 @@ def _spread(draws: np.ndarray) -> np.ndarray:
 
 
 def _basis(diplomatic: np.ndarray, economic: np.ndarray, institutional: np.ndarray) -> list:
-    """Which leans a row rests on, e.g. ``votes+trade+memberships`` (None if none).
-
-    After 2020 there is no trade: the web map and readers need to see that a
-    class then rests on votes and memberships only.
-    """
+    """Which leans a row rests on, e.g. ``votes+trade+memberships`` (None if none)."""
     names = np.array(["votes", "trade", "memberships"])
     present = ~np.isnan(np.stack([diplomatic, economic, institutional], axis=1))
     return ["+".join(names[row]) or None for row in present]
-
-
-def _rank(values: np.ndarray) -> np.ndarray:
-    """Percentile rank in (0, 1] among the values present; NaN stays NaN."""
-    return pd.Series(values).rank(pct=True).to_numpy()
 
 
 def _probabilities(labels: np.ndarray) -> np.ndarray:
@@ -87,114 +95,169 @@ def _probabilities(labels: np.ndarray) -> np.ndarray:
         return np.where(n[:, None] > 0, counts / n[:, None], np.nan)
 
 
+def _from_baseline(position: np.ndarray, counted: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """Relative leans (state, rep) and the baseline (rep,): the median counted state's position."""
+    usable = np.where(counted[:, None], position, np.nan)
+    if not np.isfinite(usable).any():
+        return np.full_like(position, np.nan), np.full(position.shape[1], np.nan)
+    with np.errstate(all="ignore"):
+        baseline = np.nanmedian(usable, axis=0)
+    return formulas.relative_lean(usable, baseline[None, :]), baseline
+
+
+def _position(votes: VoteYear, west: tuple[str, ...], other: str) -> np.ndarray:
+    """(state, rep) position between the nearer of ``west`` and ``other``, from disagreement."""
+    cols = [POLE_VOTERS.index(p) for p in west]
+    o = POLE_VOTERS.index(other)
+    d_west = np.fmin.reduce([votes.distance[:, c] for c in cols])
+    d_poles = np.fmin.reduce([votes.pole_distance[c, o] for c in cols])
+    return formulas.position_lean(d_west, votes.distance[:, o], d_poles[None, :])
+
+
 def axis_year(
     axis: Axis,
     votes: VoteYear,
-    trade: pd.DataFrame,
-    expected: dict[str, np.ndarray],
-    gdp: pd.Series,
+    economy: Economy,
     institutions: pd.DataFrame,
     t: Thresholds,
-    ideal_lean: np.ndarray | None = None,
+    ideal_position: np.ndarray | None = None,
+    provisional: bool = False,
 ) -> pd.DataFrame:
     """The index on one axis for the states in ``votes`` (one year).
 
-    ``trade`` is the year's :func:`~nonaligned.index.economic.side_trade`
-    indexed by iso3; ``expected`` its :func:`expected_shares`; ``gdp`` WDI
-    GDP by iso3; ``institutions`` the year's institutional counts by iso3.
+    ``economy`` is the trade year the economic component rests on;
+    ``institutions`` the year's tier-weighted memberships by iso3;
+    ``ideal_position`` the states' position between the poles on the
+    ideal-point line (None: agreement only); ``provisional`` a year with too
+    few roll calls to class (leans are still reported).
     """
     states = pd.Index(votes.iso3)
-    usa, eu, other = (POLE_VOTERS.index(p) for p in ("USA", "EU", axis.other))
-    d_west = _nearest(votes.distance[:, usa], votes.distance[:, eu])
-    d_poles = _nearest(votes.pole_distance[usa, other], votes.pole_distance[eu, other])
-    lean_votes = formulas.position_lean(d_west, votes.distance[:, other], d_poles[None, :])
-    lean_ideal = np.full(len(states), np.nan) if ideal_lean is None else ideal_lean
-    # with ideal points, the diplomatic lean is the mean of the two readings
+    counted = votes.n_votes >= t.min_votes
+    position = _position(votes, axis.west, axis.other)
+    lean_votes, baseline = _from_baseline(position, counted)
+    lean_ideal = np.full(len(states), np.nan)
+    if ideal_position is not None:
+        lean_ideal = _from_baseline(ideal_position[:, None], np.isfinite(ideal_position))[0][:, 0]
     lean_d = formulas.weighted_mean([lean_votes, lean_ideal[:, None]], [1.0, 1.0])
+    single = {pole: _from_baseline(_position(votes, (pole,), axis.other), counted)[0][:, 0]
+              for pole in axis.west}
 
-    flows = trade.reindex(states)
-    world = flows["world"].to_numpy(float)
+    flows = economy.trade.reindex(states)
+    in_eu = states.isin(list(economy.eu_states))
+    outside_eu = flows["world"].to_numpy(float) - flows["EU"].to_numpy(float)
+    world = np.where(in_eu, outside_eu, flows["world"].to_numpy(float))
+    west = np.where(in_eu, flows["USA"].to_numpy(float), flows["west"].to_numpy(float))
     with np.errstate(divide="ignore", invalid="ignore"):
-        share_w = flows["west"].to_numpy(float) / world
+        share_w = west / world
         share_o = flows[axis.other].to_numpy(float) / world
-        pole_sum = flows["west"].to_numpy(float) + flows[axis.other].to_numpy(float)
-        pole_gdp = pole_sum / gdp.reindex(states).where(lambda g: g > 0).to_numpy(float)
-        pole_share = pole_sum / world
-    intensity_w = formulas.trade_intensity(share_w[:, None], expected["west"][None, :])
-    intensity_o = formulas.trade_intensity(share_o[:, None], expected[axis.other][None, :])
+
+    def expected(side: str) -> np.ndarray:
+        return np.where(in_eu[:, None], economy.expected[side + EXTRA_EU], economy.expected[side])
+
+    intensity_w = formulas.trade_intensity(share_w[:, None], expected("west"))
+    intensity_o = formulas.trade_intensity(share_o[:, None], expected(axis.other))
     lean_e = formulas.ratio_lean(intensity_w, intensity_o)
 
-    inst = institutions.reindex(states).fillna(0)
-    lean_i = formulas.membership_lean(
-        inst["inst_west"], inst[f"inst_{axis.other}"], inst["inst_nonaligned"]
-    )[:, None]
-    activity = formulas.weighted_mean(
-        [votes.participation, _rank(pole_gdp)[:, None], _rank(pole_share)[:, None]],
-        [1.0, 1.0, 1.0],
-    )
-    labels = classify(lean_d, lean_e, lean_i, activity, axis, t)
+    inst = institutions.reindex(states).fillna(0.0)
+    inst_w, inst_o = inst["inst_west"].to_numpy(), inst[f"inst_{axis.other}"].to_numpy()
+    lean_i = formulas.membership_lean(inst_w, inst_o, inst["inst_nonaligned"])[:, None]
+    engaged_w = formulas.engagement(intensity_w, inst["engage_west"].to_numpy()[:, None])
+    engaged_o = formulas.engagement(intensity_o, inst[f"engage_{axis.other}"].to_numpy()[:, None])
+    activity = formulas.activity(engaged_w, engaged_o)
+
+    commitment = (inst_w + inst_o)[:, None]
+    labels = classify(lean_d, lean_e, lean_i, commitment, activity, axis, t)
+    if provisional:
+        labels[:] = None
     probabilities = _probabilities(labels)
     point = labels[:, 0]
     chosen = np.array([CLASSES.index(c) if c is not None else -1 for c in point])
     class_probability = np.where(
         chosen >= 0, probabilities[np.arange(len(point)), np.maximum(chosen, 0)], np.nan
     )
-    frame = pd.DataFrame(
+    usa, eu = POLE_VOTERS.index("USA"), POLE_VOTERS.index("EU")
+    usa_eu = 1.0 - votes.pole_distance[usa, eu, 0]
+    return pd.DataFrame(
         {
             "iso3": votes.iso3,
             "axis": axis.name,
             "lean_diplomatic": lean_d[:, 0],
             "lean_economic": lean_e[:, 0],
             "lean_institutional": lean_i[:, 0],
-            "lean": combined_lean(lean_d[:, 0], lean_e[:, 0], lean_i[:, 0], t),
+            "lean": political_lean(lean_d[:, 0], lean_i[:, 0], commitment[:, 0], t),
             "balance": formulas.balance([lean_d[:, 0], lean_e[:, 0], lean_i[:, 0]], t.weights),
             "activity": activity[:, 0],
             "class": point,
             "class_probability": class_probability,
             **{f"p_{name}": probabilities[:, k] for k, name in enumerate(CLASSES)},
+            "provisional": provisional,
             "lean_diplomatic_sd": _spread(lean_d[:, 1:]),
             "lean_vote_agreement": lean_votes[:, 0],
             "lean_ideal_point": lean_ideal,
+            "lean_position": formulas.weighted_mean(
+                [np.where(counted, position[:, 0], np.nan), ideal_position
+                 if ideal_position is not None else np.full(len(states), np.nan)], [1.0, 1.0]
+            ),
+            "baseline_position": baseline[0],
+            "lean_usa": single["USA"],
+            "lean_eu": single["EU"],
+            "usa_eu_agreement": usa_eu,
+            "west_divided": bool(usa_eu < 0.5),
+            "n_votes": votes.n_votes,
+            "n_roll_calls": votes.n_roll_calls,
             "participation": votes.participation[:, 0],
+            "economic_year": economy.year,
             "share_west": share_w,
             "share_other": share_o,
             "intensity_west": intensity_w[:, 0],
             "intensity_other": intensity_o[:, 0],
             "lean_economic_raw": formulas.ratio_lean(share_w, share_o),
-            "pole_trade_gdp": pole_gdp,
-            "pole_trade_share": pole_share,
-            "inst_west": inst["inst_west"].to_numpy(int),
-            "inst_other": inst[f"inst_{axis.other}"].to_numpy(int),
-            "inst_nonaligned": inst["inst_nonaligned"].to_numpy(int),
+            "engagement_west": engaged_w[:, 0],
+            "engagement_other": engaged_o[:, 0],
+            "inst_west": inst_w,
+            "inst_other": inst_o,
+            "inst_nonaligned": inst["inst_nonaligned"].to_numpy(),
             "basis": _basis(lean_d[:, 0], lean_e[:, 0], lean_i[:, 0]),
         }
     )
-    return frame
+
+
+def economy_of(
+    year: int | None,
+    trade: pd.DataFrame,
+    side_members: dict[str, set[str]],
+    eu_states: frozenset[str],
+    n_boot: int,
+    seed: int,
+) -> Economy:
+    """The economic inputs of trade year ``year`` (``trade`` that year's side trade)."""
+    rng = np.random.default_rng([seed, year or 0, 1])
+    expected = expected_shares(trade, side_members, n_boot, rng)
+    return Economy(year, trade.set_index("iso3"), expected, eu_states)
 
 
 def year_index(
     year: int,
     votes: VoteYear,
-    trade: pd.DataFrame,
-    side_members: dict[str, set[str]],
-    gdp: pd.Series,
+    economy: Economy,
     institutions: pd.DataFrame,
     t: Thresholds,
-    n_boot: int,
-    seed: int,
     theta: pd.Series | None = None,
+    eu_states: frozenset[str] = frozenset(),
+    roll_calls: int | None = None,
 ) -> pd.DataFrame:
-    """Both axes for one year; ``trade`` is that year's side trade (may be empty),
-    ``theta`` the year's ideal points by iso3 (optional)."""
-    rng = np.random.default_rng([seed, year, 1])
-    expected = expected_shares(trade.reset_index(), side_members, n_boot, rng)
-    eu = side_members["west"] - {"USA"}
+    """Both axes for one year; ``theta`` the year's ideal points by iso3 (optional),
+    ``eu_states`` the EU members that year (the EU's ideal point leaves each out),
+    ``roll_calls`` the year's roll calls before any vote selection (default: the
+    selected ones). A year with fewer than ``t.min_roll_calls`` is provisional: a
+    session still in progress, not a subset chosen for its content."""
+    provisional = (votes.n_roll_calls if roll_calls is None else roll_calls) < t.min_roll_calls
     parts = []
     for axis in AXES.values():
         ideal = None
         if theta is not None and axis.ideal_point_reading:
-            lean = ideal_point_lean(theta, eu, axis.other)
+            lean = ideal_point_lean(theta, eu_states, axis.other)
             ideal = lean.reindex(pd.Index(votes.iso3)).to_numpy(float)
-        parts.append(axis_year(axis, votes, trade, expected, gdp, institutions, t, ideal))
+        parts.append(axis_year(axis, votes, economy, institutions, t, ideal, provisional))
     frame = pd.concat(parts, ignore_index=True).assign(year=year)
     return frame[list(COLUMNS)]

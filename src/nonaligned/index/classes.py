@@ -24,6 +24,7 @@ import numpy as np
 
 from nonaligned.index import formulas
 from nonaligned.index.axes import Axis
+from nonaligned.index.institutional import FULL_COMMITMENT
 
 
 @dataclass(frozen=True)
@@ -41,48 +42,73 @@ class Thresholds:
 
     lean: float = 1 / 3
     activity: float = 0.5
-    weight_institutional: float = 0.5
+    weight_institutional: float = 1.0
+    min_votes: int = 10
+    min_roll_calls: int = 20
 
     def __post_init__(self) -> None:
         if not 0 < self.lean < 1:
             raise ValueError(f"the lean threshold must lie in (0, 1), not {self.lean}")
         if not 0 <= self.activity <= 1:
             raise ValueError(f"the activity threshold must lie in [0, 1], not {self.activity}")
-        if self.weight_institutional < 0:
+        if not self.weight_institutional >= 0:
             raise ValueError("the institutional weight cannot be negative")
+        if self.min_votes < 1 or self.min_roll_calls < 0:
+            raise ValueError("min_votes must be at least 1 and min_roll_calls at least 0")
 
     @property
     def weights(self) -> list[float]:
-        """Weights of the diplomatic, economic and institutional leans, in that order."""
+        """Weights of the diplomatic, economic and institutional leans in ``balance``."""
         return [1.0, 1.0, self.weight_institutional]
 
 
-def combined_lean(
-    diplomatic: np.ndarray, economic: np.ndarray, institutional: np.ndarray, t: Thresholds
+def political_lean(
+    diplomatic: np.ndarray, institutional: np.ndarray, commitment: np.ndarray, t: Thresholds
 ) -> np.ndarray:
-    """The weighted mean of the leans present (the ``lean`` column)."""
-    return formulas.weighted_mean([diplomatic, economic, institutional], t.weights)
+    """The ``lean`` column: votes and commitments, weighted by how much commitment there is.
+
+    The institutional lean weighs ``t.weight_institutional`` times the
+    state's tier-weighted commitments to either side over a defence treaty's
+    weight, capped at 1 (:func:`~nonaligned.index.formulas.commitment_weight`):
+    a treaty counts fully, a lone BRI document a sixth, so that a cooperation
+    document cannot outweigh a year of votes. Missing without a diplomatic lean:
+    memberships alone (years, not dates, and sticky) cannot place a state in a
+    year in which it did not vote.
+    """
+    weight = t.weight_institutional * formulas.commitment_weight(commitment, FULL_COMMITMENT)
+    diplomatic, institutional, weight = np.broadcast_arrays(
+        np.asarray(diplomatic, float), np.asarray(institutional, float), weight
+    )
+    present = ~np.isnan(institutional)
+    total = 1.0 + np.where(present, weight, 0.0)
+    lean = (diplomatic + np.where(present, weight * institutional, 0.0)) / total
+    return np.where(np.isnan(diplomatic), np.nan, lean)
 
 
 def classify(
     diplomatic: np.ndarray,
     economic: np.ndarray,
     institutional: np.ndarray,
+    commitment: np.ndarray,
     activity: np.ndarray,
     axis: Axis,
     t: Thresholds,
 ) -> np.ndarray:
-    """Class labels (object array, None where no lean at all is known), element-wise."""
-    diplomatic, economic, institutional, activity = np.broadcast_arrays(
-        *(np.asarray(v, float) for v in (diplomatic, economic, institutional, activity))
+    """Class labels (object array, None where there is no political lean), element-wise.
+
+    ``commitment`` is the tier-weighted membership count with either side
+    (``inst_west + inst_other``).
+    """
+    diplomatic, economic, institutional, commitment, activity = np.broadcast_arrays(
+        *(np.asarray(v, float) for v in (diplomatic, economic, institutional, commitment, activity))
     )
-    lean = combined_lean(diplomatic, economic, institutional, t)
+    lean = political_lean(diplomatic, institutional, commitment, t)
     split = ((diplomatic > t.lean) & (economic < -t.lean)) | (
         (diplomatic < -t.lean) & (economic > t.lean)
     )
     labels = np.select(
-        [np.isnan(lean), split, lean > t.lean, lean < -t.lean, activity >= t.activity],
-        [None, "split", "aligned_west", axis.other_class, "actively_nonaligned"],
+        [np.isnan(lean), lean > t.lean, lean < -t.lean, split, activity >= t.activity],
+        [None, "aligned_west", axis.other_class, "split", "actively_nonaligned"],
         default="passively_neutral",
     )
     return labels.astype(object)

@@ -11,6 +11,9 @@ Replicate 0 has weight one on every roll call: the point estimate.
 
 The EU pole is the plurality position of its members
 (:func:`nonaligned.measures.poles.eu_positions`), treated as a fifth voter.
+An EU member state is compared with the plurality of the *other* members
+(:func:`leave_one_out_distance`): the bloc position it helped form would
+otherwise pull it towards the West by construction.
 """
 
 from __future__ import annotations
@@ -20,7 +23,7 @@ from dataclasses import dataclass
 import numpy as np
 import pandas as pd
 
-from nonaligned.measures.poles import EU, eu_positions
+from nonaligned.measures.poles import EU, eu_members, eu_positions
 from nonaligned.measures.votes import Selection, coded_votes, vote_matrix
 
 POLE_VOTERS: tuple[str, ...] = ("USA", "EU", "CHN", "RUS")
@@ -34,6 +37,8 @@ class VoteYear:
     distance: np.ndarray  # (state, pole, rep): disagreement with each of POLE_VOTERS
     pole_distance: np.ndarray  # (pole, pole, rep)
     participation: np.ndarray  # (state, rep): votes cast / roll calls present or absent
+    n_votes: np.ndarray  # (state,): votes cast (yes, abstain, no) in the year
+    n_roll_calls: int  # selected roll calls of the year
 
 
 def roll_call_weights(n_roll_calls: int, n_boot: int, rng: np.random.Generator) -> np.ndarray:
@@ -63,14 +68,45 @@ def _pole_distances(matrix: np.ndarray, poles: np.ndarray, weights: np.ndarray) 
     return distance.reshape(matrix.shape[0], n_poles, n_rep)
 
 
+def plurality_without_each(members: np.ndarray) -> np.ndarray:
+    """(member, roll call) plurality code of the *other* members; 0 where none or tied.
+
+    ``members`` is the (member, roll call) code matrix (0 = no vote). The
+    same rule as :func:`nonaligned.measures.poles.eu_positions`: a tie
+    between the leading positions means no position.
+    """
+    counts = np.stack([(members == code).sum(axis=0) for code in (1, 2, 3)])  # (code, rc)
+    own = np.stack([members == code for code in (1, 2, 3)], axis=1)  # (member, code, rc)
+    others = counts[None, :, :] - own
+    top = others.max(axis=1, keepdims=True)
+    leaders = (others == top).sum(axis=1)
+    code = others.argmax(axis=1) + 1
+    return np.where((leaders == 1) & (top[:, 0, :] > 0), code, 0).astype(np.int8)
+
+
+def leave_one_out_distance(members: np.ndarray, weights: np.ndarray) -> np.ndarray:
+    """(member, rep) disagreement of each member with the plurality of the others."""
+    position = plurality_without_each(members)
+    both = ((members > 0) & (position > 0)).astype(np.float32)
+    gap = np.abs(members.astype(np.float32) - position) / 2 * both
+    with np.errstate(divide="ignore", invalid="ignore"):
+        common = both @ weights.T
+        return np.where(common > 0, (gap @ weights.T) / common, np.nan)
+
+
 def vote_year(
-    coded: pd.DataFrame, absent: pd.DataFrame, n_boot: int, rng: np.random.Generator
+    coded: pd.DataFrame,
+    absent: pd.DataFrame,
+    n_boot: int,
+    rng: np.random.Generator,
+    eu_states: frozenset[str] = frozenset(),
 ) -> VoteYear:
     """Distances and participation for one year's coded votes (EU rows included).
 
     ``coded`` holds ``roll_call_id, iso3, code`` for the year, the EU pseudo
     voter among them; ``absent`` holds ``roll_call_id, iso3`` of recorded
-    absences on the same selection of roll calls.
+    absences on the same selection of roll calls; ``eu_states`` the EU
+    member states that year, whose distance to the EU leaves them out.
     """
     named = np.union1d(coded["iso3"].to_numpy(str), absent["iso3"].to_numpy(str))
     states = [code for code in named.tolist() if code != EU]
@@ -80,6 +116,10 @@ def vote_year(
     pole_rows = pd.Index(names).get_indexer(list(POLE_VOTERS))
     distance = _pole_distances(matrix, matrix[pole_rows], weights)
     n_states = len(states)
+    members = np.flatnonzero(pd.Index(states).isin(list(eu_states)))
+    if len(members):
+        eu = POLE_VOTERS.index(EU)
+        distance[members, eu] = leave_one_out_distance(matrix[members], weights)
     cast = matrix[:n_states] > 0
     away = np.zeros_like(cast)
     rows = pd.Index(states).get_indexer(absent["iso3"])
@@ -95,6 +135,8 @@ def vote_year(
         distance=distance[:n_states],
         pole_distance=distance[pole_rows],
         participation=participation,
+        n_votes=cast.sum(axis=1),
+        n_roll_calls=len(roll_call_ids),
     )
 
 
@@ -129,6 +171,7 @@ def vote_years(
             absent_by_year.get(year, empty),
             n_boot,
             np.random.default_rng([seed, int(year)]),
+            frozenset(eu_members(memberships, np.array([year]))["iso3"]),
         )
         for year, group in coded.groupby("period", sort=True)
     }

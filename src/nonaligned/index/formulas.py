@@ -68,12 +68,59 @@ def balance(leans: list[np.ndarray], weights: list[float]) -> np.ndarray:
 
 
 def membership_lean(west: np.ndarray, other: np.ndarray, nonaligned: np.ndarray) -> np.ndarray:
-    """``(west - other) / (west + other + nonaligned)`` over counts of memberships.
+    """``(west - other) / (west + other + nonaligned)`` over weighted memberships.
 
-    Memberships of the nonaligned tradition (NAM, G77, BRICS) pull towards 0;
-    NaN when the country belongs to none of the groupings counted.
+    Memberships of the nonaligned tradition (NAM, G77, BRICS) pull towards 0
+    a state committed to a side; NaN when the country has no commitment to
+    either side. G77 and NAM membership alone is the Global South's default,
+    not evidence of a choice, just as voting like the median member is not.
     """
     west, other, nonaligned = (np.asarray(v, float) for v in (west, other, nonaligned))
     total = west + other + nonaligned
     with np.errstate(divide="ignore", invalid="ignore"):
-        return np.where(total > 0, (west - other) / total, np.nan)
+        return np.where(west + other > 0, (west - other) / total, np.nan)
+
+
+def relative_lean(lean: np.ndarray, baseline: np.ndarray) -> np.ndarray:
+    """A lean measured from the Assembly's baseline instead of from the midpoint.
+
+    ``clip(lean - baseline, -1, 1)``: ``baseline`` is the position of the
+    typical member (the median state), so voting like it is balanced (0)
+    whatever the Assembly's North-South division does to the midpoint. The
+    shift keeps the unit of the position lean (half the distance between the
+    poles) on both sides: a rescaling to each pole's own distance from the
+    baseline would turn a small step towards a pole that votes close to the
+    median (China) into a large lean. Mirroring both arguments mirrors the
+    result.
+    """
+    lean, baseline = np.broadcast_arrays(np.asarray(lean, float), np.asarray(baseline, float))
+    return np.clip(lean - baseline, -1.0, 1.0)
+
+
+def engagement(trade_intensity: np.ndarray, membership: np.ndarray) -> np.ndarray:
+    """Engagement with one side in [0, 1]: the stronger of two kinds of evidence.
+
+    ``trade_intensity`` is capped at 1 (trading with the side at least as much
+    as its size predicts is full engagement); ``membership`` is the weighted
+    count of groupings with the side, capped at 1. The maximum, because the
+    channels substitute for each other: the West has no counterpart of the
+    BRI, and many states engage China by trade without any grouping. A
+    missing channel gives no evidence; with none at all, engagement is 0.
+    """
+    trade = np.clip(np.asarray(trade_intensity, float), 0.0, 1.0)
+    groups = np.clip(np.asarray(membership, float), 0.0, 1.0)
+    return np.nan_to_num(np.fmax(trade, groups), nan=0.0)
+
+
+def activity(engagement_west: np.ndarray, engagement_other: np.ndarray) -> np.ndarray:
+    """Engagement with *both* sides: the lesser of the two engagements.
+
+    Playing the field needs two partners: engaging one side fully and the
+    other not at all is activity 0, not 0.5.
+    """
+    return np.minimum(np.asarray(engagement_west, float), np.asarray(engagement_other, float))
+
+
+def commitment_weight(commitment: np.ndarray, full: float) -> np.ndarray:
+    """How much an institutional lean counts: commitments over a full one, capped at 1."""
+    return np.clip(np.nan_to_num(np.asarray(commitment, float)) / full, 0.0, 1.0)

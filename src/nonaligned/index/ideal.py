@@ -6,7 +6,8 @@ year. On that line a state's position between the poles is the same
 :func:`~nonaligned.index.formulas.position_lean` as for vote disagreement,
 with ``d = |θ_a - θ_b|``. The West is, as everywhere in the index, the
 nearer of the US and the EU, the EU's ideal point being the mean of its
-member states' that year. The ideal points come from
+member states' that year (for a member state, the mean of the *other*
+members, so that it is not compared with itself). The ideal points come from
 :func:`nonaligned.index.api.fitted_ideal_points` (the whole-record fit,
 cached beside the store) unless the caller supplies others; with
 ``ideal_points=False`` the index uses vote agreement only.
@@ -20,19 +21,24 @@ import pandas as pd
 from nonaligned.index import formulas
 
 
-def ideal_point_lean(theta: pd.Series, eu_members: set[str], other: str) -> pd.Series:
-    """Lean (+1 West, -1 ``other``) of every state in ``theta`` (ideal points by iso3, one year).
+def ideal_point_lean(theta: pd.Series, eu_members: frozenset[str], other: str) -> pd.Series:
+    """Position (+1 West, -1 ``other``) of each state in ``theta`` (ideal points by iso3, a year).
 
-    Missing for every state when the US, ``other`` and all EU members lack an
-    ideal point that year.
+    The distance between the poles uses the whole EU's mean; a member's own
+    distance to the EU uses the other members' mean. Missing for every state
+    when the US, ``other`` and all EU members lack an ideal point that year.
     """
     theta = theta.dropna()
-    eu = theta[theta.index.isin(eu_members)]
-    theta_eu = eu.mean() if len(eu) else np.nan
+    in_eu = theta.index.isin(list(eu_members))
+    eu = theta[in_eu]
+    n, total = len(eu), eu.sum()
+    values = theta.to_numpy(float)
+    bloc = total / n if n else np.nan
+    with np.errstate(divide="ignore", invalid="ignore"):
+        theta_eu = np.where(in_eu, (total - values) / (n - 1), bloc)
     theta_usa = theta.get("USA", np.nan)
     theta_other = theta.get(other, np.nan)
-    values = theta.to_numpy(float)
     d_west = np.fmin(np.abs(values - theta_usa), np.abs(values - theta_eu))
     d_other = np.abs(values - theta_other)
-    d_poles = np.fmin(abs(theta_usa - theta_other), abs(theta_eu - theta_other))
+    d_poles = np.fmin(abs(theta_usa - theta_other), abs(bloc - theta_other))
     return pd.Series(formulas.position_lean(d_west, d_other, d_poles), index=theta.index)

@@ -18,7 +18,9 @@ import pandas as pd
 from nonaligned.index.api import _check, compute, fitted_ideal_points
 from nonaligned.index.axes import AXES, CLASSES
 from nonaligned.index.classes import Thresholds, classify
-from nonaligned.index.store_inputs import load
+from nonaligned.index.institutional import GROUPINGS
+from nonaligned.index.store_inputs import Inputs, load
+from nonaligned.measures.trade import IMPORTER_FACTOR
 from nonaligned.measures.votes import Selection
 
 VOTE_SUBSETS: dict[str, Selection] = {
@@ -28,7 +30,13 @@ VOTE_SUBSETS: dict[str, Selection] = {
 }
 LEAN_THRESHOLDS: tuple[float, ...] = (0.25, 0.4, 0.5)
 ACTIVITY_THRESHOLDS: tuple[float, ...] = (0.4, 0.6)
-INSTITUTIONAL_WEIGHTS: tuple[float, ...] = (0.0, 1.0)
+INSTITUTIONAL_WEIGHTS: tuple[float, ...] = (0.0, 0.5)
+MEMBERSHIP_VARIANTS: dict[str, dict] = {
+    "without BRI": {g: v for g, v in GROUPINGS.items() if g != "BRI"},
+    "without MNNA": {g: v for g, v in GROUPINGS.items() if g != "MNNA"},
+    "Rio Treaty as a Western treaty": {**GROUPINGS, "RIO": ("treaty", ("west",))},
+}
+"""Groupings whose years or weight are the least certain (SOURCES.md; institutional.py)."""
 
 
 def _reclassified(frame: pd.DataFrame, axis: str, t: Thresholds) -> pd.Series:
@@ -37,6 +45,7 @@ def _reclassified(frame: pd.DataFrame, axis: str, t: Thresholds) -> pd.Series:
         frame["lean_diplomatic"].to_numpy(float),
         frame["lean_economic"].to_numpy(float),
         frame["lean_institutional"].to_numpy(float),
+        (frame["inst_west"] + frame["inst_other"]).to_numpy(float),
         frame["activity"].to_numpy(float),
         AXES[axis],
         t,
@@ -71,19 +80,27 @@ def sensitivity(
     store the important flag ends in 2017 and the issue codes in 2019, so a
     later year has no roll call in those subsets), the diplomatic lean from
     vote agreement only (without ideal points), lean and activity
-    thresholds, the institutional weight, and the memberships without the
-    BRI (whose years SOURCES.md calls approximate). No bootstrap.
+    thresholds, the institutional weight, the memberships without the BRI
+    (whose years SOURCES.md calls approximate) or the US major non-NATO ally
+    designation, the Rio Treaty counted as a Western treaty instead of
+    context, and trade at the reporters' own figures (no importer check). No
+    bootstrap.
     ``ideal_points=False`` makes agreement only the baseline (no ideal-point
     fit: each vote subset otherwise needs its own whole-record fit, tens of
     seconds the first time on a store).
     """
     _check(con, year, axis)
-    inputs = load(con, [year])
+    inputs = load(con, [year], IMPORTER_FACTOR)
     base_t = Thresholds()
 
-    def run(selection: Selection | None = None, ideal: bool = ideal_points, **options):
+    def run(
+        selection: Selection | None = None,
+        ideal: bool = ideal_points,
+        data: Inputs = inputs,
+        **options,
+    ) -> pd.DataFrame:
         source = fitted_ideal_points(con, selection) if ideal else None
-        frame = compute(inputs, n_boot=0, selection=selection, ideal_points=source, **options)
+        frame = compute(data, n_boot=0, selection=selection, ideal_points=source, **options)
         return frame[frame["axis"] == axis]
 
     base = run()
@@ -110,8 +127,9 @@ def sensitivity(
         rows.append(
             _row("institutional weight", f"{value:g}", _reclassified(base, axis, t), baseline)
         )
-    without_bri = run(exclude_groupings=("BRI",))
-    rows.append(
-        _row("memberships", "without BRI", without_bri.set_index("iso3")["class"], baseline)
-    )
+    for setting, groupings in MEMBERSHIP_VARIANTS.items():
+        frame = run(groupings=groupings)
+        rows.append(_row("memberships", setting, frame.set_index("iso3")["class"], baseline))
+    reported = run(data=load(con, [year], None)).set_index("iso3")["class"]
+    rows.append(_row("trade", "reporter figures (no importer check)", reported, baseline))
     return pd.DataFrame(rows).assign(year=year, axis=axis)

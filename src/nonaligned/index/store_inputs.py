@@ -15,22 +15,47 @@ from nonaligned.measures.trade import pole_trade
 
 @dataclass(frozen=True)
 class Inputs:
-    """Votes, roll calls, memberships, side trade and GDP for the years asked."""
+    """Votes, roll calls, memberships and side trade for the years asked.
+
+    ``trade`` also holds the store's last trade year when a year asked lies
+    beyond it: the index carries that year's economic component forward
+    (:meth:`economic_year`).
+    """
 
     votes: pd.DataFrame
     roll_calls: pd.DataFrame
     memberships: pd.DataFrame
-    trade: pd.DataFrame  # side_trade(): iso3, year, west, CHN, RUS, world
-    gdp: pd.DataFrame  # iso3, year, gdp_usd
+    trade: pd.DataFrame  # side_trade(): iso3, year, west, USA, EU, CHN, RUS, world
+    last_trade_year: int | None
+
+    def economic_year(self, year: int) -> int | None:
+        """The trade year the economic component of ``year`` rests on.
+
+        ``year`` itself up to the store's last trade year, that last year
+        after it (carried forward, so that classes do not jump where the
+        source ends); None before trade begins.
+        """
+        if self.last_trade_year is None:
+            return None
+        return min(year, self.last_trade_year)
+
+    def eu_states(self, year: int) -> frozenset[str]:
+        """EU member states in ``year``."""
+        return frozenset(eu_members(self.memberships, np.array([year]))["iso3"])
 
     def side_members(self, year: int) -> dict[str, set[str]]:
         """Reporters that belong to each side in ``year`` (left out of its expectation)."""
-        eu = set(eu_members(self.memberships, np.array([year]))["iso3"])
-        return {"west": {"USA", *eu}, "CHN": {"CHN"}, "RUS": {"RUS"}}
+        return {"west": {"USA", *self.eu_states(year)}, "CHN": {"CHN"}, "RUS": {"RUS"}}
 
 
-def load(con: duckdb.DuckDBPyConnection, years: list[int] | None) -> Inputs:
-    """Read the store's rows for ``years`` (all years if None)."""
+def load(
+    con: duckdb.DuckDBPyConnection, years: list[int] | None, importer_factor: float | None
+) -> Inputs:
+    """Read the store's rows for ``years`` (all years if None).
+
+    ``importer_factor``: the mirror check of
+    :func:`nonaligned.measures.trade.pole_trade` (None: reporter figures).
+    """
     where = "" if years is None else "WHERE year IN ?"
     params = [] if years is None else [years]
     roll_calls = con.execute(f"SELECT * FROM roll_calls {where}", params).df()
@@ -44,20 +69,26 @@ def load(con: duckdb.DuckDBPyConnection, years: list[int] | None) -> Inputs:
         .df()
         .astype({"joined_year": "float64", "left_year": "float64"})
     )
+    (last,) = con.execute("SELECT max(year) FROM trade_flows").fetchone()
+    trade_years = None if years is None or last is None else sorted({min(y, last) for y in years})
+    trade_where = "" if trade_years is None else "WHERE year IN ?"
     flows = con.execute(
         "SELECT reporter_iso3, partner_code, partner_is_aggregate, year, flow, value_usd, "
-        f"estimated FROM trade_flows {where}",
-        params,
+        f"estimated FROM trade_flows {trade_where}",
+        [] if trade_years is None else [trade_years],
     ).df()
     if flows.empty:
-        trade = pd.DataFrame(columns=["iso3", "year", "west", "CHN", "RUS", "world"])
+        trade = pd.DataFrame(columns=["iso3", "year", "west", "USA", "EU", "CHN", "RUS", "world"])
     else:
-        trade = side_trade(pole_trade(flows.astype({"year": "int64"}), memberships))
-    gdp = con.execute(f"SELECT iso3, year, gdp_usd FROM wdi {where}", params).df()
+        trade = side_trade(
+            pole_trade(
+                flows.astype({"year": "int64"}), memberships, importer_factor=importer_factor
+            )
+        )
     return Inputs(
         votes=votes,
         roll_calls=roll_calls,
         memberships=memberships,
         trade=trade.astype({"year": "int64"}),
-        gdp=gdp.astype({"year": "int64"}),
+        last_trade_year=None if last is None else int(last),
     )
