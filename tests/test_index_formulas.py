@@ -159,8 +159,8 @@ def test_class_rules(diplomatic, economic, institutional, commitment, activity, 
         np.array([institutional]),
         np.array([commitment]),
         np.array([activity]),
-        AXES["west-china"],
-        Thresholds(),
+        axis=AXES["west-china"],
+        t=Thresholds(),
     )[0]
     assert label == expected
 
@@ -190,8 +190,8 @@ def test_russia_axis_names_its_own_class():
         np.array([np.nan]),
         np.array([0.0]),
         np.array([1.0]),
-        AXES["west-russia"],
-        Thresholds(),
+        axis=AXES["west-russia"],
+        t=Thresholds(),
     )[0]
     assert label == "aligned_russia"
 

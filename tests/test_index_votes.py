@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import warnings
+
 import numpy as np
 import pandas as pd
 import pytest
@@ -193,3 +195,21 @@ def test_real_distances_respect_the_triangle_inequality_closely(con):
         year.distance[:, usa, 0], year.distance[:, chn, 0], year.pole_distance[usa, chn, 0]
     )
     assert np.nanmax(np.abs(clipped)) <= 1
+
+
+@settings(max_examples=100, deadline=None)
+@given(
+    st.lists(
+        st.lists(st.one_of(st.floats(-1, 1), st.just(float("nan"))), min_size=3, max_size=3),
+        min_size=0,
+        max_size=9,
+    )
+)
+def test_the_baseline_median_equals_numpys(rows):
+    from nonaligned.index.assemble import _column_median
+
+    values = np.array(rows, dtype=float).reshape(len(rows), 3)
+    with np.errstate(all="ignore"), warnings.catch_warnings():
+        warnings.simplefilter("ignore", RuntimeWarning)
+        expected = np.nanmedian(values, axis=0) if len(rows) else np.full(3, np.nan)
+    np.testing.assert_allclose(_column_median(values), expected, equal_nan=True)

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from dataclasses import replace
 from typing import Annotated
 
 import typer
@@ -28,6 +29,13 @@ BootOption = Annotated[
 ]
 LeanOption = Annotated[float, typer.Option(help="Lean threshold: beyond it a lean is clear.")]
 ActivityOption = Annotated[float, typer.Option(help="Activity threshold: engaged at or above.")]
+ProvisionalOption = Annotated[
+    bool,
+    typer.Option(
+        help="Class provisional years too (fewer roll calls than "
+        f"{nonalignment.Thresholds.min_roll_calls}, e.g. a session still in progress)."
+    ),
+]
 IdealOption = Annotated[
     bool,
     typer.Option(
@@ -44,10 +52,12 @@ BRIEF_COLUMNS = [
     "lean_diplomatic",
     "lean_economic",
     "lean_institutional",
+    "lean",
     "balance",
     "activity",
     "class",
     "class_probability",
+    "provisional",
 ]
 
 
@@ -60,11 +70,20 @@ def _show(frame, format: Format, title: str | None = None) -> None:
 
 
 def _options(
-    important: bool, no_middle_east: bool, lean: float, activity: float, boot: int, ideal: bool
+    important: bool,
+    no_middle_east: bool,
+    lean: float,
+    activity: float,
+    boot: int,
+    ideal: bool,
+    provisional: bool = False,
 ) -> dict:
+    thresholds = nonalignment.Thresholds(lean=lean, activity=activity)
+    if provisional:
+        thresholds = replace(thresholds, min_roll_calls=0)
     return {
         "selection": alignment.selection(None, important, no_middle_east),
-        "thresholds": nonalignment.Thresholds(lean=lean, activity=activity),
+        "thresholds": thresholds,
         "n_boot": boot,
         "ideal_points": ideal,
     }
@@ -81,12 +100,15 @@ def index_command(
     activity: ActivityOption = nonalignment.Thresholds.activity,
     boot: BootOption = 200,
     ideal_points: IdealOption = True,
+    provisional: ProvisionalOption = False,
     db: DbOption = None,
     format: FormatOption = Format.table,
 ) -> None:
     """Lean, balance, activity and class of every UN member in one year."""
     with handle_errors():
-        options = _options(important, no_middle_east, lean, activity, boot, ideal_points)
+        options = _options(
+            important, no_middle_east, lean, activity, boot, ideal_points, provisional
+        )
         frame = nonalignment.country_index(connect(db), year=year, axis=axis, **options)
         _show(frame if all_columns else frame[BRIEF_COLUMNS], format)
 
@@ -101,6 +123,7 @@ def country_command(
     activity: ActivityOption = nonalignment.Thresholds.activity,
     boot: BootOption = 50,
     ideal_points: IdealOption = True,
+    provisional: ProvisionalOption = False,
     db: DbOption = None,
     format: FormatOption = Format.table,
 ) -> None:
@@ -110,7 +133,9 @@ def country_command(
     replicates; --boot 200 for the precision of `index`, --boot 0 for speed.
     """
     with handle_errors():
-        options = _options(important, no_middle_east, lean, activity, boot, ideal_points)
+        options = _options(
+            important, no_middle_east, lean, activity, boot, ideal_points, provisional
+        )
         frame = nonalignment.country_profile(connect(db), country, axis, **options)
         if format is Format.table:
             frame = frame[PROFILE_COLUMNS]

@@ -146,8 +146,11 @@ def country_index(
 
     One row per UN member state with votes in a year, per axis
     (``west-china``, ``west-russia``). Leans run from +1 (with the West) to
-    -1 (with the other pole); ``balance`` and ``activity`` lie in [0, 1];
-    ``class`` is one of :data:`~nonaligned.index.axes.CLASSES` and
+    -1 (with the other pole), 0 where the median member stands; ``lean`` is
+    the political lean (votes and commitments) the class rests on;
+    ``balance`` and ``activity`` (engagement with both sides) lie in [0, 1];
+    ``class`` is one of :data:`~nonaligned.index.axes.CLASSES` (missing in
+    provisional years, ``provisional``) and
     ``p_<class>`` its bootstrap probabilities (``n_boot`` replicates over roll
     calls and reporters; ``n_boot=0`` skips the bootstrap and leaves them
     missing). ``year``/``iso3``/``axis`` filter (None: all). All countries
@@ -207,9 +210,9 @@ def country_profile(
 def latest_full_year(con: duckdb.DuckDBPyConnection) -> int | None:
     """The last year with both UN votes and trade: the last year of the full index.
 
-    Later years rest on votes and memberships only (``basis`` without
-    ``trade``); a map that opens on the latest year should say so, or open on
-    this one. None when the store holds no trade.
+    Later years carry this year's economic component forward (their
+    ``economic_year``); a map that opens on a later year should say so.
+    None when the store holds no trade.
     """
     (year,) = con.execute(
         "SELECT max(year) FROM trade_flows WHERE year IN (SELECT year FROM roll_calls)"

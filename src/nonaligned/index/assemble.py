@@ -7,14 +7,14 @@ class probabilities are the shares of draws in each class.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 import numpy as np
 import pandas as pd
 
 from nonaligned.index import formulas
 from nonaligned.index.axes import AXES, CLASSES, Axis
-from nonaligned.index.classes import Thresholds, classify, political_lean
+from nonaligned.index.classes import Thresholds, class_codes, political_lean
 from nonaligned.index.diplomatic import POLE_VOTERS, VoteYear
 from nonaligned.index.economic import EXTRA_EU, expected_shares
 from nonaligned.index.ideal import ideal_point_lean
@@ -86,22 +86,34 @@ def _basis(diplomatic: np.ndarray, economic: np.ndarray, institutional: np.ndarr
     return ["+".join(names[row]) or None for row in present]
 
 
-def _probabilities(labels: np.ndarray) -> np.ndarray:
+def _probabilities(codes: np.ndarray) -> np.ndarray:
     """(state, class) shares of the bootstrap replicates (columns 1..) in each class."""
-    draws = labels[:, 1:]
-    n = (draws != None).sum(axis=1)  # noqa: E711  (object array of labels)
-    counts = np.stack([(draws == name).sum(axis=1) for name in CLASSES], axis=1)
+    draws = codes[:, 1:]
+    counts = np.stack([(draws == k).sum(axis=1) for k in range(len(CLASSES))], axis=1)
+    n = counts.sum(axis=1, keepdims=True)
     with np.errstate(divide="ignore", invalid="ignore"):
-        return np.where(n[:, None] > 0, counts / n[:, None], np.nan)
+        return np.where(n > 0, counts / n, np.nan)
+
+
+def _column_median(values: np.ndarray) -> np.ndarray:
+    """Median of the finite values of each column; NaN for a column without any.
+
+    A sort instead of ``np.nanmedian``, which is an order of magnitude slower
+    on these (state, replicate) arrays.
+    """
+    if values.shape[0] == 0:
+        return np.full(values.shape[1], np.nan)
+    ordered = np.sort(values, axis=0)  # NaN sorts last
+    n = np.isfinite(values).sum(axis=0)
+    cols = np.arange(values.shape[1])
+    middle = (ordered[np.maximum(n - 1, 0) // 2, cols] + ordered[n // 2, cols]) / 2
+    return np.where(n > 0, middle, np.nan)
 
 
 def _from_baseline(position: np.ndarray, counted: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
     """Relative leans (state, rep) and the baseline (rep,): the median counted state's position."""
     usable = np.where(counted[:, None], position, np.nan)
-    if not np.isfinite(usable).any():
-        return np.full_like(position, np.nan), np.full(position.shape[1], np.nan)
-    with np.errstate(all="ignore"):
-        baseline = np.nanmedian(usable, axis=0)
+    baseline = _column_median(usable)
     return formulas.relative_lean(usable, baseline[None, :]), baseline
 
 
@@ -139,8 +151,13 @@ def axis_year(
     if ideal_position is not None:
         lean_ideal = _from_baseline(ideal_position[:, None], np.isfinite(ideal_position))[0][:, 0]
     lean_d = formulas.weighted_mean([lean_votes, lean_ideal[:, None]], [1.0, 1.0])
-    single = {pole: _from_baseline(_position(votes, (pole,), axis.other), counted)[0][:, 0]
-              for pole in axis.west}
+    observed = replace(
+        votes, distance=votes.distance[..., :1], pole_distance=votes.pole_distance[..., :1]
+    )
+    single = {
+        pole: _from_baseline(_position(observed, (pole,), axis.other), counted)[0][:, 0]
+        for pole in axis.west
+    }
 
     flows = economy.trade.reindex(states)
     in_eu = states.isin(list(economy.eu_states))
@@ -166,14 +183,13 @@ def axis_year(
     activity = formulas.activity(engaged_w, engaged_o)
 
     commitment = (inst_w + inst_o)[:, None]
-    labels = classify(lean_d, lean_e, lean_i, commitment, activity, axis, t)
+    codes = class_codes(lean_d, lean_e, lean_i, commitment, activity, axis, t)
     if provisional:
-        labels[:] = None
-    probabilities = _probabilities(labels)
-    point = labels[:, 0]
-    chosen = np.array([CLASSES.index(c) if c is not None else -1 for c in point])
+        codes[:] = -1
+    probabilities = _probabilities(codes)
+    chosen = codes[:, 0]
     class_probability = np.where(
-        chosen >= 0, probabilities[np.arange(len(point)), np.maximum(chosen, 0)], np.nan
+        chosen >= 0, probabilities[np.arange(len(chosen)), np.maximum(chosen, 0)], np.nan
     )
     usa, eu = POLE_VOTERS.index("USA"), POLE_VOTERS.index("EU")
     usa_eu = 1.0 - votes.pole_distance[usa, eu, 0]
@@ -187,7 +203,7 @@ def axis_year(
             "lean": political_lean(lean_d[:, 0], lean_i[:, 0], commitment[:, 0], t),
             "balance": formulas.balance([lean_d[:, 0], lean_e[:, 0], lean_i[:, 0]], t.weights),
             "activity": activity[:, 0],
-            "class": point,
+            "class": np.array([*CLASSES, None], dtype=object)[chosen],
             "class_probability": class_probability,
             **{f"p_{name}": probabilities[:, k] for k, name in enumerate(CLASSES)},
             "provisional": provisional,

@@ -23,7 +23,7 @@ from dataclasses import dataclass
 import numpy as np
 
 from nonaligned.index import formulas
-from nonaligned.index.axes import Axis
+from nonaligned.index.axes import CLASSES, Axis
 from nonaligned.index.institutional import FULL_COMMITMENT
 
 
@@ -85,7 +85,7 @@ def political_lean(
     return np.where(np.isnan(diplomatic), np.nan, lean)
 
 
-def classify(
+def class_codes(
     diplomatic: np.ndarray,
     economic: np.ndarray,
     institutional: np.ndarray,
@@ -94,10 +94,11 @@ def classify(
     axis: Axis,
     t: Thresholds,
 ) -> np.ndarray:
-    """Class labels (object array, None where there is no political lean), element-wise.
+    """Class positions in :data:`~nonaligned.index.axes.CLASSES` (int8, -1 where no class).
 
     ``commitment`` is the tier-weighted membership count with either side
-    (``inst_west + inst_other``).
+    (``inst_west + inst_other``). Integers, because the bootstrap classes
+    every state 201 times a year.
     """
     diplomatic, economic, institutional, commitment, activity = np.broadcast_arrays(
         *(np.asarray(v, float) for v in (diplomatic, economic, institutional, commitment, activity))
@@ -106,9 +107,19 @@ def classify(
     split = ((diplomatic > t.lean) & (economic < -t.lean)) | (
         (diplomatic < -t.lean) & (economic > t.lean)
     )
-    labels = np.select(
+    code = CLASSES.index
+    return np.select(
         [np.isnan(lean), lean > t.lean, lean < -t.lean, split, activity >= t.activity],
-        [None, "aligned_west", axis.other_class, "split", "actively_nonaligned"],
-        default="passively_neutral",
-    )
-    return labels.astype(object)
+        [-1, code("aligned_west"), code(axis.other_class), code("split"),
+         code("actively_nonaligned")],
+        default=code("passively_neutral"),
+    ).astype(np.int8)
+
+
+def classify(*components: np.ndarray, axis: Axis, t: Thresholds) -> np.ndarray:
+    """Class labels (object array, None where there is no political lean), element-wise.
+
+    The arguments of :func:`class_codes`, labelled.
+    """
+    labels = np.array([*CLASSES, None], dtype=object)
+    return labels[class_codes(*components, axis, t)]

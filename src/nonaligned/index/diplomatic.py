@@ -165,13 +165,15 @@ def vote_years(
     )
     absent_by_year = dict(tuple(absent.groupby("year")))
     empty = absent.iloc[:0]
+    years = coded["period"].unique()
+    members = eu_members(memberships, years).groupby("year")["iso3"].agg(frozenset)
     return {
         int(year): vote_year(
             group,
             absent_by_year.get(year, empty),
             n_boot,
             np.random.default_rng([seed, int(year)]),
-            frozenset(eu_members(memberships, np.array([year]))["iso3"]),
+            members.get(year, frozenset()),
         )
         for year, group in coded.groupby("period", sort=True)
     }

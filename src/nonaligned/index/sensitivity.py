@@ -47,8 +47,8 @@ def _reclassified(frame: pd.DataFrame, axis: str, t: Thresholds) -> pd.Series:
         frame["lean_institutional"].to_numpy(float),
         (frame["inst_west"] + frame["inst_other"]).to_numpy(float),
         frame["activity"].to_numpy(float),
-        AXES[axis],
-        t,
+        axis=AXES[axis],
+        t=t,
     )
     return pd.Series(labels, index=frame["iso3"].to_numpy())
 

@@ -27,6 +27,7 @@ class Inputs:
     memberships: pd.DataFrame
     trade: pd.DataFrame  # side_trade(): iso3, year, west, USA, EU, CHN, RUS, world
     last_trade_year: int | None
+    eu: dict[int, frozenset[str]]  # EU member states by year, for every year read
 
     def economic_year(self, year: int) -> int | None:
         """The trade year the economic component of ``year`` rests on.
@@ -40,8 +41,8 @@ class Inputs:
         return min(year, self.last_trade_year)
 
     def eu_states(self, year: int) -> frozenset[str]:
-        """EU member states in ``year``."""
-        return frozenset(eu_members(self.memberships, np.array([year]))["iso3"])
+        """EU member states in ``year`` (a year of the votes or trade read)."""
+        return self.eu.get(year, frozenset())
 
     def side_members(self, year: int) -> dict[str, set[str]]:
         """Reporters that belong to each side in ``year`` (left out of its expectation)."""
@@ -85,10 +86,13 @@ def load(
                 flows.astype({"year": "int64"}), memberships, importer_factor=importer_factor
             )
         )
+    years_read = np.union1d(roll_calls["year"].unique(), trade["year"].unique()).astype(int)
+    eu = eu_members(memberships, years_read).groupby("year")["iso3"].agg(frozenset)
     return Inputs(
         votes=votes,
         roll_calls=roll_calls,
         memberships=memberships,
         trade=trade.astype({"year": "int64"}),
         last_trade_year=None if last is None else int(last),
+        eu={int(year): members for year, members in eu.items()},
     )
