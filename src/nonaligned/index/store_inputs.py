@@ -8,6 +8,7 @@ import duckdb
 import numpy as np
 import pandas as pd
 
+from nonaligned import frame_cache
 from nonaligned.index.economic import side_trade
 from nonaligned.measures.poles import eu_members
 from nonaligned.measures.trade import pole_trade
@@ -72,20 +73,13 @@ def load(
     )
     (last,) = con.execute("SELECT max(year) FROM trade_flows").fetchone()
     trade_years = None if years is None or last is None else sorted({min(y, last) for y in years})
-    trade_where = "" if trade_years is None else "WHERE year IN ?"
-    flows = con.execute(
-        "SELECT reporter_iso3, partner_code, partner_is_aggregate, year, flow, value_usd, "
-        f"estimated FROM trade_flows {trade_where}",
-        [] if trade_years is None else [trade_years],
-    ).df()
-    if flows.empty:
-        trade = pd.DataFrame(columns=["iso3", "year", "west", "USA", "EU", "CHN", "RUS", "world"])
-    else:
-        trade = side_trade(
-            pole_trade(
-                flows.astype({"year": "int64"}), memberships, importer_factor=importer_factor
-            )
-        )
+    settings = {"years": trade_years, "importer_factor": importer_factor, "version": 1}
+    trade = frame_cache.cached(
+        con,
+        "index-side-trade",
+        settings,
+        lambda: _side_trade(con, trade_years, memberships, importer_factor),
+    )
     years_read = np.union1d(roll_calls["year"].unique(), trade["year"].unique()).astype(int)
     eu = eu_members(memberships, years_read).groupby("year")["iso3"].agg(frozenset)
     return Inputs(
@@ -96,3 +90,28 @@ def load(
         last_trade_year=None if last is None else int(last),
         eu={int(year): members for year, members in eu.items()},
     )
+
+
+def _side_trade(
+    con: duckdb.DuckDBPyConnection,
+    years: list[int] | None,
+    memberships: pd.DataFrame,
+    importer_factor: float | None,
+) -> pd.DataFrame:
+    """:func:`~nonaligned.index.economic.side_trade` of the store's flows in ``years``.
+
+    Seconds over the whole record (the importer check pairs 2.2 million
+    cells), so :func:`load` keeps it in the store's disk cache.
+    """
+    where = "" if years is None else "WHERE year IN ?"
+    flows = con.execute(
+        "SELECT reporter_iso3, partner_code, partner_is_aggregate, year, flow, value_usd, "
+        f"estimated FROM trade_flows {where}",
+        [] if years is None else [years],
+    ).df()
+    if flows.empty:
+        return pd.DataFrame(columns=["iso3", "year", "west", "USA", "EU", "CHN", "RUS", "world"])
+    table = pole_trade(
+        flows.astype({"year": "int64"}), memberships, importer_factor=importer_factor
+    )
+    return side_trade(table)
