@@ -23,8 +23,10 @@ import numpy as np
 import pandas as pd
 
 from nonaligned.index import CLASSES, country_index
+from nonaligned.index.api import compute, fitted_ideal_points
 from nonaligned.index.economic import expected_shares
-from nonaligned.index.sensitivity import sensitivity
+from nonaligned.index.institutional import GROUPINGS
+from nonaligned.index.sensitivity import MEMBERSHIP_VARIANTS, sensitivity
 from nonaligned.index.store_inputs import load
 from nonaligned.measures.trade import IMPORTER_FACTOR
 from nonaligned.store import connect
@@ -241,6 +243,18 @@ def china_expectation(con, year: int) -> pd.DataFrame:
     return pd.DataFrame(rows)
 
 
+def variant_classes(con, year: int, axis: str, countries: tuple[str, ...]) -> pd.DataFrame:
+    """Classes of ``countries`` under each membership variant of the sensitivity report."""
+    inputs = load(con, [year], IMPORTER_FACTOR)
+    ideal = fitted_ideal_points(con, None)
+    columns = {}
+    for name, groupings in {"default": GROUPINGS, **MEMBERSHIP_VARIANTS}.items():
+        frame = compute(inputs, n_boot=0, groupings=groupings, ideal_points=ideal)
+        frame = frame[frame.axis == axis].set_index("iso3")
+        columns[name] = frame["class"].reindex(list(countries))
+    return pd.DataFrame(columns).rename_axis("iso3").reset_index()
+
+
 def render(con) -> str:
     index = country_index(con, n_boot=0)
     boot = country_index(con, year=2022, n_boot=200)
@@ -252,7 +266,16 @@ def render(con) -> str:
     eiu = eiu_table(index)
     crosstab = es11_crosstab(index, votes, 2022)
     probability = boot.groupby("axis")["class_probability"].describe().reset_index()
-    china = _classes(index, "west-china")
+    known = (*PACIFIC_ALLIES, *SWING_STATES, *RUSSIA_PARTNERS)
+    close_calls = (
+        boot[(boot.axis == "west-china") & boot.iso3.isin(known)]
+        .set_index("iso3")
+        .loc[list(known), ["class", "class_probability", "lean", "lean_diplomatic"]]
+        .reset_index()
+    )
+    variants = variant_classes(con, 2022, "west-china", known)
+    close = close_calls.set_index("iso3")
+    rio = variants.set_index("iso3")["Rio Treaty as a Western treaty"]
     brazil = index[(index.iso3 == "BRA") & (index.axis == "west-china")].set_index("year")
     yes_classes = crosstab.set_index("class")["yes"]
     eiu_cell = eiu.set_index(["year", "stance"])
@@ -361,21 +384,34 @@ def render(con) -> str:
         "",
         table(china_expectation(con, int(last_trade)), digits=4),
         "",
-        "## Disagreements, explained",
+        "## Close calls",
         "",
-        f"* **Brazil 2022: {china.get(('BRA', 2022))}.** Brazil's votes in Bolsonaro's "
-        f"last year stood {brazil.loc[2022, 'lean_diplomatic']:.2f} towards the West from "
-        "the median member, and since its 2019 designation as a US major non-NATO ally "
-        f"its commitments lean {brazil.loc[2022, 'lean_institutional']:.2f} (Rio Treaty "
-        f"and MNNA against G77 and BRICS): political lean {brazil.loc[2022, 'lean']:.2f}. "
-        f"Under Lula the votes returned to the median ({brazil.loc[2023, 'lean_diplomatic']:.2f} "
-        f"in 2023, {brazil.loc[2024, 'lean_diplomatic']:.2f} in 2024) and the class to "
-        f"{china.get(('BRA', 2023))} / {china.get(('BRA', 2024))}. The sensitivity table "
-        "below shows the 2022 class without the MNNA designation.",
+        "The well-known cases of 2022 on West–China with their class probability "
+        "(200 bootstrap replicates) and political lean; a probability well below 1 "
+        "means the state sits near a threshold:",
+        "",
+        table(close_calls),
+        "",
+        "And their classes in 2022 under each membership variant of the sensitivity "
+        "report (the same variants as below):",
+        "",
+        table(variants),
+        "",
+        f"* **Brazil 2022** stands at political lean {brazil.loc[2022, 'lean']:.2f}, next "
+        f"to the threshold: its votes in Bolsonaro's last year stood "
+        f"{brazil.loc[2022, 'lean_diplomatic']:.2f} towards the West from the median "
+        "member, and its commitments (the 2019 MNNA designation against G77 and BRICS) "
+        f"lean {brazil.loc[2022, 'lean_institutional']:.2f}. Under Lula the votes "
+        f"returned to the median ({brazil.loc[2023, 'lean_diplomatic']:.2f} in 2023, "
+        f"{brazil.loc[2024, 'lean_diplomatic']:.2f} in 2024). Its class in 2022 is "
+        f"{close.loc['BRA', 'class']} with probability "
+        f"{close.loc['BRA', 'class_probability']:.2f}; counting the Rio Treaty as a "
+        "Western treaty instead of context would make it "
+        f"{rio.loc['BRA']} (methodology.md says why the index reads it as context).",
         "* **Year-to-year counts of aligned with China move** (see the table of classes): "
         "the baseline is the median member of each year, and many G77 states sit close "
-        "to a third of the segment from it, so small moves of the median move them "
-        "across the threshold. Class probabilities show which states are near it.",
+        "to a third of the unit from it, so small moves of the median move them across "
+        "the threshold. Class probabilities show which states are near it.",
         "",
         "## IMF three-bloc split (Gopinath, Gourinchas, Presbitero and Topalova 2024)",
         "",
