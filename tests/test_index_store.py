@@ -196,3 +196,42 @@ def test_basis_names_the_components_behind_each_row(con):
     last = int(con.execute("SELECT max(year) FROM trade_flows").fetchone()[0])
     assert rows.loc[last + 2, "economic_year"] == last
     assert rows.loc[last + 2, "lean_economic"] == rows.loc[last, "lean_economic"]
+
+
+def test_well_known_cases_of_2022(con):
+    """What the field knows (docs/validation.md has the full record and its sources)."""
+    china = country_index(con, year=2022, axis="west-china", n_boot=0).set_index("iso3")["class"]
+    for ally in ("JPN", "KOR", "AUS", "NZL"):  # US treaty allies whose trade leans to China
+        assert china[ally] == "aligned_west", ally
+    for hedger in ("IND", "BRA", "ZAF", "IDN", "SAU", "ARE"):  # the swing states
+        assert china[hedger] not in ("aligned_west", "aligned_china"), hedger
+    for partner in ("RUS", "BLR", "PRK", "NIC", "SYR"):
+        assert china[partner] == "aligned_china", partner
+    # most of the G77 votes with China on most roll calls: that is the baseline, not alignment
+    assert (china == "aligned_china").sum() < 40
+    russia = country_index(con, year=2022, axis="west-russia", n_boot=0).set_index("iso3")
+    no = con.execute(
+        """SELECT v.iso3 FROM votes v JOIN roll_calls r USING (roll_call_id)
+           WHERE r.symbol = 'A/RES/ES-11/1' AND v.vote = 'no'"""
+    ).df()["iso3"]
+    assert len(no) == 5 and (russia.loc[no, "class"] == "aligned_russia").all()
+
+
+def test_no_cliff_where_trade_ends(con):
+    last = int(con.execute("SELECT max(year) FROM trade_flows").fetchone()[0])
+    counts = [
+        (country_index(con, year=y, axis="west-china", n_boot=0)["class"] == "aligned_china").sum()
+        for y in (last, last + 1)
+    ]
+    assert abs(counts[1] - counts[0]) <= 15
+
+
+def test_a_partial_session_is_provisional(con):
+    (year, n) = con.execute(
+        "SELECT year, count(*) FROM roll_calls GROUP BY year ORDER BY year DESC LIMIT 1"
+    ).fetchone()
+    frame = country_index(con, year=year, n_boot=0)
+    if n < 20:
+        assert frame["provisional"].all() and frame["class"].isna().all()
+    else:
+        assert not frame["provisional"].any()
