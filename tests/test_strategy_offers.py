@@ -127,6 +127,31 @@ def test_the_base_loan_is_valid():
             "unknown field",
         ),
         (dict(id="china", partner="CHN", kind="grant", amount_usd=5), "id", "duplicate"),
+        # the bounds of docs/strategy.md, "Limits" (issue 15's reproductions first)
+        ({**LOAN, "maturity_years": 100_000}, "maturity_years", "at most 100 years"),
+        ({**LOAN, "payments_per_year": 1_000_000_000}, "payments_per_year", "from 1 to 12"),
+        ({**LOAN, "maturity_years": 10_000}, "maturity_years", "at most 100 years"),
+        ({**LOAN, "interest_rate": 3}, "interest_rate", "at most 1 (100 percent a year"),
+        ({**LOAN, "upfront_fee_rate": 1.5}, "upfront_fee_rate", "at most 1"),
+        ({**LOAN, "commitment_fee_rate": 2}, "commitment_fee_rate", "at most 1"),
+        ({**LOAN, "payments_per_year": 0}, "payments_per_year", "from 1 to 12"),
+        ({**LOAN, "amount_usd": 10**400}, "amount_usd", "finite number"),
+        ({**LOAN, "amount_usd": float("nan")}, "amount_usd", "finite number"),
+        ({**LOAN, "amount_usd": 2e15}, "amount_usd", "at most 1e+15"),
+        ({**LOAN, "amount_usd": 0.5}, "amount_usd", "at least 1 US dollar"),
+        ({**LOAN, "value_to_partner_usd": float("inf")}, "value_to_partner_usd", "finite"),
+        ({**LOAN, "disbursement": [float("nan"), 1.0]}, "disbursement", "non-negative shares"),
+        ({**LOAN, "disbursement": [0.001] * 1000}, "disbursement", "1009 years"),
+        (
+            {**LOAN, "maturity_years": 95, "disbursement": [0.5] * 2 + [0.0] * 5},
+            "disbursement",
+            "at most 100",
+        ),
+        (
+            dict(id="bad", partner="CHN", kind="grant", amount_usd=5, payments_per_year=4),
+            "payments_per_year",
+            "no loan terms",
+        ),
     ],
 )
 def test_bad_offers_name_the_offer_and_the_field(fields, field, words):
@@ -136,6 +161,17 @@ def test_bad_offers_name_the_offer_and_the_field(fields, field, words):
     assert offer == fields.get("id")
     assert named_field == field
     assert words in message
+
+
+def test_the_largest_schedule_allowed_passes():
+    """The bounds are inclusive: 100 years from signing, monthly, is a valid offer."""
+    widest = {**LOAN, "maturity_years": 90, "payments_per_year": 12, "disbursement": [0.1] * 10}
+    assert parse(with_offer(**widest), KNOWN).offers[-1].maturity_years == 90
+
+
+def test_a_huge_bad_value_is_cut_short_in_the_message():
+    found = problems(with_offer(**{**LOAN, "repayment": "x" * 10_000}))
+    assert len(found[0][2]) < 120
 
 
 def test_every_problem_is_reported_at_once_and_the_file_is_named(tmp_path):

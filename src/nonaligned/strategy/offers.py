@@ -22,6 +22,10 @@ from nonaligned.query import QueryError
 
 __all__ = [
     "KINDS",
+    "MAX_AMOUNT_USD",
+    "MAX_PAYMENTS_PER_YEAR",
+    "MAX_RATE",
+    "MAX_YEARS",
     "REPAYMENTS",
     "Offer",
     "OfferError",
@@ -36,6 +40,22 @@ REPAYMENTS = ("annuity", "equal_principal", "bullet")
 FLAGS = ("collateral", "exclusivity", "local_content")
 EU = "EU"
 DEFAULT_PAYMENTS_PER_YEAR = 2
+# Bounds (docs/strategy.md, "Limits"): beyond them an offer is a typo or a stress test, and
+# its schedule would cost unbounded memory and time or leave floating point.
+MAX_YEARS = 100  # maturity, and the whole schedule from signing to the last payment
+MAX_PAYMENTS_PER_YEAR = 12  # monthly; so a schedule has at most 1,200 periods
+MAX_RATE = 1.0  # interest and fee rates: 1 = 100 percent a year
+MAX_AMOUNT_USD = 1e15  # ten times world GDP
+MIN_AMOUNT_USD = 1.0
+_UPPER = {
+    "amount_usd": (MAX_AMOUNT_USD, " US dollars"),
+    "value_to_partner_usd": (MAX_AMOUNT_USD, " US dollars"),
+    "interest_rate": (MAX_RATE, " (100 percent a year; rates are fractions: 0.03 = 3 percent)"),
+    "upfront_fee_rate": (MAX_RATE, " (the whole amount; rates are fractions)"),
+    "commitment_fee_rate": (MAX_RATE, " (100 percent a year; rates are fractions)"),
+    "maturity_years": (MAX_YEARS, " years"),
+    "grace_years": (MAX_YEARS, " years"),
+}
 _LOAN_FIELDS = ("interest_rate", "maturity_years", "grace_years", "repayment")
 _KNOWN_FIELDS = frozenset(
     {
@@ -130,19 +150,41 @@ class _Problems:
         self.items.append((offer, field, message))
 
 
+def _shown(value: Any) -> str:
+    """A bad value for a message, cut short (a hostile file may hold megabytes in one field)."""
+    text = repr(value)
+    return text if len(text) <= 60 else text[:57] + "..."
+
+
+def _finite(value: Any) -> float | None:
+    """The value as a finite float, or None (booleans, text, NaN, infinities, huge integers)."""
+    if isinstance(value, bool) or not isinstance(value, int | float):
+        return None
+    try:
+        number = float(value)
+    except OverflowError:  # an integer beyond any float
+        return None
+    return number if math.isfinite(number) else None
+
+
 def _number(raw: Mapping, key: str, offer: str, problems: _Problems, *, required: bool) -> Any:
+    """A non-negative finite number within the field's upper bound (:data:`_UPPER`), or None."""
     if key not in raw:
         if required:
             problems.add(offer, key, "missing")
         return None
-    value = raw[key]
-    if isinstance(value, bool) or not isinstance(value, int | float) or not math.isfinite(value):
-        problems.add(offer, key, f"must be a finite number, got {value!r}")
+    value = _finite(raw[key])
+    if value is None:
+        problems.add(offer, key, f"must be a finite number, got {_shown(raw[key])}")
         return None
     if value < 0:
-        problems.add(offer, key, f"must not be negative, got {value!r}")
+        problems.add(offer, key, f"must not be negative, got {value:g}")
         return None
-    return float(value)
+    high, unit = _UPPER[key]
+    if value > high:
+        problems.add(offer, key, f"must be at most {high:g}{unit}, got {value:g}")
+        return None
+    return value
 
 
 def _whole_periods(years: float, per_year: int) -> bool:
@@ -153,8 +195,13 @@ def _whole_periods(years: float, per_year: int) -> bool:
 def _loan_terms(raw: Mapping, offer: str, problems: _Problems) -> dict[str, Any]:
     terms: dict[str, Any] = {}
     ppy = raw.get("payments_per_year", DEFAULT_PAYMENTS_PER_YEAR)
-    if isinstance(ppy, bool) or not isinstance(ppy, int) or ppy < 1:
-        problems.add(offer, "payments_per_year", f"must be a positive integer, got {ppy!r}")
+    if isinstance(ppy, bool) or not isinstance(ppy, int) or not 1 <= ppy <= MAX_PAYMENTS_PER_YEAR:
+        problems.add(
+            offer,
+            "payments_per_year",
+            f"must be a whole number from 1 to {MAX_PAYMENTS_PER_YEAR} (monthly), "
+            f"got {_shown(ppy)}",
+        )
         ppy = None
     terms["payments_per_year"] = ppy
     for key in ("interest_rate", "maturity_years", "grace_years"):
@@ -165,7 +212,9 @@ def _loan_terms(raw: Mapping, offer: str, problems: _Problems) -> dict[str, Any]
     if repayment is None:
         problems.add(offer, "repayment", "missing")
     elif repayment not in REPAYMENTS:
-        problems.add(offer, "repayment", f"unknown {repayment!r}: use {', '.join(REPAYMENTS)}")
+        problems.add(
+            offer, "repayment", f"unknown {_shown(repayment)}: use {', '.join(REPAYMENTS)}"
+        )
     terms["repayment"] = repayment
     maturity, grace = terms["maturity_years"], terms["grace_years"]
     if maturity is not None and maturity == 0:
@@ -191,18 +240,36 @@ def _loan_terms(raw: Mapping, offer: str, problems: _Problems) -> dict[str, Any]
 def _disbursement(raw: Mapping, offer: str, problems: _Problems) -> tuple[float, ...]:
     if "disbursement" not in raw:
         return (1.0,)
-    shares = raw["disbursement"]
-    if (
-        not isinstance(shares, list)
-        or not shares
-        or any(isinstance(s, bool) or not isinstance(s, int | float) or s < 0 for s in shares)
-    ):
+    raw_shares = raw["disbursement"]
+    shares = [_finite(s) for s in raw_shares] if isinstance(raw_shares, list) else []
+    if not shares or any(s is None or s < 0 for s in shares):
         problems.add(offer, "disbursement", "must be a list of non-negative shares, one a year")
         return (1.0,)
-    if abs(sum(shares) - 1.0) > 1e-9:
+    if not abs(sum(shares) - 1.0) <= 1e-9:
         problems.add(offer, "disbursement", f"shares must sum to 1, they sum to {sum(shares):g}")
         return (1.0,)
-    return tuple(float(s) for s in shares)
+    return tuple(shares)
+
+
+def _schedule_span(
+    disbursement: tuple[float, ...], maturity: float | None, offer: str, problems: _Problems
+) -> None:
+    """Refuse a schedule running more than :data:`MAX_YEARS` from signing to the last payment.
+
+    Each tranche is repaid over the full maturity from its own disbursement
+    (docs/strategy.md), so the last payment falls (years of disbursement - 1)
+    + maturity after signing; within 100 years every discount factor at a
+    rate below 100 percent stays far above floating-point underflow.
+    """
+    years = len(disbursement) - 1 + (maturity or 0.0)
+    if years > MAX_YEARS:
+        loan = f" + {maturity:g} of maturity" if maturity else ""
+        problems.add(
+            offer,
+            "disbursement",
+            f"the schedule would run {years:g} years from signing to the last payment "
+            f"({len(disbursement) - 1} years of disbursements{loan}); at most {MAX_YEARS}",
+        )
 
 
 def _offer(
@@ -230,24 +297,27 @@ def _offer(
             problems.add(
                 offer_id,
                 "partner",
-                f"unknown partner {raw['partner']!r}: use an ISO3 country code in the store or EU",
+                f"unknown partner {_shown(raw['partner'])}: "
+                "use an ISO3 country code in the store or EU",
             )
     kind = raw.get("kind")
     if kind is None:
         problems.add(offer_id, "kind", "missing")
     elif kind not in KINDS:
-        problems.add(offer_id, "kind", f"unknown {kind!r}: use {', '.join(KINDS)}")
+        problems.add(offer_id, "kind", f"unknown {_shown(kind)}: use {', '.join(KINDS)}")
     amount = _number(raw, "amount_usd", offer_id, problems, required=True)
-    if amount == 0:
-        problems.add(offer_id, "amount_usd", "must be positive")
+    if amount is not None and amount < MIN_AMOUNT_USD:
+        problems.add(offer_id, "amount_usd", f"must be at least {MIN_AMOUNT_USD:g} US dollar")
     value = _number(raw, "value_to_partner_usd", offer_id, problems, required=False)
     terms: dict[str, Any] = {}
     if kind == "loan":
         terms = _loan_terms(raw, offer_id, problems)
     else:
-        for key in sorted(set(raw) & {*_LOAN_FIELDS, "upfront_fee_rate", "commitment_fee_rate"}):
+        loan_only = {*_LOAN_FIELDS, "payments_per_year", "upfront_fee_rate", "commitment_fee_rate"}
+        for key in sorted(set(raw) & loan_only):
             problems.add(offer_id, key, f"a {kind} has no loan terms")
     disbursement = _disbursement(raw, offer_id, problems)
+    _schedule_span(disbursement, terms.get("maturity_years"), offer_id, problems)
     conditions = raw.get("conditions", "")
     if not isinstance(conditions, str):
         problems.add(offer_id, "conditions", "must be text")
@@ -255,7 +325,7 @@ def _offer(
     for flag in FLAGS:
         flags[flag] = raw.get(flag, False)
         if not isinstance(flags[flag], bool):
-            problems.add(offer_id, flag, f"must be true or false, got {flags[flag]!r}")
+            problems.add(offer_id, flag, f"must be true or false, got {_shown(flags[flag])}")
     if len(problems.items) > before:
         return None
     return Offer(
@@ -298,7 +368,7 @@ def parse(
     else:
         country = country.strip().upper()
         if not is_country(country):
-            problems.add(None, "country", f"unknown country code {document['country']!r}")
+            problems.add(None, "country", f"unknown country code {_shown(document['country'])}")
     project = document.get("project")
     if not isinstance(project, str) or not project.strip():
         problems.add(None, "project", "missing (a short description of the project)")
