@@ -3,16 +3,34 @@
 from __future__ import annotations
 
 import math
+import time
 from dataclasses import replace
+from pathlib import Path
 
 import numpy as np
 import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from nonaligned.strategy.offers import REPAYMENTS, Offer
+from nonaligned.query import QueryError
+from nonaligned.strategy.offers import (
+    MAX_AMOUNT_USD,
+    MAX_PAYMENTS_PER_YEAR,
+    MAX_RATE,
+    MAX_YEARS,
+    REPAYMENTS,
+    Offer,
+    parse,
+)
 from nonaligned.strategy.schedule import schedule
-from nonaligned.strategy.terms import effective_rate, grant_element, present_value, terms
+from nonaligned.strategy.terms import (
+    CONVENTIONS,
+    effective_rate,
+    grant_element,
+    period_rate,
+    present_value,
+    terms,
+)
 
 
 def loan(**terms_: object) -> Offer:
@@ -30,19 +48,59 @@ def loan(**terms_: object) -> Offer:
     return Offer(**{**base, **terms_})
 
 
+# The rate a loan must carry, quoted like interest rates (per period x m), to earn exactly
+# the discount rate per period under each convention: d itself when periods are discounted
+# at d/m; m((1 + d)^(1/m) - 1) when d is an effective annual rate.
+AT_PAR = {"nominal": lambda d, m: d, "oecd-dac": lambda d, m: m * ((1 + d) ** (1 / m) - 1)}
+
+
+@pytest.mark.parametrize("convention", CONVENTIONS)
 @pytest.mark.parametrize("repayment", REPAYMENTS)
 @pytest.mark.parametrize("per_year", [1, 2, 4, 12])
 @pytest.mark.parametrize("grace", [0, 3])
-def test_loan_at_the_discount_rate_has_no_grant_element(repayment, per_year, grace):
+def test_loan_at_the_discount_rate_has_no_grant_element(convention, repayment, per_year, grace):
     offer = loan(
-        interest_rate=0.05, repayment=repayment, payments_per_year=per_year, grace_years=grace
+        interest_rate=AT_PAR[convention](0.05, per_year),
+        repayment=repayment,
+        payments_per_year=per_year,
+        grace_years=grace,
     )
-    assert grant_element(offer, 0.05) == pytest.approx(0.0, abs=1e-12)
+    assert grant_element(offer, 0.05, convention) == pytest.approx(0.0, abs=1e-12)
 
 
-def test_loan_at_the_discount_rate_disbursed_in_tranches_has_no_grant_element():
-    offer = loan(interest_rate=0.07, disbursement=(0.2, 0.5, 0.3))
-    assert grant_element(offer, 0.07) == pytest.approx(0.0, abs=1e-12)
+@pytest.mark.parametrize("convention", CONVENTIONS)
+def test_loan_at_the_discount_rate_disbursed_in_tranches_has_no_grant_element(convention):
+    offer = loan(interest_rate=AT_PAR[convention](0.07, 2), disbursement=(0.2, 0.5, 0.3))
+    assert grant_element(offer, 0.07, convention) == pytest.approx(0.0, abs=1e-12)
+
+
+def test_each_convention_by_hand():
+    # 100 for one year at 4 percent, semi-annual, bullet: 2 after six months, 102 at a year.
+    offer = loan(
+        amount_usd=100.0, interest_rate=0.04, maturity_years=1, grace_years=0, repayment="bullet"
+    )
+    nominal = 1.0 - (2.0 / 1.025 + 102.0 / 1.025**2) / 100.0  # 5 percent / 2 a period
+    dac = 1.0 - (2.0 / 1.05**0.5 + 102.0 / 1.05) / 100.0  # a year away is worth 1/1.05
+    assert grant_element(offer, 0.05, "nominal") == pytest.approx(nominal, abs=1e-12)
+    assert grant_element(offer, 0.05, "oecd-dac") == pytest.approx(dac, abs=1e-12)
+    assert period_rate(0.05, 2, "oecd-dac") == pytest.approx(1.05**0.5 - 1.0, abs=1e-15)
+    # with one payment a year the two conventions are the same
+    annual = replace(offer, payments_per_year=1)
+    assert grant_element(annual, 0.05, "nominal") == grant_element(annual, 0.05, "oecd-dac")
+
+
+def test_the_us_dfc_example_of_issue_15():
+    """examples/offers/kenya_port.toml's usa-dfc loan: 2.574% (d/m) against 2.147% (OECD-DAC)."""
+    text = (Path(__file__).resolve().parents[1] / "examples/offers/kenya_port.toml").read_text()
+    (dfc,) = [o for o in parse(text, lambda code: True).offers if o.id == "usa-dfc"]
+    assert grant_element(dfc, 0.05, "nominal") == pytest.approx(0.02574, abs=5e-6)
+    assert grant_element(dfc, 0.05, "oecd-dac") == pytest.approx(0.02147, abs=5e-6)
+    assert grant_element(dfc) == grant_element(dfc, 0.05, "oecd-dac")  # the default
+
+
+def test_an_unknown_convention_is_bad_input():
+    with pytest.raises(QueryError, match="unknown discount convention"):
+        period_rate(0.05, 2, "continuous")  # type: ignore[arg-type]
 
 
 def test_a_grant_has_grant_element_one():
@@ -54,21 +112,23 @@ def test_a_grant_has_grant_element_one():
     assert figures.grant_equivalent_usd == 5e7
 
 
-def test_zero_interest_long_loan_matches_the_closed_form():
+@pytest.mark.parametrize(
+    ("convention", "v"), [("nominal", 1.0 / (1.0 + 0.05 / 2)), ("oecd-dac", 1.05**-0.5)]
+)
+def test_zero_interest_long_loan_matches_the_closed_form(convention, v):
     # 40 years, 10 of grace, semi-annual: 80 periods, 20 of grace, 60 level
-    # principal payments of 1/60 at periods 21..80, discounted at v = 1/(1 + 0.05/2).
+    # principal payments of 1/60 at periods 21..80, discounted at v a period.
     offer = loan(interest_rate=0.0, maturity_years=40, grace_years=10, payments_per_year=2)
-    v = 1.0 / (1.0 + 0.05 / 2)
     annuity_sum = v**21 * (1.0 - v**60) / (1.0 - v)  # sum_{k=21}^{80} v^k
     expected = 1.0 - annuity_sum / 60.0
-    assert grant_element(offer, 0.05) == pytest.approx(expected, abs=1e-9)
+    assert grant_element(offer, 0.05, convention) == pytest.approx(expected, abs=1e-9)
     # with zero interest, annuity and equal principal are the same schedule
-    assert grant_element(replace(offer, repayment="equal_principal"), 0.05) == pytest.approx(
-        expected, abs=1e-9
-    )
+    assert grant_element(
+        replace(offer, repayment="equal_principal"), 0.05, convention
+    ) == pytest.approx(expected, abs=1e-9)
     # a bullet repays everything at period 80
     bullet = replace(offer, repayment="bullet")
-    assert grant_element(bullet, 0.05) == pytest.approx(1.0 - v**80, abs=1e-9)
+    assert grant_element(bullet, 0.05, convention) == pytest.approx(1.0 - v**80, abs=1e-9)
 
 
 def test_one_period_loan_by_hand():
@@ -131,7 +191,9 @@ def test_annuity_schedule_by_hand():
 
 
 def test_present_value_discounts_per_period():
-    assert present_value(np.array([0.0, 0.0, 1.0]), 0.06, 2) == pytest.approx(1.03**-2)
+    flows = np.array([0.0, 0.0, 1.0])
+    assert present_value(flows, 0.06, 2, "nominal") == pytest.approx(1.03**-2)
+    assert present_value(flows, 0.06, 2, "oecd-dac") == pytest.approx(1.06**-1)
 
 
 def test_equity_and_guarantees_have_no_grant_element():
@@ -208,3 +270,37 @@ def test_grant_element_increases_with_maturity_below_the_discount_rate(offer, ex
 def test_grant_element_at_most_one_and_effective_rate_at_least_the_interest_rate(offer):
     assert grant_element(offer) <= 1.0
     assert effective_rate(offer) >= offer.interest_rate - 1e-9
+
+
+@st.composite
+def loans_at_the_bounds(draw) -> Offer:
+    """Any loan the offers file accepts, up to its limits (docs/strategy.md, "Limits")."""
+    m = draw(st.integers(1, MAX_PAYMENTS_PER_YEAR))
+    maturity = draw(st.integers(1, MAX_YEARS))
+    shares = draw(
+        st.lists(st.integers(0, 5), min_size=1, max_size=MAX_YEARS - maturity + 1).filter(any)
+    )
+    return loan(
+        amount_usd=draw(st.floats(1.0, MAX_AMOUNT_USD)),
+        interest_rate=draw(st.floats(0.0, MAX_RATE)),
+        maturity_years=maturity,
+        grace_years=draw(st.integers(0, maturity - 1)),
+        repayment=draw(repayment),
+        payments_per_year=m,
+        upfront_fee_rate=draw(st.floats(0.0, MAX_RATE)),
+        commitment_fee_rate=draw(st.floats(0.0, MAX_RATE)),
+        disbursement=tuple(s / sum(shares) for s in shares),
+    )
+
+
+@pytest.mark.filterwarnings("error")  # an overflow in numpy would be a warning first
+@settings(max_examples=60, deadline=None)
+@given(loans_at_the_bounds(), st.floats(0.0, 0.999), st.sampled_from(CONVENTIONS))
+def test_every_figure_is_finite_and_cheap_within_the_bounds(offer, rate, convention):
+    start = time.perf_counter()
+    figures = terms(offer, rate, convention=convention)
+    assert time.perf_counter() - start < 2.0  # 1,200 periods at most: milliseconds
+    assert math.isfinite(figures.grant_element) and figures.grant_element <= 1.0
+    for value in (figures.grant_equivalent_usd, figures.pv_usd, figures.total_debt_service_usd):
+        assert math.isfinite(value)
+    assert math.isnan(figures.effective_rate) or math.isfinite(figures.effective_rate)

@@ -1,52 +1,94 @@
 """An offer on its own terms: present value, grant element, concessionality, effective cost.
 
-The grant element follows the IMF/World Bank method (docs/strategy.md):
+The grant element (docs/strategy.md):
 
     GE = (PV(disbursements) - PV(debt service)) / PV(disbursements)
 
-with every flow discounted at the per-period rate d/m (d the annual
-discount rate, 5 percent by default as in the IMF's unified discount rate,
-m the payments per year) and debt service including interest, principal,
-the upfront fee and commitment fees. With everything disbursed at signing
-the denominator is the face value. A loan at exactly the discount rate and
-without fees has GE = 0 (its payments are worth its principal at its own
-rate); a grant has GE = 1. The grant element is what makes loans of
-different terms comparable: GE times the amount (the grant equivalent) is
-the gift the lender makes, in today's dollars.
+with every flow discounted per period at D, from the annual discount rate d
+(5 percent by default, the IMF and World Bank unified discount rate) and m
+payments a year by one of two conventions: ``"oecd-dac"`` (the default),
+D = (1 + d)^(1/m) - 1, so that d is an effective annual rate and a payment
+one year away is worth 1/(1 + d) whatever m, as in the OECD-DAC formulas
+the World Bank's IDA also publishes; or ``"nominal"``, D = d/m, as for the
+loan's own interest rate. Debt service includes interest, principal, the
+upfront fee and commitment fees. With everything disbursed at signing the
+denominator is the face value. A loan whose rate per period equals D and
+without fees has GE = 0 (under ``"nominal"``: a loan at exactly the
+discount rate); a grant has GE = 1. GE times the present value of the
+disbursements (the grant equivalent) is the gift the lender makes, in
+today's dollars.
 """
 
 from __future__ import annotations
 
 import math
 from dataclasses import dataclass
+from typing import Literal
 
 import numpy as np
 from scipy.optimize import brentq
 
+from nonaligned.query import QueryError
 from nonaligned.strategy.offers import Offer
 from nonaligned.strategy.schedule import cash_flows
 
 __all__ = [
+    "CONVENTIONS",
     "DEFAULT_CONCESSIONAL_THRESHOLD",
+    "DEFAULT_CONVENTION",
     "DEFAULT_DISCOUNT_RATE",
+    "Convention",
     "Terms",
+    "check_convention",
     "effective_rate",
     "grant_element",
+    "period_rate",
     "present_value",
     "terms",
 ]
 
 DEFAULT_DISCOUNT_RATE = 0.05
 DEFAULT_CONCESSIONAL_THRESHOLD = 0.35
+Convention = Literal["oecd-dac", "nominal"]
+CONVENTIONS: tuple[Convention, ...] = ("oecd-dac", "nominal")
+DEFAULT_CONVENTION: Convention = "oecd-dac"
 
 
-def present_value(flows: np.ndarray, annual_rate: float, payments_per_year: int) -> float:
-    """Present value at time 0 of ``flows[k]`` falling at period k, rate annual_rate/m a period."""
-    factors = (1.0 + annual_rate / payments_per_year) ** -np.arange(len(flows), dtype=float)
+def check_convention(convention: str) -> None:
+    """Refuse an unknown discount convention with the project's bad-input error (exit 2)."""
+    if convention not in CONVENTIONS:
+        raise QueryError(
+            f"unknown discount convention {convention!r}: use {', '.join(CONVENTIONS)}"
+        )
+
+
+def period_rate(
+    annual_rate: float, payments_per_year: int, convention: Convention = DEFAULT_CONVENTION
+) -> float:
+    """The discount rate per period: (1 + d)^(1/m) - 1 (``oecd-dac``) or d/m (``nominal``)."""
+    if convention == "nominal":
+        return annual_rate / payments_per_year
+    check_convention(convention)
+    return math.expm1(math.log1p(annual_rate) / payments_per_year)
+
+
+def present_value(
+    flows: np.ndarray,
+    annual_rate: float,
+    payments_per_year: int,
+    convention: Convention = DEFAULT_CONVENTION,
+) -> float:
+    """Present value at time 0 of ``flows[k]`` falling at period k (see :func:`period_rate`)."""
+    rate = period_rate(annual_rate, payments_per_year, convention)
+    factors = (1.0 + rate) ** -np.arange(len(flows), dtype=float)
     return float(np.dot(flows, factors))
 
 
-def grant_element(offer: Offer, discount_rate: float = DEFAULT_DISCOUNT_RATE) -> float:
+def grant_element(
+    offer: Offer,
+    discount_rate: float = DEFAULT_DISCOUNT_RATE,
+    convention: Convention = DEFAULT_CONVENTION,
+) -> float:
     """Grant element of an offer as a fraction (0.35 = 35 percent); NaN for equity, guarantees.
 
     Equity is ownership, not a transfer, and a guarantee disburses nothing
@@ -55,8 +97,8 @@ def grant_element(offer: Offer, discount_rate: float = DEFAULT_DISCOUNT_RATE) ->
     if offer.kind in ("equity", "guarantee"):
         return math.nan
     disbursed, service, m = cash_flows(offer)
-    received = present_value(disbursed, discount_rate, m)
-    return (received - present_value(service, discount_rate, m)) / received
+    received = present_value(disbursed, discount_rate, m, convention)
+    return (received - present_value(service, discount_rate, m, convention)) / received
 
 
 def effective_rate(offer: Offer) -> float:
@@ -74,13 +116,16 @@ def effective_rate(offer: Offer) -> float:
         return math.nan
     disbursed, service, m = cash_flows(offer)
     net = disbursed - service
+    net = net / np.abs(net).max()  # the root does not depend on the scale; overflow does
     periods = np.arange(len(net), dtype=float)
 
     def value(j: float) -> float:
         return float(np.dot(net, (1.0 + j) ** -periods))
 
-    # -0.5 and 1 a period bracket any real loan without overflowing (1 + j)^-k
-    grid = np.linspace(-0.5, 1.0, 1501)
+    # -0.5 and 1 a period bracket any real loan; the lower end is raised where (1 + j)^-k
+    # would overflow over a long schedule (700 < log of the largest float)
+    lowest = max(-0.5, math.expm1(-700.0 / max(len(net) - 1, 1)))
+    grid = np.linspace(lowest, 1.0, 1501)
     values = np.array([value(j) for j in grid])
     exact = grid[values == 0.0]
     changes = np.flatnonzero(np.sign(values[:-1]) * np.sign(values[1:]) < 0)
@@ -110,6 +155,7 @@ def terms(
     offer: Offer,
     discount_rate: float = DEFAULT_DISCOUNT_RATE,
     threshold: float = DEFAULT_CONCESSIONAL_THRESHOLD,
+    convention: Convention = DEFAULT_CONVENTION,
 ) -> Terms:
     """All on-its-own-terms figures of one offer.
 
@@ -119,14 +165,14 @@ def terms(
     is GE >= ``threshold`` (None where GE is undefined).
     """
     disbursed, service, m = cash_flows(offer)
-    element = grant_element(offer, discount_rate)
+    element = grant_element(offer, discount_rate, convention)
     defined = not math.isnan(element)
     return Terms(
         grant_element=element,
-        grant_equivalent_usd=element * present_value(disbursed, discount_rate, m)
+        grant_equivalent_usd=element * present_value(disbursed, discount_rate, m, convention)
         if defined
         else math.nan,
-        pv_usd=present_value(service, discount_rate, m),
+        pv_usd=present_value(service, discount_rate, m, convention),
         concessional=bool(element >= threshold) if defined else None,
         effective_rate=effective_rate(offer),
         total_debt_service_usd=float(service.sum()),
