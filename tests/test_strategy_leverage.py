@@ -14,7 +14,7 @@ from hypothesis import strategies as st
 from test_strategy_terms import loan as terms_loan
 
 from nonaligned.alignment import alignment
-from nonaligned.strategy.leverage import auction, compete, packages, rate_for
+from nonaligned.strategy.leverage import MODEL, as_reported, auction, compete, packages, rate_for
 from nonaligned.strategy.offers import Offer
 from nonaligned.strategy.pivotality import pivotality
 from nonaligned.strategy.terms import grant_element
@@ -119,11 +119,15 @@ def test_compete_reports_committed_and_competitive_terms():
     assert table.ceiling_grant_equivalent_usd.tolist() == pytest.approx([ceiling_c, ceiling_u])
     winner = "CHN" if ceiling_c > ceiling_u else "USA"
     assert table.winner[winner]
-    won = table.loc[winner]
+    won, lost = table.loc[winner], table.loc["USA" if winner == "CHN" else "CHN"]
     assert won.competitive_grant_equivalent_usd == pytest.approx(min(ceiling_c, ceiling_u))
     assert won.leverage_gain_usd == pytest.approx(
         won.competitive_grant_equivalent_usd - won.committed_grant_equivalent_usd
     )
+    # the loser's best bid is its ceiling, never taken: no gain is attributed to it
+    assert lost.competitive_grant_equivalent_usd == pytest.approx(min(ceiling_c, ceiling_u))
+    assert math.isnan(lost.leverage_gain_usd) and math.isnan(lost.leverage_gain_points)
+    assert (table.model == MODEL).all()
     # the competitive rate on the winner's loan delivers its competitive grant element
     better = replace(
         offers[0] if winner == "CHN" else offers[1], interest_rate=won.competitive_interest_rate
@@ -147,3 +151,33 @@ def test_pivotality_from_vote_agreement_without_the_index(con, monkeypatch):
     agreement = table[table.year == 2020].set_index("pole").agreement
     assert derived.source == "alignment"
     assert derived.value == pytest.approx(1.0 - abs(agreement["USA"] - agreement["CHN"]))
+
+
+def test_reported_figures_are_rounded_to_what_the_model_can_say():
+    offers = [
+        loan(id="c", value_to_partner_usd=3e7),
+        loan(id="u", partner="USA", interest_rate=0.03, value_to_partner_usd=1e7),
+    ]
+    exact = compete(offers, pivotality=0.5)
+    shown = as_reported(exact)
+    for column in ("committed_grant_equivalent_usd", "ceiling_grant_equivalent_usd"):
+        for value, rounded in zip(exact[column], shown[column], strict=True):
+            digits = 1 - math.floor(math.log10(abs(value)))  # two significant figures
+            assert rounded == round(value, digits)
+            assert abs(rounded - value) <= 0.05 * abs(value)
+    assert shown.committed_grant_element.tolist() == exact.committed_grant_element.round(2).tolist()
+    assert shown.competitive_interest_rate.tolist() == pytest.approx(
+        exact.competitive_interest_rate.round(3).tolist()
+    )
+    # the inputs are shown as given, and a loser's missing gain stays missing
+    assert shown.value_to_partner_usd.tolist() == [3e7, 1e7]
+    assert shown.leverage_gain_usd.isna().tolist() == exact.leverage_gain_usd.isna().tolist()
+
+
+def test_two_significant_figures_by_hand():
+    table = as_reported(
+        compete([Offer(id="g", partner="EU", kind="grant", amount_usd=123_456_789.0)], 0.5)
+    )
+    # a lone grant: its grant equivalent is its amount, shown to two significant figures
+    assert table.committed_grant_equivalent_usd.iloc[0] == 120_000_000.0
+    assert table.leverage_gain_usd.iloc[0] == 0.0  # the lone partner wins, and gains nothing

@@ -21,13 +21,19 @@ concessions among the partners who made offers:
   never more than its own ceiling. A losing partner's best bid is its
   ceiling (the *competitive* terms of each partner).
 
-The leverage gain is competitive minus committed, per partner, and
-``field_gain_usd`` the winner's competitive concession minus what
-committing to that partner would have given.
+The leverage gain is the winner's competitive minus committed terms; a
+losing partner's bid is never taken, so no gain is attributed to it
+(missing). ``field_gain_usd`` is the winner's competitive concession minus
+what committing to each partner would have given.
+
+The figures are those of a stylised model driven by the analyst's inputs
+(``value_to_partner_usd``, pi): every row names the model (``model``), and
+:func:`as_reported` rounds them to what such inputs can support.
 """
 
 from __future__ import annotations
 
+import math
 from collections.abc import Sequence
 from dataclasses import dataclass, replace
 
@@ -37,13 +43,45 @@ from scipy.optimize import brentq
 
 from nonaligned.strategy.offers import Offer
 from nonaligned.strategy.schedule import cash_flows
-from nonaligned.strategy.terms import DEFAULT_DISCOUNT_RATE, grant_element, present_value
+from nonaligned.strategy.terms import (
+    DEFAULT_CONVENTION,
+    DEFAULT_DISCOUNT_RATE,
+    Convention,
+    grant_element,
+    present_value,
+)
 
-__all__ = ["DEFAULT_VALUE_SHARE", "Package", "auction", "compete", "packages", "rate_for"]
+__all__ = [
+    "DEFAULT_VALUE_SHARE",
+    "MODEL",
+    "Package",
+    "as_reported",
+    "auction",
+    "compete",
+    "packages",
+    "rate_for",
+]
 
 DEFAULT_VALUE_SHARE = 0.10
+MODEL = "stylised English auction in concessions (docs/strategy.md, Leverage)"
+
+# What the model can say (docs/strategy.md, "Rounding"): its inputs, a guessed value per
+# partner and pi, carry one or two significant figures, so its outputs carry two.
+USD_SIGNIFICANT = 2
+SHARE_DECIMALS = 2  # grant elements and their gains: whole percentage points
+RATE_DECIMALS = 3  # the competitive interest rate: tenths of a percentage point
+_USD_COLUMNS = (
+    "committed_grant_equivalent_usd",
+    "ceiling_grant_equivalent_usd",
+    "competitive_grant_equivalent_usd",
+    "leverage_gain_usd",
+    "field_gain_usd",
+    "grant_top_up_usd",
+)
+_SHARE_COLUMNS = ("committed_grant_element", "competitive_grant_element", "leverage_gain_points")
 
 COMPETE_COLUMNS = [
+    "model",
     "partner",
     "offers",
     "amount_usd",
@@ -81,6 +119,7 @@ def packages(
     offers: Sequence[Offer],
     discount_rate: float = DEFAULT_DISCOUNT_RATE,
     value_share: float = DEFAULT_VALUE_SHARE,
+    convention: Convention = DEFAULT_CONVENTION,
 ) -> list[Package]:
     """Group offers by partner (file order of first appearance); equity and guarantees skipped.
 
@@ -97,9 +136,9 @@ def packages(
         disbursed = equivalent = 0.0
         for offer in group:
             flows, _, m = cash_flows(offer)
-            received = present_value(flows, discount_rate, m)
+            received = present_value(flows, discount_rate, m, convention)
             disbursed += received
-            equivalent += grant_element(offer, discount_rate) * received
+            equivalent += grant_element(offer, discount_rate, convention) * received
         given = [o.value_to_partner_usd for o in group]
         assumed = any(v is None for v in given)
         value = value_share * sum(o.amount_usd for o in group) if assumed else sum(given)
@@ -129,7 +168,12 @@ def auction(
     return ceilings, competitive, winner
 
 
-def rate_for(offer: Offer, target_grant_element: float, discount_rate: float) -> float:
+def rate_for(
+    offer: Offer,
+    target_grant_element: float,
+    discount_rate: float,
+    convention: Convention = DEFAULT_CONVENTION,
+) -> float:
     """The interest rate (between 0 and the offer's) that gives a loan the target grant element.
 
     The grant element falls as the rate rises, so the root is unique; if
@@ -137,9 +181,8 @@ def rate_for(offer: Offer, target_grant_element: float, discount_rate: float) ->
     """
 
     def gap(rate: float) -> float:
-        return (
-            grant_element(replace(offer, interest_rate=rate), discount_rate) - target_grant_element
-        )
+        changed = replace(offer, interest_rate=rate)
+        return grant_element(changed, discount_rate, convention) - target_grant_element
 
     if gap(offer.interest_rate) >= 0:
         return offer.interest_rate
@@ -148,18 +191,20 @@ def rate_for(offer: Offer, target_grant_element: float, discount_rate: float) ->
     return brentq(gap, 0.0, offer.interest_rate, xtol=1e-12)
 
 
-def _loan_terms(package: Package, extra_usd: float, discount_rate: float) -> tuple:
+def _loan_terms(
+    package: Package, extra_usd: float, discount_rate: float, convention: Convention
+) -> tuple:
     """Committed rate, competitive rate and grant top-up of the package's largest loan."""
     loans = [o for o in package.offers if o.kind == "loan"]
     if not loans:
         return np.nan, np.nan, extra_usd
     loan = max(loans, key=lambda o: o.amount_usd)
     flows, _, m = cash_flows(loan)
-    disbursed = present_value(flows, discount_rate, m)
-    current = grant_element(loan, discount_rate)
+    disbursed = present_value(flows, discount_rate, m, convention)
+    current = grant_element(loan, discount_rate, convention)
     target = min(1.0, current + extra_usd / disbursed)
-    rate = rate_for(loan, target, discount_rate)
-    achieved = grant_element(replace(loan, interest_rate=rate), discount_rate)
+    rate = rate_for(loan, target, discount_rate, convention)
+    achieved = grant_element(replace(loan, interest_rate=rate), discount_rate, convention)
     top_up = max(0.0, extra_usd - (achieved - current) * disbursed)
     return loan.interest_rate, rate, top_up
 
@@ -169,17 +214,19 @@ def compete(
     pivotality: float,
     discount_rate: float = DEFAULT_DISCOUNT_RATE,
     value_share: float = DEFAULT_VALUE_SHARE,
+    convention: Convention = DEFAULT_CONVENTION,
 ) -> pd.DataFrame:
-    """Committed versus competitive terms per partner (:data:`COMPETE_COLUMNS`).
+    """Committed versus competitive terms per partner (:data:`COMPETE_COLUMNS`), unrounded.
 
     Grant equivalents are in US dollars, grant elements are fractions of the
     package's disbursements, and ``leverage_gain_points`` is the gain in
-    grant element. The competitive terms are also shown as the interest rate
-    on the partner's largest loan that would deliver them
-    (``competitive_interest_rate``), plus ``grant_top_up_usd`` where even a
-    zero rate falls short.
+    grant element (the winner's only: missing for a losing partner, whose
+    competitive terms are its best bid, never taken). The competitive terms
+    are also shown as the interest rate on the partner's largest loan that
+    would deliver them (``competitive_interest_rate``), plus
+    ``grant_top_up_usd`` where even a zero rate falls short.
     """
-    groups = packages(offers, discount_rate, value_share)
+    groups = packages(offers, discount_rate, value_share, convention)
     if not groups:
         return pd.DataFrame(columns=COMPETE_COLUMNS)
     floors = np.array([p.grant_equivalent_usd for p in groups])
@@ -188,10 +235,14 @@ def compete(
     ceilings, competitive, winner = auction(floors, values, caps, pivotality)
     rows = []
     for i, package in enumerate(groups):
-        gain = competitive[i] - floors[i]
-        committed_rate, competitive_rate, top_up = _loan_terms(package, gain, discount_rate)
+        bid = competitive[i] - floors[i]
+        committed_rate, competitive_rate, top_up = _loan_terms(
+            package, bid, discount_rate, convention
+        )
+        gain = bid if i == winner else np.nan
         rows.append(
             {
+                "model": MODEL,
                 "partner": package.partner,
                 "offers": ",".join(o.id for o in package.offers),
                 "amount_usd": sum(o.amount_usd for o in package.offers),
@@ -213,3 +264,29 @@ def compete(
             }
         )
     return pd.DataFrame(rows, columns=COMPETE_COLUMNS)
+
+
+def _significant(value: float, digits: int) -> float:
+    """``value`` to ``digits`` significant figures (zero and missing values unchanged)."""
+    if not math.isfinite(value) or value == 0:
+        return value
+    return round(value, digits - 1 - math.floor(math.log10(abs(value))))
+
+
+def as_reported(table: pd.DataFrame) -> pd.DataFrame:
+    """The :func:`compete` table rounded to what the model can say.
+
+    Dollar figures of the model to :data:`USD_SIGNIFICANT` significant
+    figures, grant elements and points to :data:`SHARE_DECIMALS` decimals,
+    the competitive interest rate to :data:`RATE_DECIMALS`; the inputs
+    (amounts, values, pi, the posted interest rate) as given.
+    """
+    table = table.copy()
+    for column in _USD_COLUMNS:
+        table[column] = table[column].map(lambda v: _significant(float(v), USD_SIGNIFICANT))
+    for column in _SHARE_COLUMNS:
+        table[column] = table[column].astype(float).round(SHARE_DECIMALS)
+    table["competitive_interest_rate"] = table.competitive_interest_rate.astype(float).round(
+        RATE_DECIMALS
+    )
+    return table
