@@ -7,6 +7,7 @@ figures typed in from a source.
 from __future__ import annotations
 
 import json
+import time
 from pathlib import Path
 
 import pytest
@@ -16,6 +17,7 @@ from nonaligned import exposure
 from nonaligned.cli import app
 from nonaligned.query import QueryError
 from nonaligned.strategy import evaluate as desk
+from nonaligned.strategy.leverage import MODEL
 from nonaligned.strategy.scenario import scenario
 
 runner = CliRunner()
@@ -54,17 +56,41 @@ def test_evaluate_json_contract(store_path):
     assert grant["total_debt_service_usd"] == 0.0
 
 
-def test_exposure_before_and_after_from_the_store(con):
+def _gdp(con, iso3: str, year: int | None = None) -> tuple[int, float]:
+    """WDI GDP of a year, or the latest."""
+    where = "AND year = ?" if year is not None else ""
+    return con.execute(
+        f"SELECT year, gdp_usd FROM wdi WHERE iso3 = ? AND gdp_usd > 0 {where} "
+        "ORDER BY year DESC LIMIT 1",
+        [iso3] + ([year] if year is not None else []),
+    ).fetchone()
+
+
+def _last_debt(con, iso3: str) -> tuple[int, float]:
+    return con.execute(
+        "SELECT year, debt_to_china_usd FROM debt_to_china WHERE iso3 = ? "
+        "AND debt_to_china_usd IS NOT NULL ORDER BY year DESC LIMIT 1",
+        [iso3],
+    ).fetchone()
+
+
+def test_exposure_divides_same_year_values_and_names_each_year(con):
     table = desk.evaluate(con, ANGOLA).set_index("offer_id")
-    debt = exposure.finance(con, "AGO").dropna(subset=["debt_to_china_usd"]).iloc[-1]
-    gdp = con.execute(
-        "SELECT gdp_usd FROM wdi WHERE iso3 = 'AGO' AND gdp_usd > 0 ORDER BY year DESC LIMIT 1"
-    ).fetchone()[0]
+    debt_year, debt = _last_debt(con, "AGO")
+    _, debt_gdp = _gdp(con, "AGO", debt_year)  # the stock over its own year's GDP
+    latest_year, gdp = _gdp(con, "AGO")  # the new principal over the latest GDP
+    assert debt_year < latest_year  # 2017 against a later GDP: the case of issue 15
     china = table.loc["chn-oil-backed"]
-    assert china.exposure_before == pytest.approx(100 * debt.debt_to_china_usd / gdp)
-    assert china.exposure_after == pytest.approx(100 * (debt.debt_to_china_usd + 1e9) / gdp)
-    # the debt owed to the US and the EU is not in the store: unknown, not zero
-    assert table.loc[["usa-dfc", "eu-gateway"], "exposure_before"].isna().all()
+    assert (china.debt_year, china.debt_gdp_year, china.gdp_year) == (
+        debt_year,
+        debt_year,
+        latest_year,
+    )
+    assert china.exposure_before == pytest.approx(100 * debt / debt_gdp)
+    assert china.exposure_after == pytest.approx(100 * debt / debt_gdp + 100 * 1e9 / gdp)
+    # the debt owed to the US and the EU is not in the store: unknown, not zero, no year
+    unknown = table.loc[["usa-dfc", "eu-gateway"]]
+    assert unknown.exposure_before.isna().all() and unknown.debt_year.isna().all()
     assert table.new_debt_pct_gdp.tolist() == pytest.approx([100 * 1e9 / gdp] * 3)
 
 
@@ -112,14 +138,26 @@ def test_a_bad_offers_file_exits_2_naming_offer_and_field(store_path, tmp_path):
     assert str(path) in result.output
 
 
+def _significant_figures(value: float) -> int:
+    return len(f"{abs(value):.15e}".split("e")[0].replace(".", "").rstrip("0"))
+
+
 def test_compete_json(store_path):
     records = run(store_path, "offers", "compete", str(KENYA), "--pivotality", "0.5")
     assert [r["partner"] for r in records] == ["CHN", "USA", "EU"]
     assert sum(r["winner"] for r in records) == 1
-    assert all(r["leverage_gain_usd"] >= 0 for r in records)
+    assert all(r["model"] == MODEL for r in records)
+    for r in records:  # a losing partner gains nothing; the winner never loses
+        assert (r["leverage_gain_usd"] >= 0) if r["winner"] else r["leverage_gain_usd"] is None
+        assert all(
+            _significant_figures(r[k]) <= 2
+            for k in r
+            if k.endswith("_usd") and r[k] and k not in ("amount_usd", "value_to_partner_usd")
+        )
+        assert round(r["competitive_grant_element"], 2) == r["competitive_grant_element"]
     assert all(r["pivotality_source"] == "given" for r in records)
     none = run(store_path, "offers", "compete", str(KENYA), "--pivotality", "0")
-    assert all(r["leverage_gain_usd"] == 0 for r in none)
+    assert [r["leverage_gain_usd"] for r in none if r["winner"]] == [0]
 
 
 def test_compete_derives_pivotality_by_default(con):
@@ -131,9 +169,11 @@ def test_compete_derives_pivotality_by_default(con):
 
 def test_scenario_finance_stop(store_path, con):
     (row,) = run(store_path, "scenario", "AGO", "--pole", "CHN", "--finance-stop")
-    debt = exposure.finance(con, "AGO").dropna(subset=["debt_to_china_usd"]).iloc[-1]
-    assert row["debt_to_pole_usd"] == debt.debt_to_china_usd
-    assert row["debt_year"] == debt.year
+    year, debt = _last_debt(con, "AGO")
+    assert row["debt_to_pole_usd"] == debt
+    # issue 15: the 2017 stock over the 2017 GDP, both years named, not a later GDP
+    assert row["debt_year"] == row["debt_gdp_year"] == year
+    assert row["debt_to_pole_pct_gdp"] == pytest.approx(100 * debt / _gdp(con, "AGO", year)[1])
     assert row["debt_exposed_pct_gdp"] == row["debt_to_pole_pct_gdp"] > 0
     assert row["exports_exposed_share"] == row["imports_exposed_share"] == 0.0
     assert row["hhi_exports_after"] == row["hhi_exports_before"]
@@ -182,6 +222,11 @@ def test_scenario_sanctions_expose_both_flows(con):
         (["KEN", "--pole", "USA", "--sanctions", "--finance-stop"], "exactly one"),
         (["FRA", "--pole", "EU", "--sanctions"], "part of the pole"),
         (["KEN", "--pole", "USA", "--tariff", "-1"], "positive fraction"),
+        (["KEN", "--pole", "USA", "--tariff", "nan"], "positive fraction"),
+        # issue 15: a pole acting against itself was a KeyError traceback
+        (["CHN", "--pole", "CHN", "--sanctions"], "cannot act against itself"),
+        (["USA", "--pole", "USA", "--tariff", "0.25"], "cannot act against itself"),
+        (["RUS", "--pole", "RUS", "--finance-stop"], "cannot act against itself"),
     ],
 )
 def test_scenario_refuses_bad_input(store_path, args, message):
@@ -210,3 +255,80 @@ def test_offers_exposure_command(store_path, con):
     grant = records[2]
     assert grant["new_debt_usd"] == 0.0
     assert len({r["trade_hhi"] for r in records}) == 1  # one country, one concentration
+
+
+def test_scenario_debt_falls_back_to_the_nearest_gdp_year_and_says_so(con):
+    """Venezuela has no WDI GDP after 2014: its 2017 stock is divided by the 2014 GDP."""
+    row = scenario(con, "VEN", "CHN", "finance_stop").iloc[0]
+    year, debt = _last_debt(con, "VEN")
+    (gdp_year,) = con.execute(
+        "SELECT max(year) FROM wdi WHERE iso3 = 'VEN' AND gdp_usd > 0 AND year <= ?", [year]
+    ).fetchone()
+    assert gdp_year < year and _gdp(con, "VEN", year) is None
+    assert (row.debt_year, row.debt_gdp_year) == (year, gdp_year)
+    assert row.debt_to_pole_pct_gdp == pytest.approx(100 * debt / _gdp(con, "VEN", gdp_year)[1])
+
+
+def test_convention_option(store_path):
+    """The US DFC loan of the Kenya example: 2.574% with d/m, 2.147% with OECD-DAC (issue 15)."""
+    by_convention = {
+        convention: {
+            r["offer_id"]: r["grant_element"]
+            for r in run(store_path, "offers", "evaluate", str(KENYA), "--convention", convention)
+        }
+        for convention in ("nominal", "oecd-dac")
+    }
+    assert by_convention["nominal"]["usa-dfc"] == pytest.approx(0.02574, abs=5e-6)
+    assert by_convention["oecd-dac"]["usa-dfc"] == pytest.approx(0.02147, abs=5e-6)
+    default = run(store_path, "offers", "evaluate", str(KENYA))
+    assert {r["offer_id"]: r["grant_element"] for r in default} == by_convention["oecd-dac"]
+    result = runner.invoke(
+        app, ["offers", "compete", str(KENYA), "--convention", "simple", "--db", str(store_path)]
+    )
+    assert result.exit_code == 2
+
+
+LOAN_FILE = """country = "KEN"
+project = "p"
+[[offers]]
+id = "a"
+partner = "CHN"
+kind = "loan"
+amount_usd = 1e8
+interest_rate = 0.03
+grace_years = 1
+repayment = "annuity"
+"""
+
+
+@pytest.mark.parametrize(
+    ("lines", "options", "message"),
+    [  # issue 15's reproductions: MemoryError, 20 s of CPU, ZeroDivisionError
+        ("maturity_years = 100000", [], "at most 100 years"),
+        ("maturity_years = 20\npayments_per_year = 1000000000", [], "from 1 to 12"),
+        ("maturity_years = 10000\npayments_per_year = 12", [], "at most 100 years"),
+        (
+            "maturity_years = 20\ndisbursement = [" + ", ".join(["0.001"] * 1000) + "]",
+            ["--discount-rate", "0.99"],
+            "at most 100",
+        ),
+        ("maturity_years = 20\ninterest_rate = 3", [], "at most 1 (100 percent a year"),
+        ("maturity_years = 20", ["--discount-rate", "nan"], "discount rate"),
+        ("maturity_years = 20", ["--discount-rate", "-0.5"], "discount rate"),
+        ("maturity_years = 20", ["--discount-rate", "1"], "discount rate"),
+    ],
+)
+def test_offers_beyond_the_limits_exit_2_quickly(store_path, tmp_path, lines, options, message):
+    path = tmp_path / "offer.toml"
+    text = (
+        LOAN_FILE.replace("interest_rate = 0.03\n", "") if "interest_rate" in lines else LOAN_FILE
+    )
+    path.write_text(text + lines + "\n")
+    for command in ("evaluate", "compete"):
+        start = time.perf_counter()
+        result = runner.invoke(
+            app, ["offers", command, str(path), *options, "--db", str(store_path)]
+        )
+        assert time.perf_counter() - start < 10
+        assert result.exit_code == 2, result.output
+        assert message in " ".join(result.output.split())

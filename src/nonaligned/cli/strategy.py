@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from enum import StrEnum
 from pathlib import Path
 from typing import Annotated
 
@@ -14,7 +15,12 @@ from nonaligned.store import connect
 from nonaligned.strategy import evaluate as desk
 from nonaligned.strategy import scenario as scenarios
 from nonaligned.strategy.leverage import DEFAULT_VALUE_SHARE
-from nonaligned.strategy.terms import DEFAULT_CONCESSIONAL_THRESHOLD, DEFAULT_DISCOUNT_RATE
+from nonaligned.strategy.terms import (
+    CONVENTIONS,
+    DEFAULT_CONCESSIONAL_THRESHOLD,
+    DEFAULT_CONVENTION,
+    DEFAULT_DISCOUNT_RATE,
+)
 
 offers_app = typer.Typer(
     help="Evaluate competing offers for one project (an offers TOML file).",
@@ -26,7 +32,18 @@ OffersFile = Annotated[
     Path, typer.Argument(help="Offers file (TOML; see examples/offers/ and docs/strategy.md).")
 ]
 DiscountOption = Annotated[
-    float, typer.Option(help="Annual discount rate of the grant element (IMF/World Bank: 0.05).")
+    float,
+    typer.Option(
+        help="Annual discount rate of the grant element, in [0, 1) (IMF/World Bank: 0.05)."
+    ),
+]
+Convention = StrEnum("Convention", [(name.replace("-", "_"), name) for name in CONVENTIONS])
+DEFAULT_CONVENTION_CHOICE = Convention(DEFAULT_CONVENTION)
+ConventionOption = Annotated[
+    Convention,
+    typer.Option(
+        help="Discount per period: oecd-dac (1+d)^(1/m)-1, or nominal d/m (docs/strategy.md)."
+    ),
 ]
 
 
@@ -40,6 +57,7 @@ def evaluate(
     schedule: Annotated[
         bool, typer.Option("--schedule", help="Print every loan's debt-service schedule instead.")
     ] = False,
+    convention: ConventionOption = DEFAULT_CONVENTION_CHOICE,
     db: DbOption = None,
     format: FormatOption = Format.table,
 ) -> None:
@@ -49,7 +67,8 @@ def evaluate(
         if schedule:
             render(desk.schedules(con, path), format, out)
         else:
-            render(desk.evaluate(con, path, discount_rate, threshold), format, out)
+            table = desk.evaluate(con, path, discount_rate, threshold, convention.value)
+            render(table, format, out)
 
 
 @offers_app.command("exposure")
@@ -74,12 +93,19 @@ def compete(
         typer.Option(help="Project value to a partner, as a share of its amount, where not given."),
     ] = DEFAULT_VALUE_SHARE,
     discount_rate: DiscountOption = DEFAULT_DISCOUNT_RATE,
+    convention: ConventionOption = DEFAULT_CONVENTION_CHOICE,
     db: DbOption = None,
     format: FormatOption = Format.table,
 ) -> None:
-    """Committed versus competitive terms per partner: the leverage gain of playing the field."""
+    """Committed versus competitive terms per partner under a stylised bargaining model.
+
+    Figures come from the model and the value_to_partner_usd inputs, rounded to two
+    significant figures (docs/strategy.md, Leverage); a losing partner gains nothing.
+    """
     with handle_errors():
-        table = desk.compete(connect(db), path, pivotality, year, discount_rate, value_share)
+        table = desk.compete(
+            connect(db), path, pivotality, year, discount_rate, value_share, convention.value
+        )
         render(table, format, out)
 
 

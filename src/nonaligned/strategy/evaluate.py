@@ -25,7 +25,10 @@ from nonaligned.strategy.pivotality import pivotality as default_pivotality
 from nonaligned.strategy.schedule import SCHEDULE_COLUMNS, schedule
 from nonaligned.strategy.terms import (
     DEFAULT_CONCESSIONAL_THRESHOLD,
+    DEFAULT_CONVENTION,
     DEFAULT_DISCOUNT_RATE,
+    Convention,
+    check_convention,
     terms,
 )
 
@@ -41,6 +44,14 @@ __all__ = [
 
 Source = Path | str | Mapping[str, Any] | OffersDocument
 
+_DEBT_COLUMNS = [
+    "new_debt_pct_gdp",
+    "gdp_year",
+    "exposure_before",
+    "exposure_after",
+    "debt_year",
+    "debt_gdp_year",
+]
 EVALUATE_COLUMNS = [
     "offer_id",
     "partner",
@@ -53,9 +64,7 @@ EVALUATE_COLUMNS = [
     "concessional",
     "effective_rate",
     "total_debt_service_usd",
-    "new_debt_pct_gdp",
-    "exposure_before",
-    "exposure_after",
+    *_DEBT_COLUMNS,
     "collateral",
     "exclusivity",
     "local_content",
@@ -77,11 +86,14 @@ def read(con: duckdb.DuckDBPyConnection, source: Source) -> OffersDocument:
     return offers_file.parse(source, country_checker(con))
 
 
-def _check_rates(discount_rate: float, threshold: float) -> None:
+def _check_rates(discount_rate: float, threshold: float, convention: str) -> None:
+    """Refuse rates the grant element cannot use, before reading the document (NaN fails
+    every comparison, so is refused too)."""
     if not 0.0 <= discount_rate < 1.0:
         raise QueryError(f"discount rate {discount_rate!r} must be in [0, 1), e.g. 0.05")
     if not 0.0 <= threshold <= 1.0:
         raise QueryError(f"concessionality threshold {threshold!r} must be in [0, 1], e.g. 0.35")
+    check_convention(convention)
 
 
 def evaluate(
@@ -89,25 +101,28 @@ def evaluate(
     source: Source,
     discount_rate: float = DEFAULT_DISCOUNT_RATE,
     threshold: float = DEFAULT_CONCESSIONAL_THRESHOLD,
+    convention: Convention = DEFAULT_CONVENTION,
 ) -> pd.DataFrame:
     """Each offer on its own terms, one row per offer in file order.
 
     Columns (:data:`EVALUATE_COLUMNS`): the offer's ``offer_id, partner,
-    kind, amount_usd, interest_rate``; ``grant_element`` (fraction, IMF/World
-    Bank method at ``discount_rate``), ``grant_equivalent_usd``, ``pv_usd``
+    kind, amount_usd, interest_rate``; ``grant_element`` (fraction, at
+    ``discount_rate`` per ``convention``: see
+    :func:`nonaligned.strategy.terms.period_rate`), ``grant_equivalent_usd``, ``pv_usd``
     (present value of the debt service), ``concessional`` (grant element at
     least ``threshold``), ``effective_rate`` (IRR of the borrower's flows,
-    annual), ``total_debt_service_usd`` (nominal); ``new_debt_pct_gdp`` and
+    annual), ``total_debt_service_usd`` (nominal); ``new_debt_pct_gdp``,
     ``exposure_before/after`` (debt owed to the partner, percent of GDP,
-    missing where the store does not know it: see
+    missing where the store does not know it) with the years of the inputs
+    they divide (``gdp_year, debt_year, debt_gdp_year``: see
     :mod:`nonaligned.strategy.exposure_change`); the clause flags.
     """
-    _check_rates(discount_rate, threshold)
+    _check_rates(discount_rate, threshold, convention)
     document = read(con, source)
     debt = debt_exposure(document, baseline(con, document.country)).set_index("offer_id")
     rows = []
     for offer in document.offers:
-        figures = asdict(terms(offer, discount_rate, threshold))
+        figures = asdict(terms(offer, discount_rate, threshold, convention))
         rows.append(
             {
                 "offer_id": offer.id,
@@ -116,7 +131,7 @@ def evaluate(
                 "amount_usd": offer.amount_usd,
                 "interest_rate": offer.interest_rate,
                 **figures,
-                **debt.loc[offer.id, ["new_debt_pct_gdp", "exposure_before", "exposure_after"]],
+                **debt.loc[offer.id, _DEBT_COLUMNS],
                 "collateral": offer.collateral,
                 "exclusivity": offer.exclusivity,
                 "local_content": offer.local_content,
@@ -150,15 +165,18 @@ def compete(
     year: int | None = None,
     discount_rate: float = DEFAULT_DISCOUNT_RATE,
     value_share: float = leverage.DEFAULT_VALUE_SHARE,
+    convention: Convention = DEFAULT_CONVENTION,
 ) -> pd.DataFrame:
     """Committed versus competitive terms per partner under the leverage model.
 
     ``pivotality`` (in [0, 1]) is derived from the index for the document's
     country when not given (:mod:`nonaligned.strategy.pivotality`; ``year``
     picks the year). Columns: :data:`nonaligned.strategy.leverage.COMPETE_COLUMNS`
-    plus ``pivotality_source`` and ``pivotality_year`` (None when given).
+    (``model`` first) plus ``pivotality_source`` and ``pivotality_year``
+    (None when given), rounded to what the model can say
+    (:func:`nonaligned.strategy.leverage.as_reported`).
     """
-    _check_rates(discount_rate, DEFAULT_CONCESSIONAL_THRESHOLD)
+    _check_rates(discount_rate, DEFAULT_CONCESSIONAL_THRESHOLD, convention)
     if not 0.0 <= value_share <= 1.0:
         raise QueryError(f"value share {value_share!r} must be in [0, 1], e.g. 0.1")
     if pivotality is not None and not 0.0 <= pivotality <= 1.0:
@@ -169,5 +187,5 @@ def compete(
         pi, origin, when = derived.value, f"{derived.source}: {derived.detail}", derived.year
     else:
         pi, origin, when = pivotality, "given", None
-    table = leverage.compete(document.offers, pi, discount_rate, value_share)
-    return table.assign(pivotality_source=origin, pivotality_year=when)
+    table = leverage.compete(document.offers, pi, discount_rate, value_share, convention)
+    return leverage.as_reported(table).assign(pivotality_source=origin, pivotality_year=when)

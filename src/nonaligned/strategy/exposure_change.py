@@ -5,10 +5,13 @@ What the store knows, and so what is shown (docs/strategy.md, "Exposure"):
 * **Debt owed to the partner.** Only the stock owed to China is known
   (Horn-Reinhart-Trebesch, to 2017, via :func:`nonaligned.exposure.finance`);
   the stock owed to any other partner is unknown, so its "before" and
-  "after" are missing, never zero. Stocks are shown in percent of the
-  latest WDI GDP (the last known stock relative to today's economy), and
-  the offer adds its full principal (a loan) or nothing (a grant, equity,
-  or a guarantee, which is contingent).
+  "after" are missing, never zero. Every ratio divides values of the same
+  year where both exist, and names the year of each input: the stock over
+  the WDI GDP of its own year (``debt_year``, ``debt_gdp_year``; the nearest
+  year with a GDP where that year has none), the offer's principal, which
+  is new, over the latest GDP (``gdp_year``). The offer adds its full
+  principal (a loan) or nothing (a grant, equity, or a guarantee, which is
+  contingent); the ratio after is the ratio before plus the new debt's.
 * **Trade with the partner** (pole share of the country's goods trade and
   the partner concentration of its trade, latest DOTS year) is context: a
   financing offer does not change it, so before equals after.
@@ -27,37 +30,69 @@ from nonaligned.measures import trade as trade_measures
 from nonaligned.query import QueryError
 from nonaligned.strategy.offers import OffersDocument
 
-__all__ = ["Baseline", "baseline", "debt_exposure", "hhi", "partner_flows", "trade_context"]
+__all__ = [
+    "Baseline",
+    "baseline",
+    "debt_exposure",
+    "hhi",
+    "partner_flows",
+    "trade_context",
+    "trade_year",
+]
 
 CHINA = "CHN"
 
 
 @dataclass(frozen=True)
 class Baseline:
-    """The country's latest known GDP and debt owed to China (NaN where unknown)."""
+    """The country's GDPs and debt owed to China, each with its year (NaN, None where unknown).
+
+    ``gdp_*``: the latest WDI GDP (what today's new debt is measured
+    against); ``debt_*``: the latest Horn-Reinhart-Trebesch stock owed to
+    China; ``debt_gdp_*``: the GDP of the stock's year, or of the nearest
+    year with one (the earlier on a tie), which the stock is divided by.
+    """
 
     gdp_year: int | None
     gdp_usd: float
     debt_year: int | None
     debt_to_china_usd: float
+    debt_gdp_year: int | None
+    debt_gdp_usd: float
+
+    @property
+    def debt_pct_gdp(self) -> float:
+        """The stock in percent of the GDP of its own (or the nearest) year."""
+        return 100.0 * self.debt_to_china_usd / self.debt_gdp_usd
+
+
+def _gdp(con: duckdb.DuckDBPyConnection, iso3: str, year: int | None) -> tuple[int | None, float]:
+    """WDI GDP nearest ``year`` (the earlier on a tie), or the latest where ``year`` is None."""
+    rows = con.execute(
+        "SELECT year, gdp_usd FROM wdi WHERE iso3 = ? AND gdp_usd > 0", [iso3]
+    ).fetchall()
+    if not rows:
+        return None, np.nan
+    target = max(y for y, _ in rows) if year is None else year
+    found, value = min(rows, key=lambda row: (abs(row[0] - target), row[0]))
+    return int(found), float(value)
 
 
 def baseline(con: duckdb.DuckDBPyConnection, iso3: str) -> Baseline:
-    """Latest WDI GDP and the latest Horn-Reinhart-Trebesch stock owed to China (NaN if none)."""
-    gdp = con.execute(
-        "SELECT year, gdp_usd FROM wdi WHERE iso3 = ? AND gdp_usd > 0 ORDER BY year DESC LIMIT 1",
-        [iso3],
-    ).fetchone()
+    """Latest WDI GDP, the latest Horn-Reinhart-Trebesch stock owed to China and its year's GDP."""
     try:
         debt = exposure.finance(con, iso3).dropna(subset=["year", "debt_to_china_usd"])
     except QueryError:
         debt = pd.DataFrame()
     last = debt.iloc[-1] if not debt.empty else None
+    debt_year = int(last.year) if last is not None else None
+    debt_gdp = _gdp(con, iso3, debt_year) if debt_year is not None else (None, np.nan)
     return Baseline(
-        gdp_year=int(gdp[0]) if gdp else None,
-        gdp_usd=float(gdp[1]) if gdp else np.nan,
-        debt_year=int(last.year) if last is not None else None,
+        *_gdp(con, iso3, None),
+        debt_year=debt_year,
         debt_to_china_usd=float(last.debt_to_china_usd) if last is not None else np.nan,
+        debt_gdp_year=debt_gdp[0],
+        debt_gdp_usd=debt_gdp[1],
     )
 
 
@@ -65,35 +100,36 @@ def debt_exposure(document: OffersDocument, base: Baseline) -> pd.DataFrame:
     """Debt owed to each offer's partner before and after accepting it.
 
     Columns: ``offer_id, partner, new_debt_usd, debt_before_usd,
-    debt_after_usd, debt_year, gdp_year, new_debt_pct_gdp, exposure_before,
-    exposure_after`` (the two last: debt owed to the partner, percent of GDP;
-    missing where the stock owed to that partner is unknown).
+    debt_after_usd`` (the stock of ``debt_year`` plus the new principal),
+    ``new_debt_pct_gdp`` (the principal over the GDP of ``gdp_year``, the
+    latest), ``exposure_before`` (the stock over the GDP of
+    ``debt_gdp_year``, its own year where known), ``exposure_after``
+    (before plus the new debt's ratio), and the three years. The stock and
+    its years are missing where the stock owed to that partner is unknown.
     """
     rows = []
     for offer in document.offers:
         new = offer.amount_usd if offer.kind == "loan" else 0.0
-        before = base.debt_to_china_usd if offer.partner == CHINA else np.nan
+        known = offer.partner == CHINA
+        new_pct = 100.0 * new / base.gdp_usd
+        before_pct = base.debt_pct_gdp if known else np.nan
         rows.append(
             {
                 "offer_id": offer.id,
                 "partner": offer.partner,
                 "new_debt_usd": new,
-                "debt_before_usd": before,
-                "debt_after_usd": before + new,
-                "debt_year": base.debt_year if offer.partner == CHINA else None,
+                "debt_before_usd": base.debt_to_china_usd if known else np.nan,
+                "debt_after_usd": base.debt_to_china_usd + new if known else np.nan,
+                "new_debt_pct_gdp": new_pct,
                 "gdp_year": base.gdp_year,
+                "exposure_before": before_pct,
+                "exposure_after": before_pct + new_pct,
+                "debt_year": base.debt_year if known else None,
+                "debt_gdp_year": base.debt_gdp_year if known else None,
             }
         )
     table = pd.DataFrame(rows)
-    table["debt_year"] = table.debt_year.astype("Int64")
-    table["gdp_year"] = table.gdp_year.astype("Int64")
-    for column, name in (
-        ("new_debt_usd", "new_debt_pct_gdp"),
-        ("debt_before_usd", "exposure_before"),
-        ("debt_after_usd", "exposure_after"),
-    ):
-        table[name] = 100.0 * table[column] / base.gdp_usd
-    return table
+    return table.astype({c: "Int64" for c in ("gdp_year", "debt_year", "debt_gdp_year")})
 
 
 def hhi(values: pd.Series) -> float:
@@ -123,6 +159,18 @@ def partner_flows(con: duckdb.DuckDBPyConnection, iso3: str, year: int) -> pd.Da
     return dyads[dyads.iso3 == iso3].reset_index(drop=True)
 
 
+def trade_year(
+    con: duckdb.DuckDBPyConnection, iso3: str, year: int | None = None
+) -> tuple[pd.DataFrame, int]:
+    """The country's pole trade (``exposure.trade``) with both flows known, and its latest year
+    (or ``year``); a QueryError where there is none, rather than a year of NaN."""
+    table = exposure.trade(con, iso3, year)
+    table = table[table.total_usd.notna()]
+    if table.empty:
+        raise QueryError(f"no trade data for {iso3} with both exports and imports")
+    return table, int(table.year.max())
+
+
 def trade_context(con: duckdb.DuckDBPyConnection, document: OffersDocument) -> pd.DataFrame:
     """Each offer's partner's share of the country's trade, latest year with data.
 
@@ -132,9 +180,7 @@ def trade_context(con: duckdb.DuckDBPyConnection, document: OffersDocument) -> p
     partners). Unchanged by a financing offer; shown so the analyst sees
     both channels side by side.
     """
-    poles = exposure.trade(con, document.country)
-    poles = poles[poles.total_usd.notna()]
-    year = int(poles.year.max())
+    poles, year = trade_year(con, document.country)
     latest = poles[poles.year == year].set_index("partner")
     flows = partner_flows(con, document.country, year)
     countries = flows[flows.partner != trade_measures.WORLD]

@@ -12,12 +12,15 @@ For each, what is exposed and how concentrated the alternatives are
 * **finance stop**: the debt owed to the pole (no refinancing); trade is untouched.
 
 Shares are of the country's goods trade with the world in the latest DOTS
-year with data (or ``year``). Debt owed to a pole is known only for China
-(Horn-Reinhart-Trebesch, latest year to 2017), in percent of the latest WDI
-GDP; the store has no total external debt, so debt is not expressed as a
-share of debt. Concentration is the Hirschman-Herfindahl index of partner
+year with data (or ``year``), both of that year (``trade_year``). Debt owed
+to a pole is known only for China (Horn-Reinhart-Trebesch, latest year to
+2017, ``debt_year``), in percent of the WDI GDP of the same year
+(``debt_gdp_year``: the nearest year with a GDP where that year has none);
+the store has no total external debt, so debt is not expressed as a share
+of debt. Concentration is the Hirschman-Herfindahl index of partner
 countries before, and after dropping the pole's members from each exposed
-flow (the remaining partners, the alternatives).
+flow (the remaining partners, the alternatives). A pole cannot act against
+one of its own members: a QueryError.
 """
 
 from __future__ import annotations
@@ -28,11 +31,10 @@ import duckdb
 import numpy as np
 import pandas as pd
 
-from nonaligned import exposure
 from nonaligned.measures import trade as trade_measures
 from nonaligned.measures.poles import eu_members
 from nonaligned.query import QueryError, check_country
-from nonaligned.strategy.exposure_change import CHINA, baseline, hhi, partner_flows
+from nonaligned.strategy.exposure_change import CHINA, baseline, hhi, partner_flows, trade_year
 
 __all__ = ["ACTIONS", "pole_members", "scenario"]
 
@@ -82,9 +84,9 @@ def scenario(
     Columns: ``iso3, pole, action, tariff_rate, trade_year, exports_usd,
     imports_usd`` (with the world), ``exports_to_pole_usd,
     imports_from_pole_usd, exports_exposed_share, imports_exposed_share,
-    tariff_cost_usd, debt_year, debt_to_pole_usd, debt_to_pole_pct_gdp,
-    debt_exposed_pct_gdp`` (missing where the debt owed to the pole is
-    unknown: any pole but China), ``hhi_exports_before/after,
+    tariff_cost_usd, debt_year, debt_gdp_year, debt_to_pole_usd,
+    debt_to_pole_pct_gdp, debt_exposed_pct_gdp`` (missing where the debt owed
+    to the pole is unknown: any pole but China), ``hhi_exports_before/after,
     hhi_imports_before/after, export_partners_after, import_partners_after``.
     """
     code = check_country(con, iso3)
@@ -97,19 +99,17 @@ def scenario(
         raise QueryError("give a tariff rate with the tariff action, and only with it")
     if tariff is not None and not 0.0 < tariff <= 10.0:
         raise QueryError(f"tariff {tariff!r} must be a positive fraction, e.g. 0.25 for 25%")
-    table = exposure.trade(con, code, year)
-    table = table[table.total_usd.notna()]
-    if table.empty:
-        raise QueryError(f"no trade data for {code} with both exports and imports")
-    when = int(table.year.max())
+    table, when = trade_year(con, code, year)
+    members = pole_members(con, pole, when)
+    if code in members:
+        raise QueryError(
+            f"{code} is part of the pole {pole} in {when}: a pole cannot act against itself"
+        )
     rows = table[table.year == when].set_index("partner")
     world, with_pole = rows.loc[trade_measures.WORLD], rows.loc[pole]
     exposed = _EXPOSED[action]
     flows = partner_flows(con, code, when)
     flows = flows[flows.partner != trade_measures.WORLD]
-    members = pole_members(con, pole, when)
-    if code in members:
-        raise QueryError(f"{code} is part of the pole {pole} in {when}")
     result: dict[str, object] = {
         "iso3": code,
         "pole": pole,
@@ -126,9 +126,10 @@ def scenario(
     }
     base = baseline(con, code)
     known = pole == CHINA and not np.isnan(base.debt_to_china_usd)
-    debt_pct = 100.0 * base.debt_to_china_usd / base.gdp_usd if known else np.nan
+    debt_pct = base.debt_pct_gdp if known else np.nan
     result |= {
         "debt_year": base.debt_year if known else None,
+        "debt_gdp_year": base.debt_gdp_year if known else None,
         "debt_to_pole_usd": base.debt_to_china_usd if known else np.nan,
         "debt_to_pole_pct_gdp": debt_pct,
         "debt_exposed_pct_gdp": (debt_pct if "debt" in exposed else 0.0) if known else np.nan,
@@ -141,6 +142,4 @@ def scenario(
             f"hhi_{flow}_after": after,
             f"{flow[:-1]}_partners_after": count,
         }
-    frame = pd.DataFrame([result])
-    frame["debt_year"] = frame.debt_year.astype("Int64")
-    return frame
+    return pd.DataFrame([result]).astype({"debt_year": "Int64", "debt_gdp_year": "Int64"})
