@@ -14,6 +14,7 @@ import json
 import tomllib
 from pathlib import Path
 
+import pandas as pd
 import pytest
 from hypothesis import given
 from hypothesis import strategies as st
@@ -206,8 +207,26 @@ def _debt(con, claim: dict, percent: bool) -> tuple[float, int]:
     return (100 * debt / gdp if percent else debt), year
 
 
+def _coverage(con, kind: str) -> tuple[int, int] | None:
+    """First and last year of the source a kind of claim reads (None: no years)."""
+    table = {"trade_share": "trade_flows", "trade_growth": "trade_flows"}.get(kind)
+    if kind in ("debt_to_china", "debt_to_china_gdp", "largest_recipient"):
+        table = "debt_to_china"
+    return con.execute(f"SELECT min(year), max(year) FROM {table}").fetchone() if table else None
+
+
+def _outside_coverage(con, claim: dict) -> bool:
+    """docs/claims.md: a claimed year beyond the source's coverage is not checkable."""
+    coverage = _coverage(con, claim["kind"])
+    years = [claim.get(k) for k in ("year", "from_year", "to_year") if claim.get(k) is not None]
+    if claim["kind"] == "largest_recipient" and claim["measure"] != "debt_to_china":
+        return False
+    return coverage is not None and any(not coverage[0] <= y <= coverage[1] for y in years)
+
+
 def _expected(con, claim: dict) -> tuple[str, object, int | None]:
-    """Verdict, value and year used for one claim of the example file, computed here."""
+    """Verdict, value and year used for one claim of the example file, computed here; beyond
+    the coverage, the value and year are the nearest year's, shown as context."""
     kind = claim["kind"]
     tolerance = claim.get("tolerance", DEFAULT_TOLERANCE[kind])
     if kind in ("vote", "vote_count"):
@@ -233,6 +252,8 @@ def _expected(con, claim: dict) -> tuple[str, object, int | None]:
         percent = kind == "debt_to_china_gdp"
         (value, year) = _debt(con, claim, percent)
         claimed = claim["percent"] if percent else claim["usd"]
+    if _outside_coverage(con, claim):
+        return "not checkable", value, year
     gap = value / claimed - 1 if kind in RELATIVE else value - claimed
     bound = claim.get("compare", "about")
     ok = (
@@ -293,10 +314,90 @@ def test_records_name_their_sources_with_versions(con, example_records):
     assert "wdi " in by_id["dji-debt-gdp-2017"]["sources"]
 
 
-def test_nearest_year_is_reported(example_records):
+def test_a_year_beyond_the_coverage_is_context_not_a_verdict(example_records):
     record = {r["claim_id"]: r for r in example_records}["bra-chn-exports-2021"]
+    assert record["verdict"] == "not checkable"
     assert (record["year"], record["year_used"]) == (2021, 2020)
-    assert "nearest year used: 2020" in record["explanation"]
+    assert record["explanation"].startswith("The trade data (IMF DOTS) cover 1960-2020, not 2021")
+    assert "For context only, the nearest year with data" in record["explanation"]
+
+
+def test_nearest_year_within_the_coverage_is_judged_and_reported(con, tmp_path):
+    """A gap inside the source's years (WDI has no Venezuelan GDP after 2014) still uses the
+    nearest year, and says so."""
+    (gdp_year,) = con.execute(
+        "SELECT max(year) FROM wdi WHERE iso3 = 'VEN' AND gdp_usd > 0 AND year <= 2017"
+    ).fetchone()
+    assert 2017 - gdp_year <= MAX_YEAR_GAP
+    path = _write(
+        tmp_path,
+        '[[claim]]\nid = "v"\nkind = "debt_to_china_gdp"\ncountry = "VEN"\nyear = 2017\n'
+        "percent = 5\n",
+    )
+    record = claims.check(con, claims.load(path, con)).iloc[0]
+    assert record.verdict in ("supported", "not supported")
+    assert record.year_used == gdp_year
+    assert f"no debt data for 2017, nearest year used: {gdp_year}" in record.explanation
+
+
+FORTYFOLD = """
+[[claim]]
+id = "lac-chn-fortyfold"
+kind = "trade_growth"
+region = "Latin America and the Caribbean"
+partner = "CHN"
+from_year = 2000
+to_year = 2023
+multiple = {multiple}
+"""
+
+
+@pytest.mark.parametrize("multiple", [40, 24.8])
+def test_fortyfold_growth_to_2023_is_not_checkable_whatever_the_multiple(con, tmp_path, multiple):
+    """Issue 15: judged on 2000-2020 (24.8-fold) and marked not supported. The data end in
+    2020, so no multiple to 2023 can be judged, not even the one 2000-2020 would support."""
+    path = _write(tmp_path, FORTYFOLD.format(multiple=multiple))
+    record = claims.check(con, claims.load(path, con)).iloc[0]
+    (last,) = con.execute("SELECT max(year) FROM trade_flows").fetchone()
+    context, _ = _growth(
+        con, {"region": "Latin America and the Caribbean", "partner": "CHN",
+              "from_year": 2000, "to_year": last},
+    )  # fmt: skip
+    assert record.verdict == "not checkable"
+    assert (record.year_used, record.from_year_used) == (last, 2000)
+    assert record.value == pytest.approx(context, rel=1e-3)
+    assert round(context, 1) == 24.8
+    assert f"cover 1960-{last}, not 2023" in record.explanation
+
+
+@pytest.mark.parametrize("beyond", [-3, -1, 1, 3])
+@pytest.mark.parametrize("kind", ["trade_share", "debt_to_china", "debt_to_china_gdp"])
+def test_every_claim_beyond_its_source_is_not_checkable(con, tmp_path, kind, beyond):
+    """Claims about years outside the coverage are never judged, whatever is claimed: here
+    each claims exactly the nearest year's value, which would be supported if it were judged."""
+    first, last = _coverage(con, kind)
+    year = last + beyond if beyond > 0 else first + beyond
+    nearest = last if beyond > 0 else first
+    if kind == "trade_share":
+        country, (value, used) = (
+            "CHL",
+            _share(con, {"country": "CHL", "partner": "USA", "year": nearest}),
+        )
+    else:
+        country = "PAK"  # owed China something in 2000 already (a claim of 0 is refused)
+        value, used = _debt(con, {"country": country, "year": nearest}, kind != "debt_to_china")
+    field = {"trade_share": "percent", "debt_to_china": "usd", "debt_to_china_gdp": "percent"}
+    partner = 'partner = "USA"\n' if kind == "trade_share" else ""
+    path = _write(
+        tmp_path,
+        f'[[claim]]\nid = "x"\nkind = "{kind}"\ncountry = "{country}"\n{partner}'
+        f"year = {year}\n{field[kind]} = {value!r}\n",
+    )
+    record = claims.check(con, claims.load(path, con)).iloc[0]
+    assert record.verdict == "not checkable"
+    assert record.year_used == used == nearest
+    assert record.value == pytest.approx(value, rel=1e-3, abs=5e-5)  # shown to 4 decimals
+    assert f"cover {first}-{last}, not {year}" in record.explanation
 
 
 def _write(tmp_path: Path, text: str) -> Path:
@@ -355,9 +456,12 @@ def test_year_beyond_the_gap_is_not_checkable(con, tmp_path):
         f"year = {last + 4}\npercent = 30\n",
     )
     record = claims.check(con, claims.load(path, con)).iloc[0]
-    assert record.verdict == "not checkable"
+    assert record.verdict == "not checkable" and pd.isna(record.value)
+    # a wider gap brings the nearest year in as context, still without a verdict
     widened = _write(tmp_path, path.read_text() + "max_year_gap = 4\n")
-    assert claims.check(con, claims.load(widened, con)).iloc[0].year_used == last
+    record = claims.check(con, claims.load(widened, con)).iloc[0]
+    assert (record.verdict, record.year_used) == ("not checkable", last)
+    assert record.value > 0
 
 
 # --- bad files: every problem located, nothing computed --------------------------------

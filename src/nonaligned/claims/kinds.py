@@ -4,12 +4,15 @@ Each evaluator reads the figure the claim is about through
 :mod:`nonaligned.query` or :mod:`nonaligned.exposure` (or, for rankings,
 one query of its own below), picks the year by the nearest-year rule and
 judges it with the claim's tolerance (:mod:`nonaligned.claims.compare`).
-Missing data give ``not checkable``, never a zero. :data:`KINDS` lists the
-kinds with their fields, default tolerances and the reason for each; docs/claims.md
-documents them.
+Missing data give ``not checkable``, never a zero, and so does a claim about
+a year beyond its source's coverage: the nearest year's figure is then shown
+as context, never judged. :data:`KINDS` lists the kinds with their fields,
+default tolerances and the reason for each; docs/claims.md documents them.
 """
 
 from __future__ import annotations
+
+from collections.abc import Iterable
 
 import duckdb
 import pandas as pd
@@ -46,6 +49,30 @@ def _year_note(claimed: int | None, used: int | None, what: str = "") -> str:
     return f"no {what}data for {claimed}, nearest year used: {used}. "
 
 
+TRADE_DATA = "The trade data (IMF DOTS)"
+HRT_DATA = "The Horn-Reinhart-Trebesch debt stocks"
+
+
+def _outside(claimed: Iterable[int | None], coverage: tuple[int, int], data: str) -> str:
+    """Why a claim about years beyond its source's coverage cannot be judged ('' if inside).
+
+    The data say nothing about a year they do not cover: a figure from the
+    nearest covered year may be context, but judging the claim on it would
+    test another claim (a growth to 2023 judged on 2000-2020).
+    """
+    first, last = coverage
+    beyond = sorted({y for y in claimed if y is not None and not first <= y <= last})
+    if not beyond:
+        return ""
+    years = " and ".join(str(y) for y in beyond)
+    return f"{data} cover {first}-{last}, not {years}: the claim is not checkable."
+
+
+def _hrt_coverage(con: duckdb.DuckDBPyConnection) -> tuple[int, int]:
+    first, last = con.execute("SELECT min(year), max(year) FROM debt_to_china").fetchone()
+    return int(first), int(last)
+
+
 def _numeric(
     claim: Claim,
     kind: Kind,
@@ -56,8 +83,16 @@ def _numeric(
     year_used: int | None = None,
     from_year_used: int | None = None,
     note: str = "",
+    outside: str = "",
 ) -> Outcome:
-    """Judge a numeric value against the claimed one and explain the comparison."""
+    """Judge a numeric value against the claimed one and explain the comparison.
+
+    With ``outside`` (see :func:`_outside`) the value is context only: the
+    verdict is ``not checkable`` and nothing is compared.
+    """
+    if outside:
+        context = f"{outside} For context only, the nearest year with data: {text}."
+        return Outcome(NOT_CHECKABLE, context, sources, value, year_used, from_year_used)
     unit = kind.tolerance_unit
     judged = verdict(value, claimed, claim.tolerance, unit, claim.compare)
     tolerance = format_tolerance(claim.tolerance, unit)
@@ -83,6 +118,7 @@ def _trade_share(con: duckdb.DuckDBPyConnection, claim: Claim) -> Outcome:
     p = claim.params
     column = {"total": "share", "exports": "exports_share", "imports": "imports_share"}[p["flow"]]
     sources = _trade_sources(p["partner"])
+    outside = _outside([p["year"]], exposure.trade_coverage(con), TRADE_DATA)
     try:
         table = exposure.trade(con, p["country"], include_hk_macao=p["include_hk_macao"])
     except QueryError as exc:
@@ -92,8 +128,8 @@ def _trade_share(con: duckdb.DuckDBPyConnection, claim: Claim) -> Outcome:
     if year is None:
         return Outcome(
             NOT_CHECKABLE,
-            f"no {p['flow']} trade share of {p['country']} with {p['partner']} within "
-            f"{claim.max_year_gap} years of {p['year']}",
+            f"{outside}{' ' if outside else ''}no {p['flow']} trade share of {p['country']} "
+            f"with {p['partner']} within {claim.max_year_gap} years of {p['year']}",
             sources,
         )
     row = rows[rows.year == year].iloc[0]
@@ -105,7 +141,7 @@ def _trade_share(con: duckdb.DuckDBPyConnection, claim: Claim) -> Outcome:
     )
     return _numeric(
         claim, KINDS["trade_share"], value, p["percent"], text, sources, year,
-        note=_year_note(p["year"], year, "trade "),
+        note=_year_note(p["year"], year, "trade "), outside=outside,
     )  # fmt: skip
 
 
@@ -113,14 +149,15 @@ def _trade_growth(con: duckdb.DuckDBPyConnection, claim: Claim) -> Outcome:
     p = claim.params
     sources = _trade_sources(p["partner"])
     first, last = exposure.trade_coverage(con)
+    outside = _outside([p["from_year"], p["to_year"]], (first, last), TRADE_DATA)
     years = range(first, last + 1)
     start = nearest_year(years, p["from_year"], claim.max_year_gap)
     end = nearest_year(years, p["to_year"], claim.max_year_gap)
     if start is None or end is None:
         return Outcome(
             NOT_CHECKABLE,
-            f"the trade data cover {first}-{last}, more than {claim.max_year_gap} years "
-            f"from {p['from_year'] if start is None else p['to_year']}",
+            f"{outside} No context either: {p['from_year'] if start is None else p['to_year']} "
+            f"is more than {claim.max_year_gap} years from the coverage",
             sources,
         )
     table = exposure.trade_growth(
@@ -146,7 +183,7 @@ def _trade_growth(con: duckdb.DuckDBPyConnection, claim: Claim) -> Outcome:
     note = _year_note(p["from_year"], start, "trade ") + _year_note(p["to_year"], end, "trade ")
     return _numeric(
         claim, KINDS["trade_growth"], float(row.multiple), p["multiple"], text, sources, end,
-        start, note,
+        start, note, outside,
     )  # fmt: skip
 
 
@@ -236,11 +273,12 @@ def _largest_recipient(con: duckdb.DuckDBPyConnection, claim: Claim) -> Outcome:
     stock = p["measure"] == "debt_to_china"
     sources = ("hrt",) if stock else ("aiddata_gcdf3",)
     table, used = _finance_table(con, p["measure"], p["year"], claim.max_year_gap)
+    outside = _outside([p["year"]], _hrt_coverage(con), HRT_DATA) if stock else ""
     if stock and used is None:
         return Outcome(
             NOT_CHECKABLE,
-            f"no Horn-Reinhart-Trebesch debt stock within {claim.max_year_gap} years of "
-            f"{p['year']} (coverage 2000-2017)",
+            f"{outside} No context either: no debt stock within {claim.max_year_gap} years "
+            f"of {p['year']}",
             sources,
         )
     area = "the world"
@@ -262,13 +300,15 @@ def _largest_recipient(con: duckdb.DuckDBPyConnection, claim: Claim) -> Outcome:
     text = f"{p['country']} ranks {rank} of {len(table)} in {area} by {what}; top: {top}"
     note = _year_note(p["year"], used, "debt ") if stock else ""
     return _numeric(
-        claim, KINDS["largest_recipient"], rank, p["rank"], text, sources, used, note=note
-    )
+        claim, KINDS["largest_recipient"], rank, p["rank"], text, sources, used, note=note,
+        outside=outside,
+    )  # fmt: skip
 
 
 def _debt(con: duckdb.DuckDBPyConnection, claim: Claim, column: str, kind: str) -> Outcome:
     p = claim.params
     sources = ("hrt", "wdi") if column == "debt_to_china_pct_gdp" else ("hrt",)
+    outside = _outside([p["year"]], _hrt_coverage(con), HRT_DATA)
     try:
         table = exposure.finance(con, p["country"])
     except QueryError as exc:
@@ -276,10 +316,12 @@ def _debt(con: duckdb.DuckDBPyConnection, claim: Claim, column: str, kind: str) 
     rows = table[table.year.notna() & table[column].notna()]
     year = nearest_year(rows.year.astype(int), p["year"], claim.max_year_gap)
     if year is None:
+        first, last = _hrt_coverage(con)
         return Outcome(
             NOT_CHECKABLE,
-            f"no debt to China of {p['country']} within {claim.max_year_gap} years of "
-            f"{p['year']} (Horn-Reinhart-Trebesch covers 2000-2017)",
+            f"{outside}{' ' if outside else ''}no debt to China of {p['country']} within "
+            f"{claim.max_year_gap} years of {p['year']} (Horn-Reinhart-Trebesch covers "
+            f"{first}-{last})",
             sources,
         )
     row = rows[rows.year == year].iloc[0]
@@ -296,7 +338,9 @@ def _debt(con: duckdb.DuckDBPyConnection, claim: Claim, column: str, kind: str) 
             f"({row[other]:.2f}% of {names[other]})"
         )
     note = _year_note(p["year"], year, "debt ")
-    return _numeric(claim, KINDS[kind], value, claimed, text, sources, year, note=note)
+    return _numeric(
+        claim, KINDS[kind], value, claimed, text, sources, year, note=note, outside=outside
+    )
 
 
 def _debt_usd(con: duckdb.DuckDBPyConnection, claim: Claim) -> Outcome:
