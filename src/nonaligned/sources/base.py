@@ -7,7 +7,9 @@ from it. The build records all of this in the store's ``provenance`` table.
 
 from __future__ import annotations
 
+import csv
 from dataclasses import dataclass
+from importlib import resources
 
 
 @dataclass(frozen=True)
@@ -39,3 +41,24 @@ class Source:
         if len(matches) != 1:
             raise KeyError(f"{self.name}: no single file ending in {relpath_suffix!r}")
         return matches[0]
+
+
+def listed_files(listing: str, directory: str, url: str) -> tuple[RemoteFile, ...]:
+    """The files named in a package-data listing (``filename, sha256, size``).
+
+    For sources of many files (a workbook per reporter, an XML file per
+    traveller), whose checksums are kept in a CSV beside the module rather
+    than spelled out in it. ``filename`` is relative to ``directory`` in the
+    mirror and to ``url`` upstream.
+    """
+    table = resources.files("nonaligned.sources").joinpath(listing)
+    with table.open("r", encoding="utf-8") as handle:
+        return tuple(
+            RemoteFile(
+                relpath=f"{directory}/{row['filename']}",
+                url=f"{url}/{row['filename']}",
+                sha256=row["sha256"],
+                size=int(row["size"]),
+            )
+            for row in csv.DictReader(handle)
+        )

@@ -32,12 +32,9 @@ Rules, each applied openly:
 
 from __future__ import annotations
 
-import csv
 import logging
 import re
 from collections.abc import Callable, Sequence
-from functools import cache
-from importlib import resources
 from pathlib import Path
 
 import numpy as np
@@ -47,7 +44,7 @@ from python_calamine import CalamineWorkbook
 from nonaligned.countries import iso3_from_name
 from nonaligned.errors import DataError, UnknownCountryError
 from nonaligned.sources._read import parser
-from nonaligned.sources.base import RemoteFile, Source
+from nonaligned.sources.base import Source, listed_files
 
 __all__ = [
     "AGGREGATES",
@@ -136,26 +133,11 @@ _ESTIMATE = re.compile(r"(\d{1,3}(?:,\d{3})*(?:\.\d+)?) e")
 Progress = Callable[[int, int], None]  # (workbooks done, workbooks total)
 
 
-@cache
-def _files() -> tuple[RemoteFile, ...]:
-    table = resources.files("nonaligned.sources").joinpath("imf_dots_files.csv")
-    with table.open("r", encoding="utf-8") as handle:
-        return tuple(
-            RemoteFile(
-                relpath=f"{DIRECTORY}/{row['filename']}",
-                url=f"{RAW_URL}/{row['filename']}",
-                sha256=row["sha256"],
-                size=int(row["size"]),
-            )
-            for row in csv.DictReader(handle)
-        )
-
-
 SOURCE = Source(
     name="imf_dots",
     title="IMF Direction of Trade Statistics, exports and imports by partner (2022 snapshot)",
     version=f"2022 snapshot (SamLeBlanc/Direction-of-Trade-Map@{COMMIT[:7]})",
-    files=_files(),
+    files=listed_files("imf_dots_files.csv", DIRECTORY, RAW_URL),
     citation="International Monetary Fund, Direction of Trade Statistics (DOTS), accessed 2022; "
     "country workbooks as archived in github.com/SamLeBlanc/Direction-of-Trade-Map.",
     bibtex="@misc{imf_dots_2022,\n  author = {{International Monetary Fund}},\n"
