@@ -60,6 +60,8 @@ def test_sources_and_cite(store_path):
         "hrt",
         "aiddata_gcdf3",
         "wdi",
+        "us_aid",
+        "us_travels",
     }
     bib = _run("cite", "--bibtex", "--db", str(store_path)).stdout
     assert bib.count("@data{voeten2009unga,") == 1

@@ -64,3 +64,13 @@ def test_json_records_are_plain_and_complete():
         {"n": 1, "x": None, "day": "2022-03-02", "at": "2022-03-02T10:11:12", "flag": True},
         {"n": None, "x": 0.30000000000000004, "day": None, "at": None, "flag": False},
     ]
+
+
+def test_table_shows_whole_days_as_dates():
+    """A trip's dates read 2024-12-02 in every format, not 2024-12-02 00:00:00 in the table."""
+    frame = pd.DataFrame({"start_date": pd.to_datetime(["2024-12-02"])})
+    for fmt in Format:
+        console = Console(file=io.StringIO(), width=120)
+        render(frame, fmt, console)
+        assert "2024-12-02" in console.file.getvalue()
+        assert "00:00" not in console.file.getvalue()

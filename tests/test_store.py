@@ -95,6 +95,8 @@ def test_provenance_lists_every_file_with_checksum(con):
         "hrt",
         "aiddata_gcdf3",
         "wdi",
+        "us_aid",
+        "us_travels",
     }
     # one provenance row per IMF DOTS workbook
     assert (rows.source == "imf_dots").sum() == len(imf_dots.SOURCE.files)

@@ -24,6 +24,8 @@ from nonaligned.sources import (
     memberships,
     unvotes,
     unxml,
+    us_aid,
+    us_travels,
     voeten_votes,
     wdi,
 )
@@ -41,6 +43,8 @@ SOURCES: tuple[Source, ...] = (
     hrt.SOURCE,
     aiddata.SOURCE,
     wdi.SOURCE,
+    us_aid.SOURCE,
+    us_travels.SOURCE,
 )
 
 
@@ -103,7 +107,7 @@ def build_tables(
     def path_of(source: Source, suffix: str) -> Path:
         return paths[source.file(suffix).relpath]
 
-    progress.start("parse", 8)
+    progress.start("parse", 10)
     cow_codes = cow.parse(path_of(cow.SOURCE, "COW-country-codes.csv"))
     progress.advance("parse")
     groups = memberships.parse_all([paths[f.relpath] for f in memberships.SOURCE.files])
@@ -133,6 +137,14 @@ def build_tables(
         path_of(wdi.SOURCE, "gdp_current_usd.csv"), path_of(wdi.SOURCE, "population.csv")
     )
     progress.advance("parse")
+    net_aid = us_aid.parse(path_of(us_aid.SOURCE, "us_bilateral_aid.csv"))
+    progress.advance("parse")
+    role_table = path_of(us_travels.SOURCE, us_travels.ROLE_TABLE)
+    trips, trip_exclusions = us_travels.parse(
+        [paths[f.relpath] for f in us_travels.SOURCE.files if paths[f.relpath] != role_table],
+        role_table,
+    )
+    progress.advance("parse")
 
     workbooks = [paths[f.relpath] for f in imf_dots.SOURCE.files]
     progress.start("parse trade workbooks", len(workbooks))
@@ -150,12 +162,14 @@ def build_tables(
         "un_membership": result.un_membership,
         "roll_calls": result.roll_calls,
         "votes": result.votes,
-        "exclusions": result.exclusions,
+        "exclusions": pd.concat([result.exclusions, trip_exclusions], ignore_index=True),
         "trade_flows": trade_flows,
         "debt_to_china": debt,
         "wdi": gdp_population,
         "gcdf_country_commitments": gcdf_countries,
         "gcdf_yearly_flows": gcdf_years,
+        "us_aid": net_aid,
+        "us_travels": trips,
         "provenance": pd.DataFrame(provenance),
     }
 

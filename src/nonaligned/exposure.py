@@ -1,9 +1,9 @@
 """Economic exposure questions to the store: trade with the poles, concentration, growth,
-official finance from China. Each answer is a tidy DataFrame.
+official finance from China and the United States. Each answer is a tidy DataFrame.
 
 These functions read only the rows a question needs from the store's
-``trade_flows``, ``memberships``, ``debt_to_china``, ``wdi`` and
-``gcdf_country_commitments`` tables and pass them to the pure measures in
+``trade_flows``, ``memberships``, ``debt_to_china``, ``wdi``,
+``gcdf_country_commitments`` and ``us_aid`` tables and pass them to the pure measures in
 :mod:`nonaligned.measures.trade` and :mod:`nonaligned.measures.finance`; the
 CLI only formats what is returned here. docs/trade.md documents the methods.
 """
@@ -22,6 +22,7 @@ __all__ = [
     "GCDF_PERIOD",
     "concentration",
     "finance",
+    "official_finance",
     "trade",
     "trade_coverage",
     "trade_growth",
@@ -201,3 +202,31 @@ def finance(con: duckdb.DuckDBPyConnection, iso3: str) -> pd.DataFrame:
     table["gcdf_weighted_interest_rate"] = gcdf.weighted_interest_rate.iloc[0] if known else np.nan
     table["gcdf_period"] = GCDF_PERIOD if known else None
     return table
+
+
+def official_finance(con: duckdb.DuckDBPyConnection, iso3: str) -> pd.DataFrame:
+    """Official finance from both poles for one country, each row saying what it measures.
+
+    US net aid per year (WDI, 2001-2023), beside the debt owed to China per
+    year (Horn-Reinhart-Trebesch, 2000-2017) and AidData's 2000-2021
+    commitments total, in US$ and percent of the same year's WDI GDP: see
+    :func:`nonaligned.measures.finance.official_finance` for the columns and
+    :data:`nonaligned.measures.finance.MEASURES_NOTE` for what each measures.
+    A year outside a source's coverage has no row for it, never a zero.
+    """
+    code = check_country(con, iso3)
+    debt, aid, gcdf, wdi = (
+        _df(con, f"SELECT * FROM {table} WHERE iso3 = ?", [code])
+        for table in ("debt_to_china", "us_aid", "gcdf_country_commitments", "wdi")
+    )
+    if debt.empty and aid.empty and gcdf.empty:
+        raise QueryError(
+            f"no official finance data for {code}: neither US net aid (WDI, 2001-2023), "
+            "Horn-Reinhart-Trebesch (2000-2017) nor AidData GCDF 3.0 covers it"
+        )
+    return finance_measures.official_finance(
+        debt.astype({"year": "int64"}),
+        aid.astype({"year": "int64"}),
+        gcdf,
+        wdi.astype({"year": "int64"}),
+    )

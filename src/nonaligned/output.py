@@ -88,6 +88,6 @@ def render(frame: pd.DataFrame, fmt: Format, console: Console, title: str | None
         table = Table(title=title)
         for column in frame.columns:
             table.add_column(str(column))
-        for row in frame.itertuples(index=False):
+        for row in _plain_dates(frame).itertuples(index=False):
             table.add_row(*(cell(v) for v in row))
         console.print(table)

@@ -61,6 +61,14 @@ SCHEMA: dict[str, str] = {
     "gcdf_yearly_flows": """
         year INTEGER NOT NULL, flow_class VARCHAR NOT NULL, commitments_usd DOUBLE,
         PRIMARY KEY (year, flow_class)""",
+    "us_aid": """
+        iso3 VARCHAR NOT NULL, year INTEGER NOT NULL, us_net_aid_usd DOUBLE NOT NULL,
+        PRIMARY KEY (iso3, year)""",
+    "us_travels": """
+        trip_id BIGINT PRIMARY KEY, role VARCHAR NOT NULL, traveller VARCHAR NOT NULL,
+        traveller_id VARCHAR, start_date DATE NOT NULL, end_date DATE NOT NULL,
+        year INTEGER NOT NULL, iso3 VARCHAR NOT NULL, country_slug VARCHAR NOT NULL,
+        country_name VARCHAR, locale VARCHAR, remarks VARCHAR""",
     "provenance": """
         source VARCHAR NOT NULL, title VARCHAR, version VARCHAR, file VARCHAR NOT NULL,
         url VARCHAR, sha256 VARCHAR NOT NULL, size BIGINT, retrieved_at TIMESTAMP,

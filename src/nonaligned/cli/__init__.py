@@ -12,6 +12,7 @@ from nonaligned.cli import (  # noqa: F401  (registers commands)
     data,
     diplomacy,
     economy,
+    engagement,
     idealpoints,
     observatory,
     strategy,

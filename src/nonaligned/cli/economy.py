@@ -8,6 +8,7 @@ import typer
 
 from nonaligned import exposure
 from nonaligned.cli._app import DbOption, FormatOption, app, handle_errors, out
+from nonaligned.measures import finance as finance_measures
 from nonaligned.output import Format, render
 from nonaligned.store import connect
 
@@ -68,6 +69,12 @@ def finance(
     db: DbOption = None,
     format: FormatOption = Format.table,
 ) -> None:
-    """Debt owed to China (level, percent of GDP) and Chinese official finance commitments."""
+    """Official finance from both poles per year: US net aid beside debt owed to China.
+
+    US net aid (a flow), debt owed to China (a stock) and AidData's Chinese
+    commitments (promises, 2000-2021 total), in US$ and percent of the same
+    year's GDP; the ``measure`` column says which is which. They do not add up.
+    """
     with handle_errors():
-        render(exposure.finance(connect(db), country), format, out)
+        table = exposure.official_finance(connect(db), country)
+        render(table, format, out, title=finance_measures.MEASURES_NOTE)
