@@ -39,6 +39,8 @@ from nonaligned.sources import (
     memberships,
     unvotes,
     unxml,
+    us_aid,
+    us_travels,
     voeten_votes,
     wdi,
 )
@@ -111,6 +113,12 @@ TARGETS: dict[str, Target] = {
             "wdi", ("gdp_current_usd.csv", "population.csv"), lambda p: wdi.parse(*p), head_lines=60
         ),
         Target("hrt", ("HRT_ChinaDebtStockDatabase.csv",), lambda p: hrt.parse(p[0])),
+        Target("us_aid", ("us_bilateral_aid.csv",), lambda p: us_aid.parse(p[0]), head_lines=200),
+        Target(
+            "us_travels",
+            ("biden-joseph-r.xml", "travel-role-codes.xml"),
+            lambda p: us_travels.parse([p[0]], p[1]),
+        ),
         Target(
             "aiddata_commitments",
             ("gcdf3_country_commitments.rda",),
@@ -154,6 +162,11 @@ SOURCES: dict[str, tuple[Path, ...]] = {
     "memberships": (MIRROR / "memberships" / "memberships.csv",),
     "wdi": (MIRROR / "wdi" / "gdp_current_usd.csv", MIRROR / "wdi" / "population.csv"),
     "hrt": (MIRROR / "finance" / "HRT_ChinaDebtStockDatabase.csv",),
+    "us_aid": (MIRROR / "finance" / "us_aid" / "us_bilateral_aid.csv",),
+    "us_travels": (
+        MIRROR / "engagement" / "us_travels" / "president-travels" / "biden-joseph-r.xml",
+        MIRROR / "engagement" / "us_travels" / "code-tables" / "travel-role-codes.xml",
+    ),
     "aiddata_commitments": (MIRROR / "finance" / "gcdf3_country_commitments.rda",),
     "aiddata_flows": (MIRROR / "finance" / "gcdf3_yearly_flows.rda",),
     "unvotes_roll_calls": (
