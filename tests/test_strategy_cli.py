@@ -227,6 +227,8 @@ def test_scenario_sanctions_expose_both_flows(con):
         (["CHN", "--pole", "CHN", "--sanctions"], "cannot act against itself"),
         (["USA", "--pole", "USA", "--tariff", "0.25"], "cannot act against itself"),
         (["RUS", "--pole", "RUS", "--finance-stop"], "cannot act against itself"),
+        # a dissolved state whose last trade year names no trade with the pole: was a KeyError
+        (["YUG", "--pole", "RUS", "--finance-stop"], "neither reported nor mirrored"),
     ],
 )
 def test_scenario_refuses_bad_input(store_path, args, message):

@@ -106,6 +106,11 @@ def scenario(
             f"{code} is part of the pole {pole} in {when}: a pole cannot act against itself"
         )
     rows = table[table.year == when].set_index("partner")
+    if pole not in rows.index:  # e.g. a state that ended before its data name the pole
+        raise QueryError(
+            f"no trade of {code} with {pole} in {when}, neither reported nor mirrored: "
+            "nothing to expose (missing, not zero)"
+        )
     world, with_pole = rows.loc[trade_measures.WORLD], rows.loc[pole]
     exposed = _EXPOSED[action]
     flows = partner_flows(con, code, when)
