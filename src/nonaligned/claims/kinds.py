@@ -68,6 +68,11 @@ def _outside(claimed: Iterable[int | None], coverage: tuple[int, int], data: str
     return f"{data} cover {first}-{last}, not {years}: the claim is not checkable."
 
 
+def _after(outside: str, reason: str) -> str:
+    """A reason a claim is not checkable, after the coverage note where there is one."""
+    return f"{outside} {reason[0].upper()}{reason[1:]}" if outside else reason
+
+
 def _hrt_coverage(con: duckdb.DuckDBPyConnection) -> tuple[int, int]:
     first, last = con.execute("SELECT min(year), max(year) FROM debt_to_china").fetchone()
     return int(first), int(last)
@@ -128,8 +133,11 @@ def _trade_share(con: duckdb.DuckDBPyConnection, claim: Claim) -> Outcome:
     if year is None:
         return Outcome(
             NOT_CHECKABLE,
-            f"{outside}{' ' if outside else ''}no {p['flow']} trade share of {p['country']} "
-            f"with {p['partner']} within {claim.max_year_gap} years of {p['year']}",
+            _after(
+                outside,
+                f"no {p['flow']} trade share of {p['country']} with {p['partner']} within "
+                f"{claim.max_year_gap} years of {p['year']}",
+            ),
             sources,
         )
     row = rows[rows.year == year].iloc[0]
@@ -156,8 +164,11 @@ def _trade_growth(con: duckdb.DuckDBPyConnection, claim: Claim) -> Outcome:
     if start is None or end is None:
         return Outcome(
             NOT_CHECKABLE,
-            f"{outside} No context either: {p['from_year'] if start is None else p['to_year']} "
-            f"is more than {claim.max_year_gap} years from the coverage",
+            _after(
+                outside,
+                f"no context either: {p['from_year'] if start is None else p['to_year']} "
+                f"is more than {claim.max_year_gap} years from the coverage",
+            ),
             sources,
         )
     table = exposure.trade_growth(
@@ -169,7 +180,10 @@ def _trade_growth(con: duckdb.DuckDBPyConnection, claim: Claim) -> Outcome:
     if pd.isna(row.multiple):
         return Outcome(
             NOT_CHECKABLE,
-            f"no {p['flow']} trade of {area} with {p['partner']} in both {start} and {end}",
+            _after(
+                outside,
+                f"no {p['flow']} trade of {area} with {p['partner']} in both {start} and {end}",
+            ),
             sources,
             year_used=end,
             from_year_used=start,
@@ -277,8 +291,11 @@ def _largest_recipient(con: duckdb.DuckDBPyConnection, claim: Claim) -> Outcome:
     if stock and used is None:
         return Outcome(
             NOT_CHECKABLE,
-            f"{outside} No context either: no debt stock within {claim.max_year_gap} years "
-            f"of {p['year']}",
+            _after(
+                outside,
+                f"no context either: no debt stock within {claim.max_year_gap} years of "
+                f"{p['year']}",
+            ),
             sources,
         )
     area = "the world"
@@ -319,9 +336,11 @@ def _debt(con: duckdb.DuckDBPyConnection, claim: Claim, column: str, kind: str) 
         first, last = _hrt_coverage(con)
         return Outcome(
             NOT_CHECKABLE,
-            f"{outside}{' ' if outside else ''}no debt to China of {p['country']} within "
-            f"{claim.max_year_gap} years of {p['year']} (Horn-Reinhart-Trebesch covers "
-            f"{first}-{last})",
+            _after(
+                outside,
+                f"no debt to China of {p['country']} within {claim.max_year_gap} years of "
+                f"{p['year']} (Horn-Reinhart-Trebesch covers {first}-{last})",
+            ),
             sources,
         )
     row = rows[rows.year == year].iloc[0]
