@@ -19,6 +19,7 @@ from typer.testing import CliRunner
 
 from nonaligned import engines
 from nonaligned.cli import app
+from nonaligned.errors import EngineError
 from nonaligned.measures.poles import pole_alignment
 from nonaligned.measures.relational import TRADE_FLAGS
 from nonaligned.measures.similarity import MEASURES, dyad_similarity
@@ -153,7 +154,7 @@ def test_engine_choice_order(monkeypatch):
     finally:
         engines.use(None)
     assert engines.engine_name() == "spark"
-    with pytest.raises(engines.EngineError, match="unknown engine 'polars'"):
+    with pytest.raises(EngineError, match="unknown engine 'polars'"):
         engines.engine_name("polars")
 
 
@@ -163,7 +164,7 @@ def test_cli_engine_option(store_path, monkeypatch):
     args = ["dyads", "--year", "1996", "--db", str(store_path), "--format", "csv"]
     try:
         bad = runner.invoke(app, [*args, "--engine", "polars"])
-        assert bad.exit_code == 1
+        assert bad.exit_code == 2
         assert "unknown engine 'polars'" in bad.output
         good = runner.invoke(app, [*args, "--engine", "duckdb"])
         assert good.exit_code == 0, good.output

@@ -16,7 +16,7 @@ from typer.testing import CliRunner
 
 from nonaligned import exposure
 from nonaligned.cli import app
-from nonaligned.query import QueryError
+from nonaligned.errors import QueryError
 
 runner = CliRunner()
 LAC = "Latin America and the Caribbean"

@@ -16,6 +16,7 @@ from typer.testing import CliRunner
 
 from nonaligned import query
 from nonaligned.cli import app
+from nonaligned.errors import QueryError
 from nonaligned.web.report import chromium, country_brief, print_pdf
 
 
@@ -44,7 +45,7 @@ def test_brief_is_self_contained_with_charts_sources_and_citations(angola, con):
 
 
 def test_brief_of_unknown_country_is_refused(con):
-    with pytest.raises(query.QueryError, match="unknown country"):
+    with pytest.raises(QueryError, match="unknown country"):
         country_brief(con, "XXX")
 
 

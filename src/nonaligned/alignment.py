@@ -11,6 +11,7 @@ from dataclasses import asdict
 import duckdb
 import pandas as pd
 
+from nonaligned.errors import QueryError
 from nonaligned.frame_cache import cached
 from nonaligned.measures.idealpoints import (
     MODEL_VERSION,
@@ -21,7 +22,7 @@ from nonaligned.measures.idealpoints import (
 from nonaligned.measures.poles import pole_alignment
 from nonaligned.measures.similarity import dyad_similarity
 from nonaligned.measures.votes import ISSUES, Selection
-from nonaligned.query import QueryError, check_country
+from nonaligned.query import check_country
 
 
 def selection(

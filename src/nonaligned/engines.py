@@ -23,7 +23,7 @@ from typing import Any
 import ibis
 import pandas as pd
 
-from nonaligned.errors import NonalignedError
+from nonaligned.errors import EngineError
 
 ENGINES: tuple[str, ...] = ("duckdb", "spark")
 DEFAULT_ENGINE = "duckdb"
@@ -32,10 +32,7 @@ MASTER_ENV = "NONALIGNED_SPARK_MASTER"
 LOCAL_MASTER = "local[2]"
 SHUFFLE_PARTITIONS_ENV = "NONALIGNED_SPARK_SHUFFLE_PARTITIONS"
 DRIVER_MEMORY_ENV = "NONALIGNED_SPARK_DRIVER_MEMORY"
-
-
-class EngineError(NonalignedError):
-    """An engine that is unknown or cannot be started (no PySpark, no Java)."""
+SPARK_INSTALL = "pip install 'nonaligned[spark]' and a JDK 17+ (java on PATH, or JAVA_HOME)"
 
 
 _chosen: list[str] = []  # the process-wide choice made by use(), if any
@@ -71,14 +68,14 @@ def spark_session(master: str | None = None) -> Any:
     because the default 200 makes every small aggregation pay 200 tasks; the
     web UI is off since nothing serves it here.
     """
-    if shutil.which("java") is None and not os.environ.get("JAVA_HOME"):
-        raise EngineError("the Spark engine needs Java 17 or later: install a JDK or set JAVA_HOME")
     try:
         from pyspark.sql import SparkSession
     except ImportError:
         raise EngineError(
-            "the Spark engine needs PySpark: pip install 'nonaligned[spark]'"
+            f"the Spark engine needs PySpark and Java 17 or later: {SPARK_INSTALL}"
         ) from None
+    if shutil.which("java") is None and not os.environ.get("JAVA_HOME"):
+        raise EngineError(f"the Spark engine needs Java 17 or later: {SPARK_INSTALL}")
     active = SparkSession.getActiveSession()
     if active is not None:  # a script under spark-submit made its own: use that cluster
         return active
@@ -109,8 +106,9 @@ def spark_session(master: str | None = None) -> Any:
 def backend(engine: str | None = None) -> ibis.BaseBackend:
     """The Ibis backend of ``engine`` (one per process and engine)."""
     name = engine_name(engine)
-    if name == "spark":
-        return ibis.pyspark.connect(spark_session())
+    if name == "spark":  # the session first: its errors say what to install, ibis's do not
+        session = spark_session()
+        return ibis.pyspark.connect(session)
     # every measure orders its result explicitly, so DuckDB need not keep input order:
     # about 10% off the all-dyad-years query (docs/scaling.md)
     return ibis.duckdb.connect(preserve_insertion_order=False)

@@ -14,9 +14,10 @@ import duckdb
 import numpy as np
 import pandas as pd
 
+from nonaligned.errors import QueryError
 from nonaligned.measures import finance as finance_measures
 from nonaligned.measures import trade as trade_measures
-from nonaligned.query import QueryError, check_country
+from nonaligned.query import check_country
 
 __all__ = [
     "GCDF_PERIOD",

@@ -9,11 +9,7 @@ from __future__ import annotations
 import duckdb
 import pandas as pd
 
-from nonaligned.errors import NonalignedError
-
-
-class QueryError(NonalignedError):
-    """A question the store cannot answer as asked (unknown symbol, country, year)."""
+from nonaligned.errors import QueryError
 
 
 def _df(con: duckdb.DuckDBPyConnection, sql: str, params: list | None = None) -> pd.DataFrame:
@@ -107,8 +103,15 @@ def vote_summary(votes: pd.DataFrame) -> pd.DataFrame:
 def country_votes(
     con: duckdb.DuckDBPyConnection, iso3: str, year: int | None = None
 ) -> pd.DataFrame:
-    """One country's votes: ``roll_call_id, date, symbol, title, vote`` (all years if none)."""
+    """One country's votes: ``roll_call_id, date, symbol, title, vote`` (all years if none).
+
+    A year outside the record is refused, naming the years it covers: an
+    empty table there would read as a country that did not vote.
+    """
     code = check_country(con, iso3)
+    first, last = vote_years(con)
+    if year is not None and not first <= year <= last:
+        raise QueryError(f"no roll calls in {year}: the vote record covers {first}-{last}")
     return _df(
         con,
         """
@@ -118,6 +121,12 @@ def country_votes(
         ORDER BY r.date, v.roll_call_id""",
         [code, year, year],
     )
+
+
+def vote_years(con: duckdb.DuckDBPyConnection) -> tuple[int, int]:
+    """First and last year with recorded votes."""
+    first, last = con.execute("SELECT min(year), max(year) FROM roll_calls").fetchone()
+    return int(first), int(last)
 
 
 def coverage(con: duckdb.DuckDBPyConnection) -> pd.DataFrame:

@@ -16,8 +16,7 @@ import typer
 from rich.console import Console
 from rich.markup import escape
 
-from nonaligned import query
-from nonaligned.errors import AcquisitionError, DataError, NonalignedError, StoreError
+from nonaligned.errors import NonalignedError
 from nonaligned.output import Format
 
 app = typer.Typer(
@@ -27,8 +26,6 @@ app = typer.Typer(
 )
 out = Console()
 err = Console(stderr=True)
-
-EXIT_CODES = {query.QueryError: 2, StoreError: 3, AcquisitionError: 4, DataError: 5}
 
 DbOption = Annotated[
     Path | None,
@@ -47,10 +44,9 @@ ResolutionsOption = Annotated[bool, typer.Option(help="Exclude amendment and par
 
 @contextmanager
 def handle_errors() -> Iterator[None]:
-    """Turn the project's errors into a message and a meaningful exit code."""
+    """Turn the project's errors into a message and the exit code their class carries."""
     try:
         yield
     except NonalignedError as exc:
-        code = next((c for t, c in EXIT_CODES.items() if isinstance(exc, t)), 1)
         err.print(f"[bold red]error:[/] {escape(str(exc))}", highlight=False, soft_wrap=True)
-        raise typer.Exit(code) from None
+        raise typer.Exit(exc.exit_code) from None

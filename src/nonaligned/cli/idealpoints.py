@@ -18,8 +18,9 @@ from nonaligned.cli._app import (
     handle_errors,
     out,
 )
+from nonaligned.errors import QueryError
 from nonaligned.output import Format, render
-from nonaligned.query import QueryError, check_country
+from nonaligned.query import check_country
 from nonaligned.store import connect
 
 

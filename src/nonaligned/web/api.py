@@ -21,6 +21,7 @@ from fastapi.responses import JSONResponse
 from starlette.concurrency import run_in_threadpool
 
 from nonaligned import alignment, exposure, index, query
+from nonaligned.errors import NotFoundError, QueryError
 from nonaligned.web import charts
 
 router = APIRouter(prefix="/api")
@@ -38,10 +39,6 @@ Symbol = Annotated[
         description="UN document symbol, e.g. A/RES/ES-11/1",
     ),
 ]
-
-
-class NotFound(Exception):
-    """The resource a request names does not exist (404)."""
 
 
 class AlignmentPole(StrEnum):
@@ -132,8 +129,8 @@ async def _answer(request: Request, make: Callable[[], Any]) -> Response:
 def _country(con: duckdb.DuckDBPyConnection, iso3: str) -> str:
     try:
         return query.check_country(con, iso3)
-    except query.QueryError as exc:
-        raise NotFound(str(exc)) from None
+    except QueryError as exc:
+        raise NotFoundError(str(exc)) from None
 
 
 def countries_table(request: Request) -> pd.DataFrame:
@@ -143,12 +140,7 @@ def countries_table(request: Request) -> pd.DataFrame:
 
 def vote_years(request: Request) -> tuple[int, int]:
     """First and last year with recorded votes (memoised; call inside ``store.reading()``)."""
-
-    def years() -> tuple[int, int]:
-        table = query.coverage(_con(request))
-        return int(table.year.min()), int(table.year.max())
-
-    return _memo(request, ("vote_years",), years)
+    return _memo(request, ("vote_years",), lambda: query.vote_years(_con(request)))
 
 
 def full_index_year(request: Request) -> int | None:
@@ -216,7 +208,7 @@ def ideal_points(request: Request, iso3: str) -> pd.DataFrame | None:
         return None
     rows = table[table.iso3 == code].reset_index(drop=True)
     if rows.empty:
-        raise NotFound(f"no ideal points for {code}: it has no votes on contested roll calls")
+        raise NotFoundError(f"no ideal points for {code}: it has no votes on contested roll calls")
     return rows
 
 
@@ -233,7 +225,7 @@ def resolution(request: Request, symbol: str, roll_call: int | None) -> dict[str
     con = _con(request)
     calls = query.roll_calls_for_symbol(con, symbol)
     if calls.empty:
-        raise NotFound(f"no recorded vote under the symbol {symbol!r} (try A/RES/ES-11/1)")
+        raise NotFoundError(f"no recorded vote under the symbol {symbol!r} (try A/RES/ES-11/1)")
     votes = query.resolution_votes(con, symbol, roll_call)
     chosen = calls[calls.roll_call_id == votes.roll_call_id.iloc[0]].iloc[0] if len(votes) else None
     countries = countries_table(request)

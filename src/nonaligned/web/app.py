@@ -1,16 +1,17 @@
 """The web app: JSON API, pages and their local assets, over a read-only store.
 
 ``create_app`` wires the pieces: security headers and a request size limit on
-every response, the project's errors turned into JSON with a 4xx status, the
-API router, the page router and the static assets. Nothing a request names
-reaches the filesystem: static files are a fixed package directory served by
-Starlette (which refuses paths outside it), the Vega bundle and the map
-outlines are held in memory.
+every response, the project's errors turned into JSON with the HTTP status
+their class carries (:mod:`nonaligned.errors`: 4xx for bad requests, 5xx for
+a missing store or broken data), the API router, the page router and the
+static assets. Nothing a request names reaches the filesystem: static files
+are a fixed package directory served by Starlette (which refuses paths outside
+it), the Vega bundle and the map outlines are held in memory.
 """
 
 from __future__ import annotations
 
-from collections.abc import Awaitable, Callable
+from collections.abc import Callable
 from pathlib import Path
 
 import duckdb
@@ -22,8 +23,7 @@ from fastapi.staticfiles import StaticFiles
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
 from nonaligned.alignment import ideal_points
-from nonaligned.errors import AcquisitionError, NonalignedError, StoreError
-from nonaligned.query import QueryError
+from nonaligned.errors import NonalignedError
 from nonaligned.strategy.offers import OfferError
 from nonaligned.web import api, assets, offers_api, pages
 from nonaligned.web.cache import Memo
@@ -39,37 +39,20 @@ def _error(status: int, message: str, **extra: object) -> JSONResponse:
     return JSONResponse({"message": message, "status": status, **extra}, status_code=status)
 
 
-PLAIN_ERRORS: dict[type[Exception], int] = {
-    QueryError: 400,  # a question the data cannot answer as asked
-    StoreError: 503,  # no store yet, or one being replaced
-    AcquisitionError: 503,  # a source file (the map outlines) unavailable
-    NonalignedError: 400,  # any other error of the project's own: bad input
-}
-"""Errors answered with their message alone, and the status each gets."""
-
-
-def _plain_handler(status: int) -> Callable[[Request, Exception], Awaitable[JSONResponse]]:
-    async def handler(_: Request, exc: Exception) -> JSONResponse:
-        return _error(status, str(exc))
-
-    return handler
-
-
 def _install_error_handlers(app: FastAPI) -> None:
-    @app.exception_handler(api.NotFound)
-    async def not_found(_: Request, exc: api.NotFound) -> JSONResponse:
-        return _error(404, str(exc))
+    """The project's errors answered with the status their class carries (errors.py)."""
 
-    @app.exception_handler(OfferError)
+    @app.exception_handler(NonalignedError)
+    async def refused(_: Request, exc: NonalignedError) -> JSONResponse:
+        return _error(exc.http_status, str(exc))
+
+    @app.exception_handler(OfferError)  # the same, with every problem of the offers listed
     async def bad_offers(_: Request, exc: OfferError) -> JSONResponse:
         problems = [
             {"offer": offer, "field": field, "message": message}
             for offer, field, message in exc.problems
         ]
-        return _error(400, str(exc), problems=problems)
-
-    for error_type, status in PLAIN_ERRORS.items():
-        app.add_exception_handler(error_type, _plain_handler(status))
+        return _error(exc.http_status, str(exc), problems=problems)
 
     @app.exception_handler(RequestValidationError)
     async def invalid(_: Request, exc: RequestValidationError) -> JSONResponse:

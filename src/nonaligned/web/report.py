@@ -20,16 +20,12 @@ import vl_convert
 from jinja2 import Environment, PackageLoader, select_autoescape
 
 from nonaligned import alignment, exposure, index, query
-from nonaligned.errors import NonalignedError
+from nonaligned.errors import QueryError, ReportError
 from nonaligned.web import charts
 
 CHROMIUM_CANDIDATES = ("/usr/bin/chromium", "/usr/bin/chromium-browser", "/usr/bin/google-chrome")
 RECENT_YEARS = 6
 PDF_TIMEOUT_SECONDS = 120
-
-
-class ReportError(NonalignedError):
-    """A brief that cannot be produced as asked (e.g. no browser to print the PDF)."""
 
 
 def _png(spec: dict) -> str:
@@ -88,7 +84,7 @@ def _finance_table(table: pd.DataFrame) -> pd.DataFrame:
 def _optional(compute):
     try:
         return compute()
-    except query.QueryError as exc:
+    except QueryError as exc:
         return str(exc)
 
 
