@@ -42,6 +42,51 @@ def selection(
     )
 
 
+def flag_years(con: duckdb.DuckDBPyConnection) -> tuple[int | None, int | None]:
+    """Last year of the store's important-vote flag and of its issue codes (None: never).
+
+    Both end before the vote record does (the flag in 2017, the codes in 2019
+    with the current sources), so they are read from the store, not assumed.
+    """
+    coded = " OR ".join(f"issue_{code} IS NOT NULL" for code in ISSUES)
+    important, issues = con.execute(
+        f"""SELECT max(year) FILTER (WHERE important IS NOT NULL),
+                   max(year) FILTER (WHERE {coded})
+            FROM roll_calls"""
+    ).fetchone()
+    return important, issues
+
+
+def check_selection(
+    con: duckdb.DuckDBPyConnection, chosen: Selection, year: int | None
+) -> list[str]:
+    """Refuse a selection that can keep no roll call in ``year``; warn of one that changes nothing.
+
+    Why: past the last year of a flag, ``--important`` or ``--issue`` select
+    nothing (an empty answer that looks like a finding) and
+    ``--no-middle-east`` excludes nothing (a silent no-op). None: all years,
+    where the flags apply to the years they cover.
+    """
+    if year is None:
+        return []
+    important, issues = flag_years(con)
+
+    def past(last: int | None) -> bool:
+        return last is None or year > last
+
+    if chosen.important_only and past(important):
+        raise QueryError(
+            f"the important-vote flag ends in {important} in this store: "
+            f"--important keeps no roll call in {year}"
+        )
+    codes_end = f"the issue codes end in {issues} in this store"
+    if chosen.issues and past(issues):
+        raise QueryError(f"{codes_end}: --issue keeps no roll call in {year}")
+    if chosen.exclude_middle_east and past(issues):
+        return [f"{codes_end}: --no-middle-east excludes nothing in {year}"]
+    return []
+
+
 def _vote_tables(
     con: duckdb.DuckDBPyConnection, year: int | None
 ) -> tuple[pd.DataFrame, pd.DataFrame]:

@@ -133,6 +133,8 @@ def trade_growth(
         raise QueryError("give exactly one of a region and a country (iso3)")
     if flow not in ("exports", "imports", "total"):
         raise QueryError(f"unknown flow {flow!r}: use exports, imports or total")
+    if from_year > to_year:
+        raise QueryError(f"the start year {from_year} is after the end year {to_year}")
     partner = partner.strip().upper()
     if partner not in (*trade_measures.POLES, trade_measures.WORLD):
         partner = check_country(con, partner)

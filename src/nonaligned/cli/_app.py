@@ -12,11 +12,14 @@ from contextlib import contextmanager
 from pathlib import Path
 from typing import Annotated
 
+import duckdb
 import typer
 from rich.console import Console
 from rich.markup import escape
 
+from nonaligned import alignment
 from nonaligned.errors import NonalignedError
+from nonaligned.measures.votes import Selection
 from nonaligned.output import Format
 
 app = typer.Typer(
@@ -50,3 +53,20 @@ def handle_errors() -> Iterator[None]:
     except NonalignedError as exc:
         err.print(f"[bold red]error:[/] {escape(str(exc))}", highlight=False, soft_wrap=True)
         raise typer.Exit(exc.exit_code) from None
+
+
+def checked_selection(
+    con: duckdb.DuckDBPyConnection,
+    year: int | None,
+    issue: str | None,
+    important: bool,
+    no_middle_east: bool,
+    resolutions_only: bool = False,
+) -> Selection:
+    """The roll-call selection of the shared options, refused (or warned about on stderr)
+    where a flag it rests on is not recorded in ``year`` (see alignment.check_selection)."""
+    chosen = alignment.selection(issue, important, no_middle_east, resolutions_only)
+    for warning in alignment.check_selection(con, chosen, year):
+        err.print(f"warning: {warning}", markup=False, highlight=False, soft_wrap=True)
+    return chosen
+

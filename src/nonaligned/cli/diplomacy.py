@@ -15,6 +15,7 @@ from nonaligned.cli._app import (
     NoMiddleEastOption,
     ResolutionsOption,
     app,
+    checked_selection,
     handle_errors,
     out,
 )
@@ -62,5 +63,6 @@ def dyads(
     """Every dyad's agreement, kappa, pi and S score in one year."""
     with handle_errors():
         engines.use(engine)
-        chosen = alignment.selection(issue, important, no_middle_east, resolutions_only)
-        render(alignment.dyads(connect(db), year, chosen), format, out)
+        con = connect(db)
+        chosen = checked_selection(con, year, issue, important, no_middle_east, resolutions_only)
+        render(alignment.dyads(con, year, chosen), format, out)

@@ -15,6 +15,7 @@ from nonaligned.cli._app import (
     NoMiddleEastOption,
     ResolutionsOption,
     app,
+    checked_selection,
     handle_errors,
     out,
 )
@@ -23,13 +24,20 @@ from nonaligned.output import Format, render
 from nonaligned.query import check_country
 from nonaligned.store import connect
 
+MAX_BOOT = 200  # each replicate refits the whole record (about 2 s): at most minutes
+
 
 @app.command("idealpoints")
 def idealpoints_command(
     year: Annotated[int | None, typer.Option(min=1946, max=2100, help="Only this year.")] = None,
     country: Annotated[str | None, typer.Option(help="Only this country (ISO3).")] = None,
     boot: Annotated[
-        int, typer.Option(min=0, help="Bootstrap replicates for the standard errors (0: none).")
+        int,
+        typer.Option(
+            min=0,
+            max=MAX_BOOT,
+            help=f"Bootstrap replicates for the standard errors (0: none, at most {MAX_BOOT}).",
+        ),
     ] = 20,
     static: Annotated[bool, typer.Option(help="Fit each year separately instead.")] = False,
     issue: IssueOption = None,
@@ -46,7 +54,7 @@ def idealpoints_command(
     """
     with handle_errors():
         con = connect(db)
-        chosen = alignment.selection(issue, important, no_middle_east, resolutions_only)
+        chosen = checked_selection(con, year, issue, important, no_middle_east, resolutions_only)
         result = alignment.ideal_points(con, chosen, n_boot=boot, static=static)
         if country is not None:
             result = result[result["iso3"] == check_country(con, country)]

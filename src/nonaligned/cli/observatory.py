@@ -5,9 +5,9 @@ from __future__ import annotations
 from dataclasses import replace
 from typing import Annotated
 
+import duckdb
 import typer
 
-from nonaligned import alignment
 from nonaligned import index as nonalignment
 from nonaligned.cli._app import (
     DbOption,
@@ -15,17 +15,25 @@ from nonaligned.cli._app import (
     ImportantOption,
     NoMiddleEastOption,
     app,
+    checked_selection,
     handle_errors,
     out,
 )
+from nonaligned.errors import UsageError
 from nonaligned.index.sensitivity import sensitivity
 from nonaligned.output import Format, render
 from nonaligned.store import connect
 
+MAX_BOOT = 1000  # about a second a year: bounds `country` over all years to minutes
 AxisOption = Annotated[str | None, typer.Option(help="west-china or west-russia (default: both).")]
 BootOption = Annotated[
     int,
-    typer.Option("--boot", min=0, help="Bootstrap replicates for class probabilities (0: none)."),
+    typer.Option(
+        "--boot",
+        min=0,
+        max=MAX_BOOT,
+        help=f"Bootstrap replicates for class probabilities (0: none, at most {MAX_BOOT}).",
+    ),
 ]
 LeanOption = Annotated[float, typer.Option(help="Lean threshold: beyond it a lean is clear.")]
 ActivityOption = Annotated[float, typer.Option(help="Activity threshold: engaged at or above.")]
@@ -70,6 +78,8 @@ def _show(frame, format: Format, title: str | None = None) -> None:
 
 
 def _options(
+    con: duckdb.DuckDBPyConnection,
+    year: int | None,
     important: bool,
     no_middle_east: bool,
     lean: float,
@@ -78,11 +88,14 @@ def _options(
     ideal: bool,
     provisional: bool = False,
 ) -> dict:
-    thresholds = nonalignment.Thresholds(lean=lean, activity=activity)
+    try:
+        thresholds = nonalignment.Thresholds(lean=lean, activity=activity)
+    except ValueError as exc:  # NaN, infinite or out of range: the user's option, so exit 2
+        raise UsageError(f"--lean/--activity: {exc}") from None
     if provisional:
         thresholds = replace(thresholds, min_roll_calls=0)
     return {
-        "selection": alignment.selection(None, important, no_middle_east),
+        "selection": checked_selection(con, year, None, important, no_middle_east),
         "thresholds": thresholds,
         "n_boot": boot,
         "ideal_points": ideal,
@@ -106,10 +119,11 @@ def index_command(
 ) -> None:
     """Lean, balance, activity and class of every UN member in one year."""
     with handle_errors():
+        con = connect(db)
         options = _options(
-            important, no_middle_east, lean, activity, boot, ideal_points, provisional
+            con, year, important, no_middle_east, lean, activity, boot, ideal_points, provisional
         )
-        frame = nonalignment.country_index(connect(db), year=year, axis=axis, **options)
+        frame = nonalignment.country_index(con, year=year, axis=axis, **options)
         _show(frame if all_columns else frame[BRIEF_COLUMNS], format)
 
 
@@ -133,10 +147,11 @@ def country_command(
     replicates; --boot 200 for the precision of `index`, --boot 0 for speed.
     """
     with handle_errors():
+        con = connect(db)
         options = _options(
-            important, no_middle_east, lean, activity, boot, ideal_points, provisional
+            con, None, important, no_middle_east, lean, activity, boot, ideal_points, provisional
         )
-        frame = nonalignment.country_profile(connect(db), country, axis, **options)
+        frame = nonalignment.country_profile(con, country, axis, **options)
         if format is Format.table:
             frame = frame[PROFILE_COLUMNS]
         _show(frame, format, title=f"{country.strip().upper()}: active-nonalignment index")
@@ -159,7 +174,10 @@ def rank_command(
 ) -> None:
     """Countries of one year ranked by a measure of the index."""
     with handle_errors():
+        con = connect(db)
         options = _options(
+            con,
+            year,
             important,
             no_middle_east,
             nonalignment.Thresholds.lean,
@@ -167,9 +185,7 @@ def rank_command(
             boot,
             ideal_points,
         )
-        frame = nonalignment.rank(
-            connect(db), year, by=by, axis=axis, ascending=ascending, **options
-        )
+        frame = nonalignment.rank(con, year, by=by, axis=axis, ascending=ascending, **options)
         _show(frame[["rank", *BRIEF_COLUMNS]], format)
 
 
