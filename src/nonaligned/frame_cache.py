@@ -6,19 +6,27 @@ is stored as parquet in ``<store file>.cache/`` and found again by a key made
 of the store's identity and the caller's settings, so a rebuilt store (new
 file size, modification time or provenance checksums) or different settings
 never see a stale result. Stores in memory, or beside a directory that
-cannot be written, are simply not cached.
+cannot be written, are simply not cached. An entry that cannot be read (a
+truncated or garbage file, from a full disk or another program) is discarded
+with one warning in the log and recomputed, so a damaged cache heals itself
+instead of failing every later call.
 """
 
 from __future__ import annotations
 
+import contextlib
 import hashlib
 import json
+import logging
 import os
 from collections.abc import Callable
 from pathlib import Path
 
 import duckdb
 import pandas as pd
+import pyarrow as pa
+
+log = logging.getLogger(__name__)
 
 
 def store_file(con: duckdb.DuckDBPyConnection) -> Path | None:
@@ -48,7 +56,8 @@ def cached(
 
     ``settings`` (JSON-serialisable) are everything besides the store that
     the result depends on. Writes are atomic (write aside, then rename), so
-    concurrent callers never read a half-written file.
+    concurrent callers never read a half-written file; an unreadable entry is
+    removed, logged and recomputed.
     """
     path = store_file(con)
     if path is None or not path.is_file():
@@ -57,7 +66,12 @@ def cached(
     key = hashlib.sha256(payload.encode()).hexdigest()[:24]
     target = path.with_name(path.name + ".cache") / f"{name}-{key}.parquet"
     if target.is_file():
-        return pd.read_parquet(target)
+        try:
+            return pd.read_parquet(target)
+        except (pa.ArrowException, OSError, ValueError) as exc:
+            log.warning("discarding the unreadable cache entry %s (%s); recomputing", target, exc)
+            with contextlib.suppress(OSError):
+                target.unlink()
     result = compute()
     try:
         target.parent.mkdir(exist_ok=True)
