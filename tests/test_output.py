@@ -74,3 +74,13 @@ def test_table_shows_whole_days_as_dates():
         render(frame, fmt, console)
         assert "2024-12-02" in console.file.getvalue()
         assert "00:00" not in console.file.getvalue()
+
+
+def test_table_shows_brackets_as_text_never_as_markup():
+    """A title (the claims file's name) or cell with rich markup is data: "[/]" raised."""
+    frame = pd.DataFrame({"[b]name": ["[/]", "[bold]x[/bold]"]})
+    console = Console(file=io.StringIO(), width=120)
+    render(frame, Format.table, console, title="[/]claims.toml")
+    text = console.file.getvalue()
+    for shown in ("[/]claims.toml", "[b]name", "[/]", "[bold]x[/bold]"):
+        assert shown in text

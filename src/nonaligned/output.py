@@ -17,6 +17,7 @@ import numpy as np
 import pandas as pd
 from rich.console import Console
 from rich.table import Table
+from rich.text import Text
 
 
 class Format(enum.StrEnum):
@@ -84,10 +85,10 @@ def render(frame: pd.DataFrame, fmt: Format, console: Console, title: str | None
         buffer = io.StringIO()
         _plain_dates(frame).to_csv(buffer, index=False)
         console.file.write(buffer.getvalue())
-    else:
-        table = Table(title=title)
+    else:  # Text, not str: a title or cell with brackets is data, never rich markup
+        table = Table(title=Text(title) if title is not None else None)
         for column in frame.columns:
-            table.add_column(str(column))
+            table.add_column(Text(str(column)))
         for row in _plain_dates(frame).itertuples(index=False):
-            table.add_row(*(cell(v) for v in row))
+            table.add_row(*(Text(cell(v)) for v in row))
         console.print(table)

@@ -129,9 +129,13 @@ def check_writable(path: Path) -> None:
     A build calls this before acquiring and parsing anything, so that a
     read-only or missing folder is reported in a second, not after the whole
     parse. It creates the folder if needed and a probe file in it (the only
-    test that also holds for root and for read-only mounts).
+    test that also holds for root and for read-only mounts). A target that
+    exists but is not a file (a directory, a device such as ``/dev/null``) is
+    refused: the final rename would replace it.
     """
     path = Path(path)
+    if path.exists() and not path.is_file():
+        raise StoreError(f"{path} is not a store file (a directory or a device): choose another")
     try:
         path.parent.mkdir(parents=True, exist_ok=True)
     except OSError as exc:

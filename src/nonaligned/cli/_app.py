@@ -17,7 +17,7 @@ import typer
 from rich.console import Console
 from rich.markup import escape
 
-from nonaligned import alignment
+from nonaligned import alignment, userfiles
 from nonaligned.errors import NonalignedError
 from nonaligned.measures.votes import Selection
 from nonaligned.output import Format
@@ -70,3 +70,10 @@ def checked_selection(
         err.print(f"warning: {warning}", markup=False, highlight=False, soft_wrap=True)
     return chosen
 
+
+def input_file(path: Path) -> Path:
+    """Callback of file arguments: refuse, before any work, a file the commands must not read
+    (a directory, a device, more than userfiles.MAX_INPUT_BYTES), with exit code 2."""
+    with handle_errors():
+        userfiles.read_capped(path)
+    return path

@@ -8,7 +8,7 @@ from typing import Annotated
 import typer
 
 from nonaligned import claims
-from nonaligned.cli._app import DbOption, FormatOption, app, handle_errors, out
+from nonaligned.cli._app import DbOption, FormatOption, app, handle_errors, input_file, out
 from nonaligned.output import Format, render
 from nonaligned.store import connect
 
@@ -17,7 +17,9 @@ TABLE_COLUMNS = ["claim_id", "claimed", "value", "year", "year_used", "verdict",
 
 @app.command("check")
 def check_command(
-    file: Annotated[Path, typer.Argument(help="Claims file (TOML), see docs/claims.md.")],
+    file: Annotated[
+        Path, typer.Argument(help="Claims file (TOML), see docs/claims.md.", callback=input_file)
+    ],
     db: DbOption = None,
     format: FormatOption = Format.table,
 ) -> None:

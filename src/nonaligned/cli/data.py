@@ -83,7 +83,7 @@ def cite(
     """Citations for everything in the store."""
     with handle_errors():
         for entry in query.citations(connect(db), bibtex=bibtex):
-            out.print(entry, highlight=False, soft_wrap=True)
+            out.print(entry, markup=False, highlight=False, soft_wrap=True)
             out.print()
 
 

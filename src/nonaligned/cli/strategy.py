@@ -8,7 +8,7 @@ from typing import Annotated
 
 import typer
 
-from nonaligned.cli._app import DbOption, FormatOption, app, handle_errors, out
+from nonaligned.cli._app import DbOption, FormatOption, app, handle_errors, input_file, out
 from nonaligned.output import Format, render
 from nonaligned.query import QueryError
 from nonaligned.store import connect
@@ -29,7 +29,10 @@ offers_app = typer.Typer(
 app.add_typer(offers_app, name="offers")
 
 OffersFile = Annotated[
-    Path, typer.Argument(help="Offers file (TOML; see examples/offers/ and docs/strategy.md).")
+    Path,
+    typer.Argument(
+        help="Offers file (TOML; see examples/offers/ and docs/strategy.md).", callback=input_file
+    ),
 ]
 DiscountOption = Annotated[
     float,

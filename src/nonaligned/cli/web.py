@@ -3,14 +3,16 @@
 
 from __future__ import annotations
 
+import contextlib
+import socket
 from pathlib import Path
 from typing import Annotated
 
 import typer
 
-from nonaligned import alignment
+from nonaligned import alignment, userfiles
 from nonaligned.cli._app import DbOption, app, err, handle_errors, out
-from nonaligned.errors import AcquisitionError
+from nonaligned.errors import AcquisitionError, UsageError
 from nonaligned.store import connect, default_db_path
 
 MirrorOption = Annotated[
@@ -33,7 +35,12 @@ def serve(
         bool, typer.Option(help="Never download the map outlines; use mirror and cache only.")
     ] = False,
 ) -> None:
-    """Serve the web app and JSON API (read-only on the store) and print its address."""
+    """Serve the web app and JSON API (read-only on the store) and print its address.
+
+    The address is bound first, so that a bad host or a port in use fails at
+    once with exit code 2 (uvicorn would exit 3, this CLI's code for "no
+    store"); with --port 0 the port the system chose is printed.
+    """
     import uvicorn
 
     from nonaligned.web import create_app
@@ -41,38 +48,75 @@ def serve(
     path = db or default_db_path()
     with handle_errors():
         connect(path).close()  # fail now, with the usual message, if there is no store
-    application = create_app(path, mirror=mirror, cache_dir=cache, offline=offline)
+        sock = _listening_socket(host, port)
+    with sock:
+        with handle_errors():
+            application = create_app(path, mirror=mirror, cache_dir=cache, offline=offline)
+            try:
+                application.state.assets.topology()  # acquire the map outlines before serving
+            except AcquisitionError as exc:
+                err.print(f"warning: the maps will not draw: {exc}", highlight=False, markup=False)
+            application.state.assets.warm()
+            err.print(
+                "fitting the ideal points the map's index reads (once per store, then cached)…"
+            )
+            with connect(path) as con:
+                alignment.ideal_points(con, n_boot=0)
+        shown = f"[{host}]" if ":" in host else host
+        out.print(
+            f"nonaligned is serving http://{shown}:{sock.getsockname()[1]}/  "
+            "(API: /openapi.json; Ctrl-C stops)",
+            markup=False,
+            highlight=False,
+            soft_wrap=True,
+        )
+        server = uvicorn.Server(uvicorn.Config(application, log_level="warning"))
+        with contextlib.suppress(KeyboardInterrupt):  # Ctrl-C is the way to stop
+            server.run(sockets=[sock])
+
+
+def _listening_socket(host: str, port: int) -> socket.socket:
+    """A socket bound to ``host:port`` as uvicorn binds it, or a UsageError saying why not."""
+    sock = socket.socket(socket.AF_INET6 if ":" in host else socket.AF_INET)
+    sock.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
     try:
-        application.state.assets.topology()  # acquire the map outlines before serving
-    except AcquisitionError as exc:
-        err.print(f"warning: the maps will not draw: {exc}", highlight=False, markup=False)
-    application.state.assets.warm()
-    err.print("fitting the ideal points the map's index reads (once per store, then cached)…")
-    with handle_errors(), connect(path) as con:
-        alignment.ideal_points(con, n_boot=0)
-    shown = f"[{host}]" if ":" in host else host
-    out.print(f"nonaligned is serving http://{shown}:{port}/  (API: /openapi.json; Ctrl-C stops)")
-    uvicorn.run(application, host=host, port=port, log_level="warning")
+        sock.bind((host, port))
+    except (OSError, UnicodeError) as exc:
+        sock.close()
+        raise UsageError(f"cannot listen on {host}:{port}: {exc}") from None
+    return sock
 
 
 @app.command()
 def report(
     iso3: Annotated[str, typer.Argument(help="ISO3 code of the country, e.g. IND.")],
-    out_path: Annotated[Path, typer.Option("--out", help="HTML file to write.")],
+    out_path: Annotated[
+        Path, typer.Option("--out", help="HTML file to write (its folder is created).")
+    ],
     pdf: Annotated[Path | None, typer.Option(help="Also print the brief to this PDF.")] = None,
+    force: Annotated[bool, typer.Option("--force", help="Replace existing files.")] = False,
     db: DbOption = None,
 ) -> None:
-    """Write a country brief: charts, tables, sources and citations in one HTML file."""
+    """Write a country brief: charts, tables, sources and citations in one HTML file.
+
+    Each file is written aside and renamed into place; an existing file is
+    replaced only with --force, and never through a symbolic link.
+    """
     from nonaligned.web import report as brief
 
     with handle_errors():
+        for path in (out_path, pdf):  # refuse now, not after the brief's seconds of work
+            if path is not None:
+                userfiles.check_output(path, force)
         con = connect(db or default_db_path())
         try:
             html = brief.country_brief(con, iso3)
         finally:
             con.close()
-        out_path.write_text(html, encoding="utf-8")
-        out.print(f"wrote {out_path}")
+        with userfiles.atomic_output(out_path, force) as aside:
+            aside.write_text(html, encoding="utf-8")
+        out.print(f"wrote {out_path}", markup=False, highlight=False)
         if pdf is not None:
-            brief.print_pdf(out_path, pdf)
-            out.print(f"wrote {pdf}")
+            with userfiles.atomic_output(pdf, force) as aside:
+                brief.print_pdf(out_path, aside)
+            out.print(f"wrote {pdf}", markup=False, highlight=False)
