@@ -81,7 +81,7 @@ def _listening_socket(host: str, port: int) -> socket.socket:
     sock.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
     try:
         sock.bind((host, port))
-    except (OSError, UnicodeError) as exc:
+    except (OSError, UnicodeError, TypeError) as exc:  # TypeError: a name IDNA cannot encode
         sock.close()
         raise UsageError(f"cannot listen on {host}:{port}: {exc}") from None
     return sock
