@@ -133,6 +133,15 @@ def test_index_threshold_out_of_range_is_exit_2(store_path, option, value, match
     refused("index", "--year", 2020, option, value, "--boot", 0, "--db", store_path, match=match)
 
 
+@pytest.mark.parametrize(
+    "command", [["index", "--year", 2020], ["country", "IND"], ["idealpoints", "--year", 2020]]
+)
+def test_bootstrap_replicates_are_bounded(store_path, command):
+    limit = 200 if command[0] == "idealpoints" else 1000  # each replicate refits the record
+    bound = f"less than or equal to {limit}"
+    refused(*command, "--boot", limit + 1, "--db", store_path, match=bound)
+
+
 def test_votes_in_a_year_outside_the_record_is_exit_2_naming_its_years(store_path, con):
     first, last = query.vote_years(con)
     refused(

@@ -63,8 +63,10 @@ def test_report_command(store_path, tmp_path):
     done = runner.invoke(app, ["report", "CHL", "--out", str(out), "--db", str(store_path)])
     assert done.exit_code == 0, done.output
     assert "Chile (CHL)" in out.read_text(encoding="utf-8")
-    bad = runner.invoke(app, ["report", "XXX", "--out", str(out), "--db", str(store_path)])
-    assert bad.exit_code == 2
+    unknown = tmp_path / "xxx.html"
+    bad = runner.invoke(app, ["report", "XXX", "--out", str(unknown), "--db", str(store_path)])
+    assert bad.exit_code == 2 and "unknown country code 'XXX'" in bad.output
+    assert not unknown.exists()
 
 
 def test_serve_prints_its_address_and_answers(store_path, mirror, tmp_path):
