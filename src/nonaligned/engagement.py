@@ -13,7 +13,8 @@ from __future__ import annotations
 import duckdb
 import pandas as pd
 
-from nonaligned.query import QueryError, check_country
+from nonaligned.errors import QueryError
+from nonaligned.query import check_country
 
 __all__ = ["ONE_SIDED", "ROLES", "coverage", "us_trips"]
 
