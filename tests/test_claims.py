@@ -23,6 +23,7 @@ from typer.testing import CliRunner
 from nonaligned import claims
 from nonaligned.claims.compare import nearest_year, verdict, within
 from nonaligned.cli import app
+from nonaligned.errors import ClaimsFileError
 
 runner = CliRunner()
 EXAMPLE = Path(__file__).resolve().parents[1] / "examples" / "claims.toml"
@@ -467,8 +468,8 @@ def test_year_beyond_the_gap_is_not_checkable(con, tmp_path):
 # --- bad files: every problem located, nothing computed --------------------------------
 
 
-def _problems(path: Path, con=None) -> claims.ClaimsFileError:
-    with pytest.raises(claims.ClaimsFileError) as info:
+def _problems(path: Path, con=None) -> ClaimsFileError:
+    with pytest.raises(ClaimsFileError) as info:
         claims.load(path, con)
     return info.value
 

@@ -28,10 +28,12 @@ from nonaligned.cli import app
 from nonaligned.cli._app import handle_errors
 from nonaligned.errors import (
     AcquisitionError,
+    ClaimsFileError,
     DataError,
     EngineError,
     NonalignedError,
     NotFoundError,
+    OfferError,
     QueryError,
     ReportError,
     StoreError,
@@ -88,7 +90,10 @@ def test_errors_module_holds_every_documented_class():
         for value in vars(errors).values()
         if isinstance(value, type) and issubclass(value, NonalignedError)
     }
-    assert defined - {NonalignedError} == set(DOCUMENTED)
+    # the two input-file errors list every problem, so they are raised with their problems
+    assert defined - {NonalignedError} == set(DOCUMENTED) | {OfferError, ClaimsFileError}
+    for located in (OfferError, ClaimsFileError):
+        assert (located.exit_code, located.http_status) == DOCUMENTED[QueryError]
 
 
 def test_every_project_error_class_carries_a_documented_code_and_a_status():

@@ -24,7 +24,7 @@ from _fuzz import (
 )
 from hypothesis import HealthCheck, given, settings
 
-from nonaligned.errors import NonalignedError
+from nonaligned.errors import NonalignedError, OfferError
 
 EXAMPLES = 25
 SETTINGS = settings(
@@ -78,5 +78,5 @@ def test_offers_file_that_is_not_utf8_is_an_offer_error(tmp_path):
 
     path = tmp_path / "offers.toml"
     path.write_bytes(b"\xa3 not UTF-8\ncountry = 'KEN'\n")
-    with pytest.raises(offers.OfferError):
+    with pytest.raises(OfferError):
         offers.load(path, offers.known_codes(["KEN"]))

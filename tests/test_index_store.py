@@ -9,8 +9,8 @@ import pytest
 from typer.testing import CliRunner
 
 from nonaligned.cli import app
+from nonaligned.errors import QueryError
 from nonaligned.index import CLASSES, country_index, rank
-from nonaligned.query import QueryError
 
 runner = CliRunner()
 INTERFACE = {

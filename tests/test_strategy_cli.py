@@ -15,7 +15,7 @@ from typer.testing import CliRunner
 
 from nonaligned import exposure
 from nonaligned.cli import app
-from nonaligned.query import QueryError
+from nonaligned.errors import QueryError
 from nonaligned.strategy import evaluate as desk
 from nonaligned.strategy.leverage import MODEL
 from nonaligned.strategy.scenario import scenario

@@ -6,8 +6,9 @@ from pathlib import Path
 
 import pytest
 
+from nonaligned.errors import OfferError
 from nonaligned.strategy import evaluate as desk
-from nonaligned.strategy.offers import OfferError, known_codes, load, parse
+from nonaligned.strategy.offers import known_codes, load, parse
 
 EXAMPLES = sorted((Path(__file__).resolve().parents[1] / "examples" / "offers").glob("*.toml"))
 KNOWN = known_codes({"KEN", "CHN", "USA", "AGO", "JPN"})

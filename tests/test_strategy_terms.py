@@ -12,7 +12,7 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from nonaligned.query import QueryError
+from nonaligned.errors import QueryError
 from nonaligned.strategy.offers import (
     MAX_AMOUNT_USD,
     MAX_PAYMENTS_PER_YEAR,

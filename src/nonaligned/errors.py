@@ -12,6 +12,7 @@ Data errors carry the file, line and field they concern.
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from pathlib import Path
 from typing import ClassVar
 
@@ -116,3 +117,46 @@ class DataError(NonalignedError):
 
 class UnknownCountryError(DataError):
     """A country name or code that the countries module cannot map to ISO3."""
+
+
+class OfferError(QueryError, DataError):
+    """An offers document that cannot be evaluated as written (bad user input, exit code 2).
+
+    ``problems`` lists every ``(offer_id, field, message)`` found; ``offer``
+    and ``field`` are those of the first. The message names them all.
+    """
+
+    def __init__(self, problems: list[tuple[str | None, str | None, str]], path: str | None):
+        self.problems = problems
+        self.offer = problems[0][0]
+        lines = [
+            ", ".join(
+                part
+                for part in (
+                    f"offer {offer!r}" if offer is not None else "",
+                    f"field {field!r}" if field else "",
+                )
+                if part
+            )
+            + f": {message}"
+            for offer, field, message in problems
+        ]
+        head = f"{len(problems)} problem(s) in the offers document"
+        DataError.__init__(self, head + ":\n  " + "\n  ".join(lines), path=path)
+        self.field = problems[0][1]
+
+
+class ClaimsFileError(QueryError):
+    """A claims file that cannot be checked as written: every problem found, each located.
+
+    A claims file is the user's input, so it is a :class:`QueryError` (exit
+    code 2), not an upstream :class:`DataError`. ``problems`` are the located
+    problems (``nonaligned.claims.spec.Problem``), each printed on its line.
+    """
+
+    def __init__(self, path: str, problems: Sequence[object]) -> None:
+        self.path = path
+        self.problems = problems
+        lines = "\n".join(f"  {p}" for p in problems)
+        count = f"{len(problems)} problem" + ("s" if len(problems) > 1 else "")
+        super().__init__(f"claims file {path}: {count}, nothing checked:\n{lines}")

@@ -17,7 +17,6 @@ from nonaligned.claims.spec import (
     NOT_SUPPORTED,
     SUPPORTED,
     Claim,
-    ClaimsFileError,
 )
 
 __all__ = [
@@ -28,7 +27,6 @@ __all__ = [
     "NOT_SUPPORTED",
     "SUPPORTED",
     "Claim",
-    "ClaimsFileError",
     "check",
     "load",
 ]

@@ -28,8 +28,8 @@ from nonaligned.claims.spec import (
     Kind,
     Outcome,
 )
+from nonaligned.errors import QueryError
 from nonaligned.measures import trade as trade_measures
-from nonaligned.query import QueryError
 
 __all__ = ["KINDS", "region_subregions"]
 

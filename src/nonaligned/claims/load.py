@@ -15,9 +15,10 @@ from typing import Any
 import duckdb
 
 from nonaligned.claims.kinds import KINDS
-from nonaligned.claims.spec import COMPARISONS, Claim, ClaimsFileError, Field, Kind, Problem
+from nonaligned.claims.spec import COMPARISONS, Claim, Field, Kind, Problem
+from nonaligned.errors import ClaimsFileError, QueryError
 from nonaligned.measures import trade as trade_measures
-from nonaligned.query import QueryError, check_country, roll_calls_for_symbol
+from nonaligned.query import check_country, roll_calls_for_symbol
 
 __all__ = ["DEFAULT_MAX_YEAR_GAP", "load"]
 

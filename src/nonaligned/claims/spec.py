@@ -13,8 +13,6 @@ from typing import Any, Literal
 
 import duckdb
 
-from nonaligned.query import QueryError
-
 SUPPORTED = "supported"
 NOT_SUPPORTED = "not supported"
 NOT_CHECKABLE = "not checkable"
@@ -116,16 +114,3 @@ class Problem:
         return f"{where}: {self.message}" if where else self.message
 
 
-class ClaimsFileError(QueryError):
-    """A claims file that cannot be checked as written: every problem found, each located.
-
-    A claims file is the user's input, so it is a :class:`QueryError` (exit
-    code 2), not an upstream :class:`~nonaligned.errors.DataError`.
-    """
-
-    def __init__(self, path: str, problems: list[Problem]) -> None:
-        self.path = path
-        self.problems = problems
-        lines = "\n".join(f"  {p}" for p in problems)
-        count = f"{len(problems)} problem" + ("s" if len(problems) > 1 else "")
-        super().__init__(f"claims file {path}: {count}, nothing checked:\n{lines}")

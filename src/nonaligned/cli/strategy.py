@@ -9,8 +9,8 @@ from typing import Annotated
 import typer
 
 from nonaligned.cli._app import DbOption, FormatOption, app, handle_errors, input_file, out
+from nonaligned.errors import QueryError
 from nonaligned.output import Format, render
-from nonaligned.query import QueryError
 from nonaligned.store import connect
 from nonaligned.strategy import evaluate as desk
 from nonaligned.strategy import scenario as scenarios

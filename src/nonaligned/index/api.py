@@ -12,6 +12,7 @@ import duckdb
 import pandas as pd
 
 from nonaligned import alignment
+from nonaligned.errors import QueryError
 from nonaligned.index import cache
 from nonaligned.index.assemble import COLUMNS, Economy, economy_of, year_index
 from nonaligned.index.axes import AXES
@@ -21,7 +22,7 @@ from nonaligned.index.institutional import GROUPINGS, institutional_counts
 from nonaligned.index.store_inputs import Inputs, load
 from nonaligned.measures.trade import IMPORTER_FACTOR
 from nonaligned.measures.votes import Selection
-from nonaligned.query import QueryError, check_country
+from nonaligned.query import check_country
 
 DEFAULT_BOOT = 200
 RANKABLE: tuple[str, ...] = (

@@ -16,7 +16,7 @@ from typing import Any
 import duckdb
 import pandas as pd
 
-from nonaligned.query import QueryError
+from nonaligned.errors import QueryError
 from nonaligned.strategy import leverage
 from nonaligned.strategy import offers as offers_file
 from nonaligned.strategy.exposure_change import baseline, debt_exposure, trade_context

@@ -26,8 +26,8 @@ import numpy as np
 import pandas as pd
 
 from nonaligned import exposure
+from nonaligned.errors import QueryError
 from nonaligned.measures import trade as trade_measures
-from nonaligned.query import QueryError
 from nonaligned.strategy.offers import OffersDocument
 
 __all__ = [

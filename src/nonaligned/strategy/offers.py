@@ -17,8 +17,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from nonaligned.errors import DataError
-from nonaligned.query import QueryError
+from nonaligned.errors import OfferError
 
 __all__ = [
     "KINDS",
@@ -28,7 +27,6 @@ __all__ = [
     "MAX_YEARS",
     "REPAYMENTS",
     "Offer",
-    "OfferError",
     "OffersDocument",
     "known_codes",
     "load",
@@ -73,33 +71,6 @@ _KNOWN_FIELDS = frozenset(
         *FLAGS,
     }
 )
-
-
-class OfferError(QueryError, DataError):
-    """An offers document that cannot be evaluated as written (bad user input, exit code 2).
-
-    ``problems`` lists every ``(offer_id, field, message)`` found; ``offer``
-    and ``field`` are those of the first. The message names them all.
-    """
-
-    def __init__(self, problems: list[tuple[str | None, str | None, str]], path: str | None):
-        self.problems = problems
-        self.offer = problems[0][0]
-        lines = [
-            ", ".join(
-                part
-                for part in (
-                    f"offer {offer!r}" if offer is not None else "",
-                    f"field {field!r}" if field else "",
-                )
-                if part
-            )
-            + f": {message}"
-            for offer, field, message in problems
-        ]
-        head = f"{len(problems)} problem(s) in the offers document"
-        DataError.__init__(self, head + ":\n  " + "\n  ".join(lines), path=path)
-        self.field = problems[0][1]
 
 
 @dataclass(frozen=True)

@@ -26,8 +26,9 @@ from dataclasses import dataclass
 import duckdb
 
 from nonaligned.alignment import alignment
+from nonaligned.errors import QueryError
 from nonaligned.exposure import trade_coverage
-from nonaligned.query import QueryError, check_country
+from nonaligned.query import check_country
 
 __all__ = ["Pivotality", "pivotality"]
 

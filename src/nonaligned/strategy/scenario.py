@@ -31,9 +31,10 @@ import duckdb
 import numpy as np
 import pandas as pd
 
+from nonaligned.errors import QueryError
 from nonaligned.measures import trade as trade_measures
 from nonaligned.measures.poles import eu_members
-from nonaligned.query import QueryError, check_country
+from nonaligned.query import check_country
 from nonaligned.strategy.exposure_change import CHINA, baseline, hhi, partner_flows, trade_year
 
 __all__ = ["ACTIONS", "pole_members", "scenario"]

@@ -28,7 +28,7 @@ from typing import Literal
 import numpy as np
 from scipy.optimize import brentq
 
-from nonaligned.query import QueryError
+from nonaligned.errors import QueryError
 from nonaligned.strategy.offers import Offer
 from nonaligned.strategy.schedule import cash_flows
 

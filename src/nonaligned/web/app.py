@@ -23,8 +23,7 @@ from fastapi.staticfiles import StaticFiles
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
 from nonaligned.alignment import ideal_points
-from nonaligned.errors import NonalignedError
-from nonaligned.strategy.offers import OfferError
+from nonaligned.errors import NonalignedError, OfferError
 from nonaligned.web import api, assets, offers_api, pages
 from nonaligned.web.cache import Memo
 from nonaligned.web.jobs import Jobs
