@@ -190,6 +190,18 @@ def test_offline_with_nothing_local_names_the_file_and_where_to_get_it(tmp_path:
     assert not cache.exists() or _files(cache) == []
 
 
+def test_a_mirror_only_file_missing_says_so_and_never_downloads(tmp_path: Path):
+    # the memberships tables are compiled for the project: they have no download address
+    from nonaligned.sources import memberships
+
+    for remote in memberships.SOURCE.files:
+        assert remote.url == ""
+        with pytest.raises(AcquisitionError, match="with the data mirror only") as info:
+            acquire(remote, mirror=tmp_path / "empty", cache_dir=tmp_path / "cache")
+        assert remote.relpath in str(info.value)
+    assert not (tmp_path / "cache").exists()
+
+
 def test_mirror_file_with_wrong_bytes_is_a_checksum_mismatch(payload: bytes, tmp_path: Path):
     mirror, cache = tmp_path / "mirror", tmp_path / "cache"
     bad = mirror / REMOTE.relpath

@@ -82,6 +82,12 @@ def acquire(
     cached = cache_dir / remote.relpath
     if cached.is_file():
         return _verify(cached, remote, "cache")
+    if not remote.url:
+        raise AcquisitionError(
+            f"missing file {remote.relpath}: it is compiled for the project and distributed "
+            f"with the data mirror only, which has no copy at {mirror}. Pass --mirror DIR "
+            f"(or NONALIGNED_MIRROR) naming a mirror that holds it, or put it in {cache_dir}."
+        )
     if offline:
         raise AcquisitionError(
             f"missing file {remote.relpath}: not in the mirror ({mirror}) nor the cache "
