@@ -378,9 +378,9 @@ def test_garbage_or_empty_cache_entries_are_discarded_and_recomputed(
 @pytest.fixture()
 def fresh_backends():
     """No engine backend remembered from other tests, before or after."""
-    engines.backend.cache_clear()
+    engines.forget_backends()
     yield
-    engines.backend.cache_clear()
+    engines.forget_backends()
     engines.use(None)
 
 

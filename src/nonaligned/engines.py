@@ -18,6 +18,7 @@ from __future__ import annotations
 import functools
 import os
 import shutil
+import threading
 from typing import Any
 
 import ibis
@@ -102,16 +103,32 @@ def spark_session(master: str | None = None) -> Any:
     return session
 
 
-@functools.cache
 def backend(engine: str | None = None) -> ibis.BaseBackend:
-    """The Ibis backend of ``engine`` (one per process and engine)."""
+    """The Ibis backend of ``engine``: one per process for Spark, one per thread for DuckDB.
+
+    A DuckDB connection refuses a second call while it is busy ("connection
+    is busy with another call"), and the web app runs requests on a pool of
+    threads, so each thread gets its own in-memory DuckDB; the measures pass
+    their inputs as memtables, so nothing else is shared. A Spark session is
+    thread-safe and costly to start: one per process.
+    """
     name = engine_name(engine)
+    return _backend(name, threading.get_ident() if name == "duckdb" else 0)
+
+
+@functools.cache
+def _backend(name: str, thread: int) -> ibis.BaseBackend:
     if name == "spark":  # the session first: its errors say what to install, ibis's do not
         session = spark_session()
         return ibis.pyspark.connect(session)
     # every measure orders its result explicitly, so DuckDB need not keep input order:
     # about 10% off the all-dyad-years query (docs/scaling.md)
     return ibis.duckdb.connect(preserve_insertion_order=False)
+
+
+def forget_backends() -> None:
+    """Drop every backend made so far, so the next call connects anew (tests, a changed setup)."""
+    _backend.cache_clear()
 
 
 def execute(expr: ibis.Expr, engine: str | None = None) -> pd.DataFrame:
