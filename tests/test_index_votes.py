@@ -22,7 +22,6 @@ NO_ECONOMY = economy_of(
     None,
     pd.DataFrame(columns=["iso3", "west", "USA", "EU", "CHN", "RUS", "world"], dtype=float),
     {"west": {"USA"}, "CHN": {"CHN"}, "RUS": {"RUS"}},
-    frozenset(),
     0,
     0,
 )

@@ -96,9 +96,7 @@ def compute(
         if at not in economies:
             flows = trade.get(at, inputs.trade.iloc[:0])
             members = inputs.side_members(year if at is None else at)
-            economies[at] = economy_of(
-                at, flows, members, frozenset(members["west"] - {"USA"}), n_boot, seed
-            )
+            economies[at] = economy_of(at, flows, members, n_boot, seed)
         return economies[at]
 
     parts = [

@@ -14,7 +14,7 @@ import pandas as pd
 
 from nonaligned.index import formulas
 from nonaligned.index.axes import AXES, CLASSES, Axis
-from nonaligned.index.classes import Thresholds, class_codes, political_lean
+from nonaligned.index.classes import Thresholds, class_codes, labels, political_lean
 from nonaligned.index.diplomatic import POLE_VOTERS, VoteYear
 from nonaligned.index.economic import EXTRA_EU, expected_shares
 from nonaligned.index.ideal import ideal_point_lean
@@ -147,9 +147,9 @@ def axis_year(
     counted = votes.n_votes >= t.min_votes
     position = _position(votes, axis.west, axis.other)
     lean_votes, baseline = _from_baseline(position, counted)
-    lean_ideal = np.full(len(states), np.nan)
-    if ideal_position is not None:
-        lean_ideal = _from_baseline(ideal_position[:, None], np.isfinite(ideal_position))[0][:, 0]
+    if ideal_position is None:
+        ideal_position = np.full(len(states), np.nan)
+    lean_ideal = _from_baseline(ideal_position[:, None], np.isfinite(ideal_position))[0][:, 0]
     lean_d = formulas.weighted_mean([lean_votes, lean_ideal[:, None]], [1.0, 1.0])
     observed = replace(
         votes, distance=votes.distance[..., :1], pole_distance=votes.pole_distance[..., :1]
@@ -203,7 +203,7 @@ def axis_year(
             "lean": political_lean(lean_d[:, 0], lean_i[:, 0], commitment[:, 0], t),
             "balance": formulas.balance([lean_d[:, 0], lean_e[:, 0], lean_i[:, 0]], t.weights),
             "activity": activity[:, 0],
-            "class": np.array([*CLASSES, None], dtype=object)[chosen],
+            "class": labels(chosen),
             "class_probability": class_probability,
             **{f"p_{name}": probabilities[:, k] for k, name in enumerate(CLASSES)},
             "provisional": provisional,
@@ -211,8 +211,7 @@ def axis_year(
             "lean_vote_agreement": lean_votes[:, 0],
             "lean_ideal_point": lean_ideal,
             "lean_position": formulas.weighted_mean(
-                [np.where(counted, position[:, 0], np.nan), ideal_position
-                 if ideal_position is not None else np.full(len(states), np.nan)], [1.0, 1.0]
+                [np.where(counted, position[:, 0], np.nan), ideal_position], [1.0, 1.0]
             ),
             "baseline_position": baseline[0],
             "lean_usa": single["USA"],
@@ -242,13 +241,13 @@ def economy_of(
     year: int | None,
     trade: pd.DataFrame,
     side_members: dict[str, set[str]],
-    eu_states: frozenset[str],
     n_boot: int,
     seed: int,
 ) -> Economy:
     """The economic inputs of trade year ``year`` (``trade`` that year's side trade)."""
     rng = np.random.default_rng([seed, year or 0, 1])
     expected = expected_shares(trade, side_members, n_boot, rng)
+    eu_states = frozenset(side_members["west"] - {"USA"})
     return Economy(year, trade.set_index("iso3"), expected, eu_states)
 
 

@@ -110,10 +110,14 @@ def class_codes(
     code = CLASSES.index
     return np.select(
         [np.isnan(lean), lean > t.lean, lean < -t.lean, split, activity >= t.activity],
-        [-1, code("aligned_west"), code(axis.other_class), code("split"),
-         code("actively_nonaligned")],
+        [-1, *map(code, ("aligned_west", axis.other_class, "split", "actively_nonaligned"))],
         default=code("passively_neutral"),
     ).astype(np.int8)
+
+
+def labels(codes: np.ndarray) -> np.ndarray:
+    """Class names of :func:`class_codes` (object array, None for -1)."""
+    return np.array([*CLASSES, None], dtype=object)[codes]
 
 
 def classify(*components: np.ndarray, axis: Axis, t: Thresholds) -> np.ndarray:
@@ -121,5 +125,4 @@ def classify(*components: np.ndarray, axis: Axis, t: Thresholds) -> np.ndarray:
 
     The arguments of :func:`class_codes`, labelled.
     """
-    labels = np.array([*CLASSES, None], dtype=object)
-    return labels[class_codes(*components, axis, t)]
+    return labels(class_codes(*components, axis, t))

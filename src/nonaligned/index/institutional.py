@@ -98,7 +98,7 @@ def institutional_counts(
         (memberships["status"] == "member")
         & memberships["joined_year"].notna()
         & memberships["grouping"].isin(list(groupings))
-    ].drop_duplicates(["iso3", "grouping", "joined_year"])
+    ]
     joined = pd.to_numeric(rows["joined_year"]).to_numpy(float)
     left = pd.to_numeric(rows["left_year"]).astype(float).fillna(np.inf).to_numpy()
     years = np.asarray(years)
