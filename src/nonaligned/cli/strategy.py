@@ -14,6 +14,7 @@ from nonaligned.output import Format, render
 from nonaligned.store import connect
 from nonaligned.strategy import evaluate as desk
 from nonaligned.strategy import scenario as scenarios
+from nonaligned.strategy.exposure_change import FINANCE_NOTE
 from nonaligned.strategy.leverage import DEFAULT_VALUE_SHARE
 from nonaligned.strategy.terms import (
     CONVENTIONS,
@@ -76,9 +77,13 @@ def evaluate(
 
 @offers_app.command("exposure")
 def exposure(path: OffersFile, db: DbOption = None, format: FormatOption = Format.table) -> None:
-    """Debt owed to each offer's partner before and after, with the trade context."""
+    """Debt owed to each offer's partner before and after, its net aid flow, the trade context.
+
+    Debt is the stock owed to China (the only one known), net aid the US flow of one year (the
+    only one known): a stock and a flow, side by side, never added.
+    """
     with handle_errors():
-        render(desk.exposure(connect(db), path), format, out)
+        render(desk.exposure(connect(db), path), format, out, title=FINANCE_NOTE)
 
 
 @offers_app.command("compete")
@@ -127,7 +132,11 @@ def scenario(
     db: DbOption = None,
     format: FormatOption = Format.table,
 ) -> None:
-    """What a pole's tariff, sanctions or finance stop exposes, and how concentrated the rest is."""
+    """What a pole's tariff, sanctions or finance stop exposes, and how concentrated the rest is.
+
+    Official finance: the debt stock owed to China and the yearly US net aid flow, each known
+    for its pole only, in percent of the GDP of its own year (docs/strategy.md, Scenarios).
+    """
     with handle_errors():
         chosen = [
             name
@@ -141,4 +150,4 @@ def scenario(
         if len(chosen) != 1:
             raise QueryError("choose exactly one of --tariff X, --sanctions and --finance-stop")
         table = scenarios.scenario(connect(db), country, pole, chosen[0], tariff, year)
-        render(table, format, out)
+        render(table, format, out, title=FINANCE_NOTE)

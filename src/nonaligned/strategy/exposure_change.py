@@ -12,6 +12,12 @@ What the store knows, and so what is shown (docs/strategy.md, "Exposure"):
   is new, over the latest GDP (``gdp_year``). The offer adds its full
   principal (a loan) or nothing (a grant, equity, or a guarantee, which is
   contingent); the ratio after is the ratio before plus the new debt's.
+* **Net aid from the partner.** Only the United States' yearly net aid flow
+  is known (WDI ``DC.DAC.USAL.CD``, 2001-2023): the latest year's flow
+  (``net_aid_year``) and its share of the same year's GDP
+  (``net_aid_gdp_year``, by the same nearest-year rule as the stock). A
+  flow per year is not a stock: the two are shown side by side and never
+  added (:data:`FINANCE_NOTE`). A financing offer does not change it.
 * **Trade with the partner** (pole share of the country's goods trade and
   the partner concentration of its trade, latest DOTS year) is context: a
   financing offer does not change it, so before equals after.
@@ -31,6 +37,7 @@ from nonaligned.measures import trade as trade_measures
 from nonaligned.strategy.offers import OffersDocument
 
 __all__ = [
+    "FINANCE_NOTE",
     "Baseline",
     "baseline",
     "debt_exposure",
@@ -41,16 +48,27 @@ __all__ = [
 ]
 
 CHINA = "CHN"
+USA = "USA"
+FINANCE_NOTE = (
+    "Official finance by partner, two different measures never added: debt_* is the stock "
+    "owed to China at the end of debt_year (Horn-Reinhart-Trebesch; unknown for any other "
+    "partner); net_aid_* is the United States' net aid flow in net_aid_year (WDI "
+    "DC.DAC.USAL.CD: disbursed less repaid in that year, negative where repayments exceed "
+    "it; unknown for any other partner). Each is in percent of the GDP of its own year."
+)
 
 
 @dataclass(frozen=True)
 class Baseline:
-    """The country's GDPs and debt owed to China, each with its year (NaN, None where unknown).
+    """The country's GDPs, debt owed to China and US net aid, each with its year (NaN, None
+    where unknown).
 
     ``gdp_*``: the latest WDI GDP (what today's new debt is measured
     against); ``debt_*``: the latest Horn-Reinhart-Trebesch stock owed to
     China; ``debt_gdp_*``: the GDP of the stock's year, or of the nearest
-    year with one (the earlier on a tie), which the stock is divided by.
+    year with one (the earlier on a tie), which the stock is divided by;
+    ``aid_*``: the latest US net aid flow (a year's flow, not a stock) and
+    ``aid_gdp_*`` the GDP it is divided by, by the same rule.
     """
 
     gdp_year: int | None
@@ -59,11 +77,20 @@ class Baseline:
     debt_to_china_usd: float
     debt_gdp_year: int | None
     debt_gdp_usd: float
+    aid_year: int | None
+    us_net_aid_usd: float
+    aid_gdp_year: int | None
+    aid_gdp_usd: float
 
     @property
     def debt_pct_gdp(self) -> float:
         """The stock in percent of the GDP of its own (or the nearest) year."""
         return 100.0 * self.debt_to_china_usd / self.debt_gdp_usd
+
+    @property
+    def aid_pct_gdp(self) -> float:
+        """The year's US net aid in percent of the GDP of its own (or the nearest) year."""
+        return 100.0 * self.us_net_aid_usd / self.aid_gdp_usd
 
 
 def _gdp(con: duckdb.DuckDBPyConnection, iso3: str, year: int | None) -> tuple[int | None, float]:
@@ -78,26 +105,37 @@ def _gdp(con: duckdb.DuckDBPyConnection, iso3: str, year: int | None) -> tuple[i
     return int(found), float(value)
 
 
+def _latest(
+    con: duckdb.DuckDBPyConnection, iso3: str, table: pd.DataFrame, column: str
+) -> tuple[int | None, float, int | None, float]:
+    """The last year of ``column`` in ``table`` (rows of one country by year), its value, and
+    the GDP it is divided by (its year's, or the nearest): all missing where there is none."""
+    known = table.dropna(subset=["year", column]).sort_values("year")
+    if known.empty:
+        return None, np.nan, None, np.nan
+    last = known.iloc[-1]
+    year = int(last.year)
+    return (year, float(last[column]), *_gdp(con, iso3, year))
+
+
 def baseline(con: duckdb.DuckDBPyConnection, iso3: str) -> Baseline:
-    """Latest WDI GDP, the latest Horn-Reinhart-Trebesch stock owed to China and its year's GDP."""
+    """Latest WDI GDP, the latest Horn-Reinhart-Trebesch stock owed to China and the latest
+    US net aid flow, each with the GDP of its own year."""
     try:
-        debt = exposure.finance(con, iso3).dropna(subset=["year", "debt_to_china_usd"])
+        debt = exposure.finance(con, iso3)
     except QueryError:
-        debt = pd.DataFrame()
-    last = debt.iloc[-1] if not debt.empty else None
-    debt_year = int(last.year) if last is not None else None
-    debt_gdp = _gdp(con, iso3, debt_year) if debt_year is not None else (None, np.nan)
+        debt = pd.DataFrame(columns=["year", "debt_to_china_usd"])
+    aid = con.execute("SELECT year, us_net_aid_usd FROM us_aid WHERE iso3 = ?", [iso3]).df()
     return Baseline(
         *_gdp(con, iso3, None),
-        debt_year=debt_year,
-        debt_to_china_usd=float(last.debt_to_china_usd) if last is not None else np.nan,
-        debt_gdp_year=debt_gdp[0],
-        debt_gdp_usd=debt_gdp[1],
+        *_latest(con, iso3, debt, "debt_to_china_usd"),
+        *_latest(con, iso3, aid, "us_net_aid_usd"),
     )
 
 
 def debt_exposure(document: OffersDocument, base: Baseline) -> pd.DataFrame:
-    """Debt owed to each offer's partner before and after accepting it.
+    """Debt owed to each offer's partner before and after accepting it, and the partner's
+    net aid flow beside it.
 
     Columns: ``offer_id, partner, new_debt_usd, debt_before_usd,
     debt_after_usd`` (the stock of ``debt_year`` plus the new principal),
@@ -106,11 +144,15 @@ def debt_exposure(document: OffersDocument, base: Baseline) -> pd.DataFrame:
     ``debt_gdp_year``, its own year where known), ``exposure_after``
     (before plus the new debt's ratio), and the three years. The stock and
     its years are missing where the stock owed to that partner is unknown.
+    Then ``net_aid_usd, net_aid_pct_gdp, net_aid_year, net_aid_gdp_year``:
+    the partner's net aid flow in its latest year, known for the United
+    States only; a flow, never added to the stock (:data:`FINANCE_NOTE`).
     """
     rows = []
     for offer in document.offers:
         new = offer.amount_usd if offer.kind == "loan" else 0.0
         known = offer.partner == CHINA
+        aid = offer.partner == USA and base.aid_year is not None
         new_pct = 100.0 * new / base.gdp_usd
         before_pct = base.debt_pct_gdp if known else np.nan
         rows.append(
@@ -126,10 +168,15 @@ def debt_exposure(document: OffersDocument, base: Baseline) -> pd.DataFrame:
                 "exposure_after": before_pct + new_pct,
                 "debt_year": base.debt_year if known else None,
                 "debt_gdp_year": base.debt_gdp_year if known else None,
+                "net_aid_usd": base.us_net_aid_usd if aid else np.nan,
+                "net_aid_pct_gdp": base.aid_pct_gdp if aid else np.nan,
+                "net_aid_year": base.aid_year if aid else None,
+                "net_aid_gdp_year": base.aid_gdp_year if aid else None,
             }
         )
     table = pd.DataFrame(rows)
-    return table.astype({c: "Int64" for c in ("gdp_year", "debt_year", "debt_gdp_year")})
+    years = ("gdp_year", "debt_year", "debt_gdp_year", "net_aid_year", "net_aid_gdp_year")
+    return table.astype({c: "Int64" for c in years})
 
 
 def hhi(values: pd.Series) -> float:

@@ -7,9 +7,11 @@ For each, what is exposed and how concentrated the alternatives are
   X times their value, the first-order cost before any trade diversion or
   price response (an upper bound on what the exporters bear at constant
   volumes). Imports and debt are untouched.
-* **sanctions**: exports to and imports from the pole, and the debt owed to
-  it (which can no longer be serviced or rolled over normally).
-* **finance stop**: the debt owed to the pole (no refinancing); trade is untouched.
+* **sanctions**: exports to and imports from the pole, the debt owed to
+  it (which can no longer be serviced or rolled over normally) and its net
+  aid flow.
+* **finance stop**: the debt owed to the pole (no refinancing) and its net
+  aid flow (no new money); trade is untouched.
 
 Shares are of the country's goods trade with the world in the latest DOTS
 year with data (or ``year``), both of that year (``trade_year``). Debt owed
@@ -17,10 +19,14 @@ to a pole is known only for China (Horn-Reinhart-Trebesch, latest year to
 2017, ``debt_year``), in percent of the WDI GDP of the same year
 (``debt_gdp_year``: the nearest year with a GDP where that year has none);
 the store has no total external debt, so debt is not expressed as a share
-of debt. Concentration is the Hirschman-Herfindahl index of partner
-countries before, and after dropping the pole's members from each exposed
-flow (the remaining partners, the alternatives). A pole cannot act against
-one of its own members: a QueryError.
+of debt. The net aid flow from a pole is known only for the United States
+(WDI, the latest year to 2023, ``net_aid_year``), in percent of the GDP of
+the same year (``net_aid_gdp_year``, by the same rule): a year's flow, not
+a stock, so it is shown beside the debt and never added to it.
+Concentration is the Hirschman-Herfindahl index of partner countries
+before, and after dropping the pole's members from each exposed flow (the
+remaining partners, the alternatives). A pole cannot act against one of its
+own members: a QueryError.
 """
 
 from __future__ import annotations
@@ -35,7 +41,14 @@ from nonaligned.errors import QueryError
 from nonaligned.measures import trade as trade_measures
 from nonaligned.measures.poles import eu_members
 from nonaligned.query import check_country
-from nonaligned.strategy.exposure_change import CHINA, baseline, hhi, partner_flows, trade_year
+from nonaligned.strategy.exposure_change import (
+    CHINA,
+    USA,
+    baseline,
+    hhi,
+    partner_flows,
+    trade_year,
+)
 
 __all__ = ["ACTIONS", "pole_members", "scenario"]
 
@@ -43,8 +56,8 @@ Action = Literal["tariff", "sanctions", "finance_stop"]
 ACTIONS: tuple[str, ...] = ("tariff", "sanctions", "finance_stop")
 _EXPOSED = {
     "tariff": ("exports",),
-    "sanctions": ("exports", "imports", "debt"),
-    "finance_stop": ("debt",),
+    "sanctions": ("exports", "imports", "debt", "aid"),
+    "finance_stop": ("debt", "aid"),
 }
 
 
@@ -87,7 +100,10 @@ def scenario(
     imports_from_pole_usd, exports_exposed_share, imports_exposed_share,
     tariff_cost_usd, debt_year, debt_gdp_year, debt_to_pole_usd,
     debt_to_pole_pct_gdp, debt_exposed_pct_gdp`` (missing where the debt owed
-    to the pole is unknown: any pole but China), ``hhi_exports_before/after,
+    to the pole is unknown: any pole but China), ``net_aid_year,
+    net_aid_gdp_year, net_aid_from_pole_usd, net_aid_from_pole_pct_gdp,
+    net_aid_exposed_pct_gdp`` (missing where the pole's net aid is unknown:
+    any pole but the United States), ``hhi_exports_before/after,
     hhi_imports_before/after, export_partners_after, import_partners_after``.
     """
     code = check_country(con, iso3)
@@ -140,6 +156,15 @@ def scenario(
         "debt_to_pole_pct_gdp": debt_pct,
         "debt_exposed_pct_gdp": (debt_pct if "debt" in exposed else 0.0) if known else np.nan,
     }
+    aid = pole == USA and base.aid_year is not None
+    aid_pct = base.aid_pct_gdp if aid else np.nan
+    result |= {
+        "net_aid_year": base.aid_year if aid else None,
+        "net_aid_gdp_year": base.aid_gdp_year if aid else None,
+        "net_aid_from_pole_usd": base.us_net_aid_usd if aid else np.nan,
+        "net_aid_from_pole_pct_gdp": aid_pct,
+        "net_aid_exposed_pct_gdp": (aid_pct if "aid" in exposed else 0.0) if aid else np.nan,
+    }
     for flow in ("exports", "imports"):
         before, _ = _flow_hhi(flows, flow, frozenset())
         after, count = _flow_hhi(flows, flow, members if flow in exposed else frozenset())
@@ -148,4 +173,5 @@ def scenario(
             f"hhi_{flow}_after": after,
             f"{flow[:-1]}_partners_after": count,
         }
-    return pd.DataFrame([result]).astype({"debt_year": "Int64", "debt_gdp_year": "Int64"})
+    years = ("debt_year", "debt_gdp_year", "net_aid_year", "net_aid_gdp_year")
+    return pd.DataFrame([result]).astype({c: "Int64" for c in years})
