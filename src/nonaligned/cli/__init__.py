@@ -13,6 +13,7 @@ from nonaligned.cli import (  # noqa: F401  (registers commands)
     diplomacy,
     economy,
     engagement,
+    export,
     idealpoints,
     observatory,
     strategy,

@@ -2,11 +2,13 @@
 
 from __future__ import annotations
 
+from pathlib import Path
 from typing import Annotated
 
 import typer
 
 from nonaligned import alignment, engines
+from nonaligned.alignment import Source
 from nonaligned.cli._app import (
     DbOption,
     FormatOption,
@@ -19,6 +21,7 @@ from nonaligned.cli._app import (
     handle_errors,
     out,
 )
+from nonaligned.dataset import Dataset
 from nonaligned.output import Format, render
 from nonaligned.store import connect
 
@@ -29,6 +32,20 @@ EngineOption = Annotated[
         help="Where the measures run: duckdb (default) or spark (see docs/scaling.md).",
     ),
 ]
+DataOption = Annotated[
+    str | None,
+    typer.Option(
+        "--data",
+        envvar="NONALIGNED_DATA",
+        help="Read the votes from a `nonaligned export` folder (local, hdfs://, s3a://) "
+        "on the engine instead of the store.",
+    ),
+]
+
+
+def _source(db: Path | None, data: str | None, engine: str | None) -> Source:
+    """The exported dataset on the engine if ``--data`` is given, else the store."""
+    return Dataset(data, engine) if data else connect(db)
 
 
 @app.command("alignment")
@@ -39,6 +56,7 @@ def alignment_command(
     no_middle_east: NoMiddleEastOption = False,
     resolutions_only: ResolutionsOption = False,
     engine: EngineOption = None,
+    data: DataOption = None,
     db: DbOption = None,
     format: FormatOption = Format.table,
 ) -> None:
@@ -46,7 +64,7 @@ def alignment_command(
     with handle_errors():
         engines.use(engine)
         chosen = alignment.selection(issue, important, no_middle_east, resolutions_only)
-        render(alignment.alignment(connect(db), country, chosen), format, out)
+        render(alignment.alignment(_source(db, data, engine), country, chosen), format, out)
 
 
 @app.command()
@@ -57,12 +75,18 @@ def dyads(
     no_middle_east: NoMiddleEastOption = False,
     resolutions_only: ResolutionsOption = False,
     engine: EngineOption = None,
+    data: DataOption = None,
     db: DbOption = None,
     format: FormatOption = Format.table,
 ) -> None:
     """Every dyad's agreement, kappa, pi and S score in one year."""
     with handle_errors():
         engines.use(engine)
-        con = connect(db)
-        chosen = checked_selection(con, year, issue, important, no_middle_east, resolutions_only)
-        render(alignment.dyads(con, year, chosen), format, out)
+        source = _source(db, data, engine)
+        if data:  # the flags' coverage is checked against the store's tables only
+            chosen = alignment.selection(issue, important, no_middle_east, resolutions_only)
+        else:
+            chosen = checked_selection(
+                source, year, issue, important, no_middle_east, resolutions_only
+            )
+        render(alignment.dyads(source, year, chosen), format, out)

@@ -36,7 +36,7 @@ import pandas as pd
 from nonaligned.engines import execute
 from nonaligned.measures import relational
 from nonaligned.measures.similarity import MEASURES, Metric, tidy
-from nonaligned.measures.votes import Selection, coded_votes
+from nonaligned.measures.votes import Selection, coded_relation
 
 POLES: tuple[str, ...] = ("USA", "CHN", "RUS", "EU")
 EU = "EU"
@@ -92,7 +92,7 @@ def eu_positions(
 
 
 def pole_alignment(
-    votes: pd.DataFrame,
+    votes: pd.DataFrame | ir.Table,
     roll_calls: pd.DataFrame,
     memberships: pd.DataFrame,
     *,
@@ -107,13 +107,13 @@ def pole_alignment(
     Columns: ``iso3, year`` (or ``session``), ``pole, agreement, kappa, pi,
     s_score, n_votes``; one row per country, period and pole with at least
     one common roll call, sorted by period, country and pole (in ``poles``
-    order). A pole is not compared with itself.
+    order). A pole is not compared with itself. ``votes`` may be a table on
+    the engine (see :func:`~nonaligned.measures.votes.coded_relation`).
     """
     columns = ["iso3", by, "pole", *MEASURES, "n_votes"]
-    coded = coded_votes(votes, roll_calls, by=by, selection=selection)
-    if coded.empty:
+    table = coded_relation(votes, roll_calls, by=by, selection=selection)
+    if table is None:
         return pd.DataFrame(columns=columns)
-    table = ibis.memtable(coded)
     pole_votes = table.filter(table.iso3.isin([p for p in poles if p != EU]))
     if EU in poles:
         eu = _eu_position_expr(table, roll_calls, memberships).mutate(iso3=ibis.literal(EU))

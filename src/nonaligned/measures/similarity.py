@@ -36,13 +36,14 @@ from __future__ import annotations
 from typing import Literal
 
 import ibis
+import ibis.expr.types as ir
 import numpy as np
 import pandas as pd
 
 from nonaligned.engines import execute
 from nonaligned.measures import relational
 from nonaligned.measures.relational import CELL_COLUMNS, D_MAX, MEASURES
-from nonaligned.measures.votes import Selection, coded_votes
+from nonaligned.measures.votes import Selection, coded_relation
 
 Metric = Literal["nominal", "absolute", "squared"]
 __all__ = ["D_MAX", "MEASURES", "contingency_tables", "dyad_similarity", "measures_from_tables"]
@@ -104,7 +105,7 @@ def measures_from_tables(tables: np.ndarray, metric: Metric = "nominal") -> dict
 
 
 def dyad_similarity(
-    votes: pd.DataFrame,
+    votes: pd.DataFrame | ir.Table,
     roll_calls: pd.DataFrame,
     *,
     by: Literal["year", "session"] = "year",
@@ -117,13 +118,14 @@ def dyad_similarity(
     Non-directed: one row per dyad with ``iso3_a < iso3_b``, for dyads with at
     least one roll call on which both voted. Columns: ``iso3_a, iso3_b, year``
     (or ``session``), ``agreement, kappa, pi, s_score, n_votes``; sorted by
-    period and dyad. ``engine``: see :func:`nonaligned.engines.engine_name`.
+    period and dyad. ``engine``: see :func:`nonaligned.engines.engine_name`;
+    ``votes`` may be a table on that engine (see :func:`coded_relation`).
     """
     columns = ["iso3_a", "iso3_b", by, *MEASURES, "n_votes"]
-    coded = coded_votes(votes, roll_calls, by=by, selection=selection)
-    if coded.empty:
+    coded = coded_relation(votes, roll_calls, by=by, selection=selection)
+    if coded is None:
         return pd.DataFrame(columns=columns)
-    expr = relational.dyad_measures(ibis.memtable(coded), metric)
+    expr = relational.dyad_measures(coded, metric)
     result = execute(expr.order_by("period", "iso3_a", "iso3_b"), engine)
     return tidy(result.rename(columns={"period": by}), by, columns)
 

@@ -15,6 +15,8 @@ from __future__ import annotations
 from collections.abc import Iterable
 from dataclasses import dataclass
 
+import ibis
+import ibis.expr.types as ir
 import numpy as np
 import pandas as pd
 
@@ -91,6 +93,39 @@ def coded_votes(
     frame = frame.merge(periods, on="roll_call_id", how="inner")
     frame["period"] = frame["period"].astype(np.int64)
     return frame[["roll_call_id", "iso3", "period", "code"]].reset_index(drop=True)
+
+
+def coded_relation(
+    votes: pd.DataFrame | ir.Table,
+    roll_calls: pd.DataFrame,
+    *,
+    by: str = "year",
+    selection: Selection | None = None,
+) -> ir.Table | None:
+    """:func:`coded_votes` as a table on the engine; None where no vote is left.
+
+    ``votes`` is either a pandas frame (coded here, then shipped as a
+    memtable) or a table already on the engine, such as the ``votes`` of an
+    exported Parquet dataset read by Spark (:mod:`nonaligned.dataset`): then
+    the votes never pass through this process; only the selected roll calls'
+    periods (a few thousand rows) are shipped to the engine. Both codings
+    use :data:`VOTE_CODES` and :meth:`Selection.apply`; the Spark tests check
+    they agree.
+    """
+    if isinstance(votes, pd.DataFrame):
+        coded = coded_votes(votes, roll_calls, by=by, selection=selection)
+        return None if coded.empty else ibis.memtable(coded)
+    if by not in PERIODS:
+        raise ValueError(f"by must be one of {PERIODS}, not {by!r}")
+    selected = (selection or Selection()).apply(roll_calls)
+    if selected.empty:
+        return None
+    periods = ibis.memtable(
+        selected[["roll_call_id", by]].rename(columns={by: "period"}).astype("int64")
+    )
+    code = votes.vote.cases(*VOTE_CODES.items(), else_=0).cast("int8")
+    coded = votes.join(periods, "roll_call_id").mutate(code=code)
+    return coded.filter(coded.code > 0).select("roll_call_id", "iso3", "period", "code")
 
 
 def vote_matrix(

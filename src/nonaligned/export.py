@@ -1,0 +1,110 @@
+"""The store as Parquet datasets: what Spark, R (arrow) and any Arrow tool read.
+
+Why: the Spark engine exists for data that outgrow one machine, so it must
+read the store's tables where a cluster can reach them (a local folder,
+HDFS, S3), not through the driver. ``export_parquet`` writes every table of
+the store to ``DIR/<table>/``; the large ones (``votes``, ``trade_flows``)
+are partitioned by year (``year=1990/part-0.parquet``, Hive style, which
+Spark, DuckDB and arrow all read as a ``year`` column). Every file carries
+the store's provenance in its schema metadata (key ``nonaligned``): the
+build date and each source's version, so a dataset copied away still says
+what it is.
+
+The export is written beside the target and renamed into place when
+complete: an interrupted export leaves no half-written dataset.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import json
+import os
+import shutil
+from datetime import UTC, datetime
+from pathlib import Path
+
+import duckdb
+import pyarrow as pa
+import pyarrow.dataset as ds
+import pyarrow.parquet as pq
+
+from nonaligned.errors import UsageError
+from nonaligned.store import SCHEMA, connect
+
+METADATA_KEY = b"nonaligned"
+PARTITIONED: dict[str, str] = {
+    # votes hold no year of their own: the roll call's year is joined in to partition them
+    "votes": "SELECT v.*, r.year FROM votes v JOIN roll_calls r USING (roll_call_id)",
+    "trade_flows": "SELECT * FROM trade_flows",
+}
+
+
+def provenance(store: Path) -> dict[str, object]:
+    """What an export carries: the store's build time (its file's) and each source's version."""
+    with connect(store) as con:
+        rows = con.execute(
+            "SELECT source, any_value(version) FROM provenance GROUP BY source ORDER BY source"
+        ).fetchall()
+    built = datetime.fromtimestamp(Path(store).stat().st_mtime, tz=UTC)
+    return {"built": built.isoformat(timespec="seconds"), "sources": dict(rows)}
+
+
+def metadata_of(path: Path | str) -> dict[str, object]:
+    """The provenance recorded in one exported Parquet file (``{}`` if it has none)."""
+    raw = (pq.read_schema(path).metadata or {}).get(METADATA_KEY)
+    return json.loads(raw) if raw else {}
+
+
+def export_parquet(store: Path, directory: Path, *, force: bool = False) -> dict[str, int]:
+    """Write every table of the store at ``store`` under ``directory``; each table's row count.
+
+    The tables of :data:`~nonaligned.store.SCHEMA` that the store holds (a
+    store built by an older release may lack newer ones).
+
+    ``directory`` must not exist unless ``force`` (then it is replaced, only
+    once the new export is complete).
+    """
+    directory = Path(directory)
+    if directory.exists() and not force:
+        raise UsageError(f"{directory} exists: choose a new folder or pass --force")
+    if directory.exists() and not directory.is_dir():
+        raise UsageError(f"{directory} is not a folder")
+    meta = {METADATA_KEY: json.dumps(provenance(store)).encode()}
+    partial = directory.with_name(f".{directory.name}.exporting-{os.getpid()}")
+    shutil.rmtree(partial, ignore_errors=True)
+    counts: dict[str, int] = {}
+    try:
+        with connect(store) as con:
+            present = {name for (name,) in con.execute("SHOW TABLES").fetchall()}
+            for table in (name for name in SCHEMA if name in present):
+                counts[table] = _write_table(con, table, partial, meta)
+        if directory.exists():
+            shutil.rmtree(directory)
+        os.replace(partial, directory)
+    except (OSError, pa.ArrowException, duckdb.Error) as exc:
+        raise UsageError(f"could not export to {directory}: {exc}") from exc
+    finally:
+        with contextlib.suppress(FileNotFoundError):
+            shutil.rmtree(partial)
+    return counts
+
+
+def _write_table(
+    con: duckdb.DuckDBPyConnection, table: str, root: Path, meta: dict[bytes, bytes]
+) -> int:
+    data = con.sql(PARTITIONED.get(table, f"SELECT * FROM {table}")).to_arrow_table()
+    data = data.replace_schema_metadata({**(data.schema.metadata or {}), **meta})
+    partitioned = table in PARTITIONED and data.num_rows > 0
+    if not partitioned:  # one file, even for an empty table: readers need its schema
+        (root / table).mkdir(parents=True)
+        pq.write_table(data, root / table / "part-0.parquet")
+        return data.num_rows
+    ds.write_dataset(
+        data,
+        root / table,
+        format="parquet",
+        partitioning=["year"],
+        partitioning_flavor="hive",
+        basename_template="part-{i}.parquet",
+    )
+    return data.num_rows
