@@ -33,8 +33,8 @@ def angola(store_path: Path) -> str:
 
 def test_brief_is_self_contained_with_charts_sources_and_citations(angola, con):
     assert "<h1>Angola (AGO)</h1>" in angola
-    # index profile, ideal point, agreement with the poles, trade shares
-    assert angola.count('src="data:image/png;base64,') == 4
+    # index profile, ideal point, agreement with the poles, trade shares, US trips
+    assert angola.count('src="data:image/png;base64,') == 5
     assert "Active nonalignment: lean and class by year" in angola
     assert 'src="http' not in angola and "<script" not in angola and "<link" not in angola
     text = html.unescape(angola)
@@ -104,3 +104,39 @@ def test_serve_prints_its_address_and_answers(store_path, mirror, tmp_path):
     finally:
         server.terminate()
         server.wait(timeout=10)
+
+
+def test_brief_shows_us_engagement_as_one_sided_and_data_through(angola, con):
+    """Issue 17: the US trips timeline (a chart, trips per year by role, the latest trips),
+    US net aid beside the debt owed to China, and the data-through line of every component."""
+    from nonaligned.coverage_years import data_through, through_line
+    from nonaligned.engagement import ONE_SIDED
+
+    text = html.unescape(angola)
+    assert "<h2>US high-level engagement</h2>" in angola
+    assert ONE_SIDED in text and "it does not enter the index" in text
+    assert 'alt="Trips of US Presidents and Secretaries of State to Angola by date"' in angola
+    counts = dict(
+        con.execute(
+            "SELECT role, count(*) FROM us_travels WHERE iso3 = 'AGO' AND year = 2024 GROUP BY 1"
+        ).fetchall()
+    )
+    row = f"<tr><td>2024</td><td>{counts['president']}</td><td>{counts['secretary']}</td></tr>"
+    assert row in angola
+    (first_president,) = con.execute(
+        "SELECT min(start_date) FROM us_travels WHERE iso3 = 'AGO' AND role = 'president'"
+    ).fetchone()
+    assert f"<td>{first_president:%Y-%m-%d}" in angola  # the latest trips list it
+    (last_aid,) = con.execute("SELECT max(year) FROM us_aid WHERE iso3 = 'AGO'").fetchone()
+    assert f"<tr><td>{last_aid}</td>" in angola and "never added to it" in text
+    line = through_line(data_through(con))
+    assert text.count(line) == 2  # under the title and above the sources
+
+
+def test_brief_without_us_trips_says_so(con):
+    (code,) = con.execute(
+        "SELECT iso3 FROM countries WHERE iso3 NOT IN (SELECT iso3 FROM us_travels) "
+        "AND iso3 IN (SELECT iso3 FROM votes) ORDER BY iso3 LIMIT 1"
+    ).fetchone()
+    brief = html.unescape(country_brief(con, code))
+    assert "No recorded trip of a US President or Secretary of State to" in brief

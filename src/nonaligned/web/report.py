@@ -3,7 +3,8 @@
 The brief shows the same charts as the web profile, rendered to PNG by
 vl-convert and inlined as data URIs, so the file opens anywhere with no
 network and no server. Tables and figures come from the same library calls
-as the web app; the sources and citations from :mod:`nonaligned.query`.
+as the web app; the sources and citations from :mod:`nonaligned.query`, and
+how far each component reaches from :func:`nonaligned.coverage_years.data_through`.
 """
 
 from __future__ import annotations
@@ -19,12 +20,16 @@ import pandas as pd
 import vl_convert
 from jinja2 import Environment, PackageLoader, select_autoescape
 
-from nonaligned import alignment, exposure, index, query
+from nonaligned import alignment, engagement, exposure, index, query
+from nonaligned.coverage_years import data_through, through_line
 from nonaligned.errors import QueryError, ReportError
+from nonaligned.measures.finance import NET_AID
 from nonaligned.web import charts
 
 CHROMIUM_CANDIDATES = ("/usr/bin/chromium", "/usr/bin/chromium-browser", "/usr/bin/google-chrome")
 RECENT_YEARS = 6
+RECENT_TRIPS = 10
+ROLE_NAMES = {"president": "President", "secretary": "Secretary of State"}
 PDF_TIMEOUT_SECONDS = 120
 
 
@@ -81,6 +86,69 @@ def _finance_table(table: pd.DataFrame) -> pd.DataFrame:
     )
 
 
+def _us_aid_table(table: pd.DataFrame) -> pd.DataFrame:
+    """The recent years of US net aid (a flow) from :func:`nonaligned.exposure.official_finance`."""
+    aid = table[(table.pole == "USA") & (table.measure == NET_AID)].tail(RECENT_YEARS)
+    return pd.DataFrame(
+        {
+            "year": aid.year,
+            "US net aid (US$ m)": (aid.value_usd / 1e6).round(1),
+            "% of GDP (WDI)": aid.pct_gdp.round(3),
+        }
+    )
+
+
+def _trips_per_year(trips: pd.DataFrame) -> pd.DataFrame:
+    """Trips per year by role, one row per year with at least one trip (others had none)."""
+    counts = trips.assign(role=trips.role.map(ROLE_NAMES)).pivot_table(
+        index="year", columns="role", values="start_date", aggfunc="count", fill_value=0
+    )
+    counts = counts.reindex(columns=list(ROLE_NAMES.values()), fill_value=0)
+    return counts.reset_index().rename_axis(columns=None)
+
+
+def _recent_trips(trips: pd.DataFrame) -> pd.DataFrame:
+    """The last :data:`RECENT_TRIPS` trips, newest first: dates, who, where, what."""
+    recent = trips.sort_values("start_date", ascending=False).head(RECENT_TRIPS)
+    return pd.DataFrame(
+        {
+            "dates": [
+                f"{a:%Y-%m-%d}" + ("" if a == b else f" to {b:%Y-%m-%d}")
+                for a, b in zip(recent.start_date, recent.end_date, strict=True)
+            ],
+            "role": recent.role.map(ROLE_NAMES),
+            "traveller": recent.traveller,
+            "places": recent.locale.fillna(""),
+            "remarks": recent.remarks.fillna(""),
+        }
+    )
+
+
+def _timeline(trips: pd.DataFrame, name: str, record_end: str) -> dict:
+    """A Vega-Lite timeline: one mark per trip at its start date, on the row of its role, from
+    the year before the first trip to the end of the record (so that a gap reads as no trip)."""
+    values = [
+        {"date": f"{d:%Y-%m-%d}", "role": ROLE_NAMES[r]}
+        for d, r in zip(trips.start_date, trips.role, strict=True)
+    ]
+    first = f"{trips.start_date.min().year - 1}-01-01"
+    return {
+        "$schema": "https://vega.github.io/schema/vega-lite/v5.json",
+        "title": f"US trips to {name}, by date (the record ends {record_end}; US engagement only)",
+        "width": 640,
+        "height": 90,
+        "data": {"values": values},
+        "mark": {"type": "tick", "thickness": 2},
+        "encoding": {
+            "x": {"field": "date", "type": "temporal", "title": None,
+                  "scale": {"domain": [first, record_end]}},
+            "y": {"field": "role", "type": "nominal", "title": None,
+                  "sort": list(ROLE_NAMES.values())},
+            "color": {"field": "role", "type": "nominal", "legend": None},
+        },
+    }  # fmt: skip
+
+
 def _optional(compute):
     try:
         return compute()
@@ -99,6 +167,12 @@ def country_brief(con: duckdb.DuckDBPyConnection, iso3: str) -> str:
     points = points[points.iso3 == code]
     trade = _optional(lambda: exposure.trade(con, code))
     finance = _optional(lambda: exposure.finance(con, code))
+    official = _optional(lambda: exposure.official_finance(con, code))
+    us_aid = _us_aid_table(official) if isinstance(official, pd.DataFrame) else None
+    travel = _optional(lambda: (engagement.coverage(con), engagement.us_trips(con, code)))
+    span, trips = travel if isinstance(travel, tuple) else (None, pd.DataFrame())
+    through = data_through(con).set_index("component")
+    record_end = through.last_date.get("us_travels")
     sections = {
         "index_png": _png(charts.index_profile(profile)) if len(profile) else None,
         "class_table": _recent_classes(profile) if len(profile) else None,
@@ -111,6 +185,15 @@ def country_brief(con: duckdb.DuckDBPyConnection, iso3: str) -> str:
         "finance_table": _finance_table(finance) if isinstance(finance, pd.DataFrame) else None,
         "gcdf": finance.iloc[0].to_dict() if isinstance(finance, pd.DataFrame) else None,
         "finance_note": finance if isinstance(finance, str) else None,
+        "us_aid_table": us_aid if us_aid is not None and len(us_aid) else None,
+        "travel_png": (_png(_timeline(trips, country["name"], record_end)) if len(trips) else None),
+        "travel_table": _trips_per_year(trips) if len(trips) else None,
+        "recent_trips": _recent_trips(trips) if len(trips) else None,
+        "travel_span": span,
+        "travel_note": travel if isinstance(travel, str) else None,
+        "one_sided": engagement.ONE_SIDED,
+        "data_through": through_line(through.reset_index()),
+        "trade_through": through.last_year.get("trade"),
     }
     environment = Environment(
         loader=PackageLoader("nonaligned.web", "templates"), autoescape=select_autoescape()
