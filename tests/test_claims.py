@@ -10,6 +10,7 @@ docs/claims.md, written out below.
 
 from __future__ import annotations
 
+import datetime as dt
 import json
 import tomllib
 from pathlib import Path
@@ -37,8 +38,10 @@ DEFAULT_TOLERANCE = {
     "largest_recipient": 0,
     "debt_to_china": 0.15,  # relative
     "debt_to_china_gdp": 2.0,  # percentage points
+    "us_aid": 0.15,  # relative
+    "us_visit": None,
 }
-RELATIVE = {"trade_growth", "debt_to_china"}
+RELATIVE = {"trade_growth", "debt_to_china", "us_aid"}
 MAX_YEAR_GAP = 3
 # UN M49 sub-regions of the regions the example file names
 SUBREGIONS = {
@@ -133,6 +136,8 @@ def _share(con, claim: dict) -> tuple[float, int]:
     )
     years = [y for y in {y for y, _ in world} if all((y, f) in pole for f in flows)]
     year = _nearest(years, claim["year"])
+    if year is None:  # not even context within the year gap
+        return None, None
     value = 100 * sum(pole[(year, f)] for f in flows) / sum(world[(year, f)] for f in flows)
     return value, year
 
@@ -208,9 +213,45 @@ def _debt(con, claim: dict, percent: bool) -> tuple[float, int]:
     return (100 * debt / gdp if percent else debt), year
 
 
+def _us_aid(con, claim: dict) -> tuple[float | None, int | None]:
+    """US net aid to the country in the nearest year with a value (None beyond the gap)."""
+    rows = dict(
+        con.execute(
+            "SELECT year, us_net_aid_usd FROM us_aid WHERE iso3 = ? AND us_net_aid_usd IS NOT NULL",
+            [claim["country"]],
+        ).fetchall()
+    )
+    year = _nearest(list(rows), claim["year"])
+    return (rows[year] if year is not None else None), year
+
+
+def _us_visit(con, claim: dict) -> tuple[str, int | None, int | None]:
+    """docs/claims.md: a trip in the year supports a visit (and 'first' when none is earlier);
+    no trip refutes it only where the record covers the whole year, else not checkable."""
+    year = claim["year"]
+    first, last = con.execute("SELECT min(start_date), max(end_date) FROM us_travels").fetchone()
+    starts = [
+        d
+        for (d,) in con.execute(
+            "SELECT start_date FROM us_travels WHERE iso3 = ? AND role = ?",
+            [claim["country"], claim.get("role", "president")],
+        ).fetchall()
+    ]
+    found = [d for d in starts if d.year == year]
+    whole = first <= dt.date(year, 1, 1) and dt.date(year, 12, 31) <= last
+    if not first.year <= year <= last.year or (not found and not whole):
+        return "not checkable", None, None
+    if not found:
+        return "not supported", 0, year
+    if claim.get("first") and any(d < min(found) for d in starts):
+        return "not supported", len(found), year
+    return "supported", len(found), year
+
+
 def _coverage(con, kind: str) -> tuple[int, int] | None:
     """First and last year of the source a kind of claim reads (None: no years)."""
-    table = {"trade_share": "trade_flows", "trade_growth": "trade_flows"}.get(kind)
+    tables = {"trade_share": "trade_flows", "trade_growth": "trade_flows", "us_aid": "us_aid"}
+    table = tables.get(kind)
     if kind in ("debt_to_china", "debt_to_china_gdp", "largest_recipient"):
         table = "debt_to_china"
     return con.execute(f"SELECT min(year), max(year) FROM {table}").fetchone() if table else None
@@ -230,6 +271,8 @@ def _expected(con, claim: dict) -> tuple[str, object, int | None]:
     the coverage, the value and year are the nearest year's, shown as context."""
     kind = claim["kind"]
     tolerance = claim.get("tolerance", DEFAULT_TOLERANCE[kind])
+    if kind == "us_visit":
+        return _us_visit(con, claim)
     if kind in ("vote", "vote_count"):
         votes = _roll_call_votes(con, claim["symbol"])
         year = con.execute(
@@ -243,6 +286,8 @@ def _expected(con, claim: dict) -> tuple[str, object, int | None]:
         claimed = claim["count"]
     elif kind == "trade_share":
         (value, year), claimed = _share(con, claim), claim["percent"]
+    elif kind == "us_aid":
+        (value, year), claimed = _us_aid(con, claim), claim["usd"]
     elif kind == "trade_growth":
         (value, year), claimed = _growth(con, claim), claim["multiple"]
     elif kind == "largest_recipient":
@@ -253,7 +298,7 @@ def _expected(con, claim: dict) -> tuple[str, object, int | None]:
         percent = kind == "debt_to_china_gdp"
         (value, year) = _debt(con, claim, percent)
         claimed = claim["percent"] if percent else claim["usd"]
-    if _outside_coverage(con, claim):
+    if _outside_coverage(con, claim) or value is None:
         return "not checkable", value, year
     gap = value / claimed - 1 if kind in RELATIVE else value - claimed
     bound = claim.get("compare", "about")
@@ -321,6 +366,83 @@ def test_a_year_beyond_the_coverage_is_context_not_a_verdict(example_records):
     assert (record["year"], record["year_used"]) == (2021, 2020)
     assert record["explanation"].startswith("The trade data (IMF DOTS) cover 1960-2020, not 2021")
     assert "For context only, the nearest year with data" in record["explanation"]
+
+
+def test_the_angola_2024_presidential_visit_is_supported_as_the_first(con, example_records):
+    record = {r["claim_id"]: r for r in example_records}["ago-us-president-2024-first"]
+    assert (record["verdict"], record["year_used"], record["value"]) == ("supported", 2024, 1)
+    (traveller, start) = con.execute(
+        "SELECT traveller, start_date FROM us_travels "
+        "WHERE iso3 = 'AGO' AND role = 'president' AND year(start_date) = 2024"
+    ).fetchone()
+    assert f"{traveller} {start:%Y-%m-%d}" in record["explanation"]
+    assert record["explanation"].endswith(": the first")
+    assert record["sources"].startswith("us_travels ")
+
+
+def test_seed_period_claims_beyond_the_store_are_not_checkable(con, example_records):
+    """US aid in 2024 (WDI ends 2023), a presidential visit in May 2025 (the travel record ends
+    in February 2025) and Chile's trade shares in 2023-2024 while the trade data end earlier."""
+    by_id = {r["claim_id"]: r for r in example_records}
+    (last_aid,) = con.execute("SELECT max(year) FROM us_aid").fetchone()
+    aid = by_id["eth-us-aid-2024"]
+    assert last_aid < 2024 and aid["verdict"] == "not checkable"
+    context, used = _us_aid(con, {"country": "ETH", "year": 2024})
+    assert (aid["year_used"], aid["value"]) == (used, pytest.approx(context, rel=1e-3))
+    (first_aid,) = con.execute("SELECT min(year) FROM us_aid").fetchone()
+    assert (
+        f"cover {first_aid}-{last_aid}, not 2024: the claim is not checkable" in aid["explanation"]
+    )
+    visit = by_id["sau-us-president-2025"]
+    assert (visit["verdict"], visit["value"], visit["year_used"]) == ("not checkable", None, None)
+    (last_trip,) = con.execute("SELECT max(end_date) FROM us_travels").fetchone()
+    assert (
+        f"to {last_trip:%Y-%m-%d}, not all of 2025: the claim is not checkable"
+        in visit["explanation"]
+    )
+    (last_trade,) = con.execute("SELECT max(year) FROM trade_flows").fetchone()
+    for claim_id in ("chl-chn-exports-2024", "chl-usa-exports-2024", "chl-chn-imports-2024"):
+        expected = "not checkable" if last_trade < 2024 else by_id[claim_id]["verdict"]
+        assert by_id[claim_id]["verdict"] == expected, claim_id
+
+
+VISIT = """
+[[claim]]
+id = "v"
+kind = "us_visit"
+country = "{country}"
+year = {year}
+{extra}
+"""
+
+
+def test_visit_claims_by_hand(con, tmp_path):
+    """A year with no trip within the record is not supported and names the nearest trips; a
+    'first' visit with an earlier one on record is not supported; a year past the record is
+    not checkable; exact kinds take no tolerance."""
+    rows = con.execute(
+        "SELECT year(start_date), traveller FROM us_travels "
+        "WHERE iso3 = 'AGO' AND role = 'secretary' ORDER BY start_date"
+    ).fetchall()
+    first_year, first_traveller = rows[0]
+    gap = next(y for y in range(first_year + 1, 2024) if y not in {r[0] for r in rows})
+    cases = [
+        (("AGO", gap, ""), "not supported", "no recorded trip of a US President to AGO"),
+        (("AGO", rows[-1][0], 'role = "secretary"\nfirst = true'), "not supported",
+         f"not the first: the first recorded was {first_traveller}"),
+        (("AGO", first_year, 'role = "secretary"\nfirst = true'), "supported", ": the first"),
+        (("AGO", 2030, ""), "not checkable", "not 2030: the claim is not checkable"),
+    ]  # fmt: skip
+    for (country, year, extra), verdict_, words in cases:
+        path = _write(tmp_path, VISIT.format(country=country, year=year, extra=extra))
+        record = claims.check(con, claims.load(path, con)).iloc[0]
+        assert (record.verdict, words in record.explanation) == (verdict_, True), (year, extra)
+    bad = _write(tmp_path, VISIT.format(country="AGO", year=2024, extra="tolerance = 1"))
+    with pytest.raises(ClaimsFileError, match="compared exactly"):
+        claims.load(bad, con)
+    wrong_role = _write(tmp_path, VISIT.format(country="AGO", year=2024, extra='role = "king"'))
+    with pytest.raises(ClaimsFileError, match="'role'"):
+        claims.load(wrong_role, con)
 
 
 def test_nearest_year_within_the_coverage_is_judged_and_reported(con, tmp_path):

@@ -1,8 +1,9 @@
 """One small evaluator per kind of claim, each a thin layer over the library's own queries.
 
 Each evaluator reads the figure the claim is about through
-:mod:`nonaligned.query` or :mod:`nonaligned.exposure` (or, for rankings,
-one query of its own below), picks the year by the nearest-year rule and
+:mod:`nonaligned.query`, :mod:`nonaligned.exposure` or, for US visits,
+:mod:`nonaligned.engagement` (or, for rankings and coverage, one query of
+its own below), picks the year by the nearest-year rule and
 judges it with the claim's tolerance (:mod:`nonaligned.claims.compare`).
 Missing data give ``not checkable``, never a zero, and so does a claim about
 a year beyond its source's coverage: the nearest year's figure is then shown
@@ -13,11 +14,12 @@ default tolerances and the reason for each; docs/claims.md documents them.
 from __future__ import annotations
 
 from collections.abc import Iterable
+from datetime import date
 
 import duckdb
 import pandas as pd
 
-from nonaligned import exposure, query
+from nonaligned import engagement, exposure, query
 from nonaligned.claims.compare import describe_difference, format_tolerance, nearest_year, verdict
 from nonaligned.claims.spec import (
     NOT_CHECKABLE,
@@ -30,6 +32,7 @@ from nonaligned.claims.spec import (
 )
 from nonaligned.errors import QueryError
 from nonaligned.measures import trade as trade_measures
+from nonaligned.measures.finance import NET_AID
 
 __all__ = ["KINDS", "region_subregions"]
 
@@ -51,6 +54,9 @@ def _year_note(claimed: int | None, used: int | None, what: str = "") -> str:
 
 TRADE_DATA = "The trade data (IMF DOTS)"
 HRT_DATA = "The Horn-Reinhart-Trebesch debt stocks"
+US_AID_DATA = "The US net aid data (World Bank WDI)"
+TRAVEL_DATA = "The US travel records (Office of the Historian)"
+ROLE_NAMES = {"president": "US President", "secretary": "US Secretary of State"}
 
 
 def _outside(claimed: Iterable[int | None], coverage: tuple[int, int], data: str) -> str:
@@ -371,6 +377,92 @@ def _debt_pct(con: duckdb.DuckDBPyConnection, claim: Claim) -> Outcome:
     return _debt(con, claim, column[claim.params["gdp"]], "debt_to_china_gdp")
 
 
+def _us_aid(con: duckdb.DuckDBPyConnection, claim: Claim) -> Outcome:
+    p = claim.params
+    sources = ("us_aid",)
+    first, last = con.execute("SELECT min(year), max(year) FROM us_aid").fetchone()
+    outside = _outside([p["year"]], (int(first), int(last)), US_AID_DATA)
+    try:
+        table = exposure.official_finance(con, p["country"])
+    except QueryError as exc:
+        return Outcome(NOT_CHECKABLE, _after(outside, str(exc)), sources)
+    rows = table[(table.pole == "USA") & (table.measure == NET_AID) & table.value_usd.notna()]
+    year = nearest_year(rows.year.astype(int), p["year"], claim.max_year_gap)
+    if year is None:
+        return Outcome(
+            NOT_CHECKABLE,
+            _after(
+                outside,
+                f"no US net aid to {p['country']} within {claim.max_year_gap} years of "
+                f"{p['year']} (WDI covers {first}-{last})",
+            ),
+            sources,
+        )
+    value = float(rows[rows.year == year].value_usd.iloc[0])
+    text = (
+        f"US net bilateral aid to {p['country']} was {value / 1e6:.1f} m US$ in {year} "
+        "(disbursed in the year less repaid)"
+    )
+    return _numeric(
+        claim, KINDS["us_aid"], value, p["usd"], text, sources, year,
+        note=_year_note(p["year"], year, "aid "), outside=outside,
+    )  # fmt: skip
+
+
+def _trip(row: pd.Series) -> str:
+    """One trip as the explanation shows it: who, when, where."""
+    end = "" if row.end_date == row.start_date else f" to {row.end_date:%Y-%m-%d}"
+    where = f", {row.locale}" if isinstance(row.locale, str) and row.locale else ""
+    return f"{row.traveller} {row.start_date:%Y-%m-%d}{end}{where}"
+
+
+def _us_visit(con: duckdb.DuckDBPyConnection, claim: Claim) -> Outcome:
+    """A visit is in the record or not; a year the record covers only in part (it ends in
+    February 2025) can support a visit but never refute one."""
+    p = claim.params
+    sources = ("us_travels",)
+    who, country = ROLE_NAMES[p["role"]], p["country"]
+    try:
+        span = engagement.coverage(con)
+    except QueryError as exc:
+        return Outcome(NOT_CHECKABLE, str(exc), sources)
+    first, last = con.execute("SELECT min(start_date), max(end_date) FROM us_travels").fetchone()
+    trips = engagement.us_trips(con, country, p["role"])
+    found = trips[trips.year == p["year"]]
+    outside = _outside([p["year"]], (first.year, last.year), TRAVEL_DATA)
+    whole = first <= date(p["year"], 1, 1) and date(p["year"], 12, 31) <= last
+    if outside or (found.empty and not whole):
+        reason = outside or (
+            f"{TRAVEL_DATA} cover {span}, not all of {p['year']}: the claim is not checkable. "
+            f"No trip of a {who} to {country} is recorded in {p['year']} up to their end."
+        )
+        return Outcome(NOT_CHECKABLE, reason, sources)
+    if found.empty:
+        before = trips[trips.year < p["year"]].tail(1)
+        after = trips[trips.year > p["year"]].head(1)
+        nearest = [f"; the last before: {_trip(row)}" for _, row in before.iterrows()]
+        nearest += [f"; the next after: {_trip(row)}" for _, row in after.iterrows()]
+        return Outcome(
+            NOT_SUPPORTED,
+            f"no recorded trip of a {who} to {country} in {p['year']} (the record covers "
+            f"{span}){''.join(nearest)}",
+            sources,
+            0,
+            p["year"],
+        )
+    visits = "; ".join(_trip(row) for _, row in found.iterrows())
+    count = f"{len(found)} recorded trip{'s' if len(found) > 1 else ''}"
+    text = f"{count} of a {who} to {country} in {p['year']}: {visits}"
+    earlier = trips[trips.start_date < found.start_date.min()]
+    if not p["first"]:
+        return Outcome(SUPPORTED, text, sources, len(found), p["year"])
+    if earlier.empty:
+        text += f"; none earlier in the record ({span}): the first"
+        return Outcome(SUPPORTED, text, sources, len(found), p["year"])
+    text += f"; not the first: the first recorded was {_trip(earlier.iloc[0])}"
+    return Outcome(NOT_SUPPORTED, text, sources, len(found), p["year"])
+
+
 _COUNTRY = Field("country", str, "ISO3 code of the country", role="country")
 _YEAR = Field("year", int, "year the claim is about")
 _SYMBOL = Field("symbol", str, "UN symbol of the resolution, e.g. A/RES/ES-11/1", role="symbol")
@@ -513,6 +605,45 @@ KINDS: dict[str, Kind] = {
             "percentage points",
             "The ratio moves with the GDP used (WDI revises GDP, e.g. Angola's 2016 rebasing; "
             "HRT used their own rounded GDP) by a point or two at typical levels.",
+            year_field="year",
+        ),
+        Kind(
+            "us_aid",
+            "COUNTRY received USD US dollars of net US bilateral aid in YEAR.",
+            (_COUNTRY, _YEAR, Field("usd", float, "claimed net aid, US dollars")),
+            ("usd",),
+            _us_aid,
+            0.15,
+            "relative",
+            "The store's figure is the DAC's net bilateral aid (disbursed less repaid); the "
+            "press often quotes obligations, gross disbursements or totals with military aid "
+            "(ForeignAssistance.gov), which differ by far more than 15 percent, while "
+            "rounding and revisions stay within it.",
+            year_field="year",
+        ),
+        Kind(
+            "us_visit",
+            "A US ROLE (president, or secretary of State) visited COUNTRY in YEAR (with "
+            "first = true: for the first time on record).",
+            (
+                _COUNTRY,
+                _YEAR,
+                Field(
+                    "role",
+                    str,
+                    "president or secretary (of State)",
+                    False,
+                    engagement.ROLES,
+                    "president",
+                ),
+                Field("first", bool, "claimed to be the first such visit", False, None, False),
+            ),
+            ("role",),
+            _us_visit,
+            None,
+            None,
+            "A trip is in the record or it is not: the Office of the Historian's list is "
+            "meant to be complete within its dates.",
             year_field="year",
         ),
     )
