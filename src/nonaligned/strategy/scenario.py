@@ -79,6 +79,34 @@ def pole_members(con: duckdb.DuckDBPyConnection, pole: str, year: int) -> frozen
     return frozenset({pole})
 
 
+_DEBT_COLUMNS = (
+    "debt_year",
+    "debt_gdp_year",
+    "debt_to_pole_usd",
+    "debt_to_pole_pct_gdp",
+    "debt_exposed_pct_gdp",
+)
+_AID_COLUMNS = (
+    "net_aid_year",
+    "net_aid_gdp_year",
+    "net_aid_from_pole_usd",
+    "net_aid_from_pole_pct_gdp",
+    "net_aid_exposed_pct_gdp",
+)
+
+
+def _finance(
+    columns: tuple[str, ...], known: bool, values: tuple, exposed: bool
+) -> dict[str, object]:
+    """One official finance measure of the pole: its year, its GDP's year, the amount, its
+    percent of GDP and the percent exposed (0 where the action leaves it alone), all missing
+    where the store does not know it for this pole (never zero)."""
+    year, gdp_year, usd, pct = values
+    shown = (year, gdp_year, usd, pct, pct if exposed else 0.0)
+    unknown = (None, None, np.nan, np.nan, np.nan)
+    return dict(zip(columns, shown if known else unknown, strict=True))
+
+
 def _flow_hhi(flows: pd.DataFrame, flow: str, drop: frozenset[str]) -> tuple[float, int]:
     values = flows[(flows.flow == flow) & ~flows.partner.isin(drop)].value_usd.dropna()
     values = values[values > 0]
@@ -147,24 +175,18 @@ def scenario(
         "tariff_cost_usd": tariff * with_pole.exports_usd if tariff is not None else np.nan,
     }
     base = baseline(con, code)
-    known = pole == CHINA and not np.isnan(base.debt_to_china_usd)
-    debt_pct = base.debt_pct_gdp if known else np.nan
-    result |= {
-        "debt_year": base.debt_year if known else None,
-        "debt_gdp_year": base.debt_gdp_year if known else None,
-        "debt_to_pole_usd": base.debt_to_china_usd if known else np.nan,
-        "debt_to_pole_pct_gdp": debt_pct,
-        "debt_exposed_pct_gdp": (debt_pct if "debt" in exposed else 0.0) if known else np.nan,
-    }
-    aid = pole == USA and base.aid_year is not None
-    aid_pct = base.aid_pct_gdp if aid else np.nan
-    result |= {
-        "net_aid_year": base.aid_year if aid else None,
-        "net_aid_gdp_year": base.aid_gdp_year if aid else None,
-        "net_aid_from_pole_usd": base.us_net_aid_usd if aid else np.nan,
-        "net_aid_from_pole_pct_gdp": aid_pct,
-        "net_aid_exposed_pct_gdp": (aid_pct if "aid" in exposed else 0.0) if aid else np.nan,
-    }
+    result |= _finance(
+        _DEBT_COLUMNS,
+        pole == CHINA and not np.isnan(base.debt_to_china_usd),
+        (base.debt_year, base.debt_gdp_year, base.debt_to_china_usd, base.debt_pct_gdp),
+        "debt" in exposed,
+    )
+    result |= _finance(
+        _AID_COLUMNS,
+        pole == USA and base.aid_year is not None,
+        (base.aid_year, base.aid_gdp_year, base.us_net_aid_usd, base.aid_pct_gdp),
+        "aid" in exposed,
+    )
     for flow in ("exports", "imports"):
         before, _ = _flow_hhi(flows, flow, frozenset())
         after, count = _flow_hhi(flows, flow, members if flow in exposed else frozenset())
@@ -173,5 +195,5 @@ def scenario(
             f"hhi_{flow}_after": after,
             f"{flow[:-1]}_partners_after": count,
         }
-    years = ("debt_year", "debt_gdp_year", "net_aid_year", "net_aid_gdp_year")
+    years = (*_DEBT_COLUMNS[:2], *_AID_COLUMNS[:2])
     return pd.DataFrame([result]).astype({c: "Int64" for c in years})
