@@ -7,5 +7,6 @@ is a path, a TOML string or a parsed mapping):
 * :func:`nonaligned.strategy.evaluate.evaluate` - one row per offer: grant
   element, present value, debt service, exposure before and after;
 * :func:`nonaligned.strategy.evaluate.schedules` - every loan's schedule;
-* :func:`nonaligned.strategy.evaluate.exposure` - debt and trade exposure per offer.
+* :func:`nonaligned.strategy.evaluate.exposure` - debt, the partner's net aid flow and
+  trade exposure per offer.
 """

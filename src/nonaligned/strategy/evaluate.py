@@ -152,7 +152,9 @@ def schedules(con: duckdb.DuckDBPyConnection, source: Source) -> pd.DataFrame:
 
 
 def exposure(con: duckdb.DuckDBPyConnection, source: Source) -> pd.DataFrame:
-    """Debt before/after and trade context for each offer (one row per offer)."""
+    """Debt before/after, the partner's net aid flow and trade context for each offer (one row
+    per offer; the columns of :func:`nonaligned.strategy.exposure_change.debt_exposure` and
+    :func:`nonaligned.strategy.exposure_change.trade_context`)."""
     document = read(con, source)
     debt = debt_exposure(document, baseline(con, document.country))
     return debt.merge(trade_context(con, document), on=["offer_id", "partner"])
