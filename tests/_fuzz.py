@@ -18,7 +18,6 @@ from __future__ import annotations
 
 import contextlib
 import datetime as dt
-import os
 import tempfile
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
@@ -28,6 +27,7 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 import pyreadr
+from conftest import MIRROR
 from hypothesis import strategies as st
 
 from nonaligned.errors import NonalignedError
@@ -45,9 +45,6 @@ from nonaligned.sources import (
     wdi,
 )
 
-MIRROR = Path(
-    os.environ.get("NONALIGNED_MIRROR", Path(__file__).resolve().parents[2] / "shared" / "data")
-)
 EXAMPLES = Path(__file__).resolve().parents[1] / "examples" / "offers"
 JUNK = [b"", b"\x00\xff\xfe", b"{", b"}", b"[1, 2", b'"', b",,,,", b"NaN", b"-1e309", b"\xe9t\xe9"]
 JUNK += [b"9" * 40, b'{"symbol": null}', b"null", b"true", b"A/RES/1/1", b"\r\n", b"\t"]

@@ -2,17 +2,13 @@
 
 from __future__ import annotations
 
-import os
 from functools import cache
 from pathlib import Path
 
 import pandas as pd
+from conftest import MIRROR
 
 from nonaligned.sources import imf_dots, memberships
-
-MIRROR = Path(
-    os.environ.get("NONALIGNED_MIRROR", Path(__file__).resolve().parents[2] / "shared" / "data")
-)
 
 
 def dots_paths() -> list[Path]:

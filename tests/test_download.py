@@ -9,7 +9,6 @@ tests check what lands in the cache: the verified file, or nothing at all.
 from __future__ import annotations
 
 import dataclasses
-import os
 import tempfile
 import threading
 from collections.abc import Iterator
@@ -25,16 +24,13 @@ from nonaligned.sources import unvotes
 from nonaligned.sources.acquire import acquire, sha256_of
 from nonaligned.sources.base import RemoteFile
 
-MIRROR = Path(
-    os.environ.get("NONALIGNED_MIRROR", Path(__file__).resolve().parents[2] / "shared" / "data")
-)
 REMOTE = unvotes.SOURCE.files[2]  # un_roll_call_issues.rda, 8.5 kB
 UNUSED_PORT_URL = "http://127.0.0.1:9/never-contacted"  # discard port: nothing listens
 
 
 @pytest.fixture(scope="module")
-def payload() -> bytes:
-    path = MIRROR / REMOTE.relpath
+def payload(mirror: Path) -> bytes:
+    path = mirror / REMOTE.relpath
     if not path.is_file():
         pytest.fail(f"the data mirror is missing {path}; set NONALIGNED_MIRROR")
     data = path.read_bytes()

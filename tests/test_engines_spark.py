@@ -1,6 +1,8 @@
 """One definition, two engines: the relational measures on a real local Spark equal DuckDB's.
 
-The slice is real votes from the store, one year in each of three decades,
+The slice is real votes, one year in each of three decades: DuckDB reads
+them from the store, Spark from the store exported as Parquet (what a
+cluster reads: the votes never pass through the driver),
 and the trade of ten reporters in three years (kept small because every
 Spark query pays for task scheduling). Spark runs
 in local mode with two shuffle partitions; one session serves the module.
@@ -10,6 +12,7 @@ instead of skipping, so CI cannot pass without having run Spark.
 
 from __future__ import annotations
 
+import io
 import shutil
 
 import numpy as np
@@ -19,7 +22,9 @@ from typer.testing import CliRunner
 
 from nonaligned import engines
 from nonaligned.cli import app
+from nonaligned.dataset import Dataset
 from nonaligned.errors import EngineError
+from nonaligned.export import export_parquet
 from nonaligned.measures.poles import pole_alignment
 from nonaligned.measures.relational import TRADE_FLAGS
 from nonaligned.measures.similarity import MEASURES, dyad_similarity
@@ -67,21 +72,50 @@ def assert_same(duck: pd.DataFrame, spark: pd.DataFrame, keys: list[str]) -> Non
         np.testing.assert_allclose(spark[name], duck[name], rtol=0, atol=1e-12, equal_nan=True)
 
 
-def test_dyad_similarity_equal_on_spark(spark, vote_slice):
+@pytest.fixture(scope="module")
+def parquet_votes(spark, store_path, tmp_path_factory) -> tuple[object, pd.DataFrame]:
+    """The votes of YEARS as a Spark table read from the exported Parquet, and their roll calls."""
+    folder = tmp_path_factory.mktemp("export") / "store"
+    export_parquet(store_path, folder)
+    data = Dataset(folder, spark)
+    votes = data.table("votes")
+    votes = votes.filter(votes.year.isin(YEARS)).select("roll_call_id", "iso3", "vote")
+    roll_calls = data.frame("roll_calls")
+    return votes, roll_calls[roll_calls["year"].isin(YEARS)].reset_index(drop=True)
+
+
+def test_dyad_similarity_equal_on_spark(spark, vote_slice, parquet_votes):
     votes, roll_calls, _ = vote_slice
     duck = dyad_similarity(votes, roll_calls, engine="duckdb")
     assert set(duck.year) == set(YEARS)
-    on_spark = dyad_similarity(votes, roll_calls, engine=spark)
+    on_spark = dyad_similarity(*parquet_votes, engine=spark)
     assert_same(duck, on_spark, ["iso3_a", "iso3_b", "year"])
 
 
-def test_pole_alignment_equal_on_spark(spark, vote_slice):
+def test_pole_alignment_equal_on_spark(spark, vote_slice, parquet_votes):
     votes, roll_calls, memberships = vote_slice
     kwargs = {"by": "session", "metric": "squared"}
     duck = pole_alignment(votes, roll_calls, memberships, engine="duckdb", **kwargs)
     assert set(duck.pole) == {"USA", "CHN", "RUS", "EU"}
-    on_spark = pole_alignment(votes, roll_calls, memberships, engine=spark, **kwargs)
+    on_spark = pole_alignment(*parquet_votes, memberships, engine=spark, **kwargs)
     assert_same(duck, on_spark, ["iso3", "session", "pole"])
+
+
+def test_cli_dyads_from_parquet_on_spark(spark, store_path, tmp_path):
+    """``--engine spark --data DIR``: the command reads the export on Spark, same CSV as DuckDB."""
+    runner = CliRunner()
+    folder = tmp_path / "export"
+    assert runner.invoke(app, ["export", str(folder), "--db", str(store_path)]).exit_code == 0
+    args = ["dyads", "--year", "1996", "--format", "csv"]
+    try:
+        duck = runner.invoke(app, [*args, "--db", str(store_path)])
+        on_spark = runner.invoke(app, [*args, "--engine", "spark", "--data", str(folder)])
+    finally:
+        engines.use(None)
+    assert duck.exit_code == 0 and on_spark.exit_code == 0, on_spark.output
+    duck_rows = pd.read_csv(io.StringIO(duck.stdout))
+    assert len(duck_rows) > 10_000
+    assert_same(duck_rows, pd.read_csv(io.StringIO(on_spark.stdout)), ["iso3_a", "iso3_b", "year"])
 
 
 REPORTERS = ("BRA", "CHN", "DEU", "IDN", "IND", "KEN", "MEX", "TUR", "USA", "ZAF")

@@ -17,6 +17,8 @@ from nonaligned.measures import finance
 from nonaligned.sources import aiddata, hrt, wdi
 from nonaligned.sources.acquire import sha256_of
 
+pytestmark = pytest.mark.usefixtures("mirror")  # reads the mirror's files
+
 HRT_CSV = MIRROR / "finance" / "HRT_ChinaDebtStockDatabase.csv"
 
 

@@ -18,6 +18,8 @@ from nonaligned.errors import DataError, UnknownCountryError
 from nonaligned.sources import imf_dots
 from nonaligned.sources.acquire import sha256_of
 
+pytestmark = pytest.mark.usefixtures("mirror")  # reads the mirror's files
+
 KEYS = ["reporter_iso3", "partner_code", "year", "flow"]
 RESIDUALS = {"ASIA_NS", "EUROPE_NS", "MECA_NS", "AFRICA_NS", "WHEM_NS", "SPECIAL", "NOT_SPECIFIED"}
 

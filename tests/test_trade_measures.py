@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from pathlib import Path
+
 import numpy as np
 import pandas as pd
 import pytest
@@ -345,7 +347,7 @@ def test_importer_check_takes_the_importer_record_or_nothing(
 
 
 @pytest.fixture(scope="module")
-def poles() -> pd.DataFrame:
+def poles(mirror: Path) -> pd.DataFrame:
     return trade.pole_trade(dots(), member_table())
 
 
@@ -427,7 +429,7 @@ def reported(reporter: str, partner: str, year: int, flow: str) -> float:
     return cell.value_usd.item()
 
 
-def test_real_importer_check_takes_china_record_of_saudi_exports() -> None:
+def test_real_importer_check_takes_china_record_of_saudi_exports(mirror: Path) -> None:
     """Saudi Arabia's 2000 exports to China become China's imports from it."""
     saudi, china = reported("SAU", "CHN", 2000, "exports"), reported("CHN", "SAU", 2000, "imports")
     assert saudi > trade.IMPORTER_FACTOR * china  # the contradiction the check is for
@@ -440,7 +442,7 @@ def test_real_importer_check_takes_china_record_of_saudi_exports() -> None:
     assert (checked.value_usd, checked.importer_replaced) == (china, True)
 
 
-def test_real_importer_check_in_pole_trade_kuwait_2020() -> None:
+def test_real_importer_check_in_pole_trade_kuwait_2020(mirror: Path) -> None:
     """Kuwait files most 2020 exports as "not specified"; China's record replaces its own."""
     year = dots()[dots().year == 2020]
     plain = row(trade.pole_trade(year, member_table()), iso3="KWT", partner="CHN")

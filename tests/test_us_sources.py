@@ -22,6 +22,8 @@ from nonaligned.measures import finance
 from nonaligned.sources import aiddata, hrt, us_aid, us_travels, wdi
 from nonaligned.sources.acquire import sha256_of
 
+pytestmark = pytest.mark.usefixtures("mirror")  # reads the mirror's files
+
 AID_CSV = MIRROR / us_aid.SOURCE.files[0].relpath
 TRAVELS = MIRROR / us_travels.DIRECTORY
 ROLE_TABLE = TRAVELS / us_travels.ROLE_TABLE
