@@ -1,18 +1,20 @@
-"""A loopback stand-in for the IMF SDMX 3.0 API, serving IMTS responses written by the tests.
+"""A loopback stand-in for the live APIs (IMF SDMX 3.0, World Bank v2), answering as told.
 
-The responses follow the SDMX-CSV 2.0 layout that IMTS answers with (columns
-named as documented in nonaligned.sources.imf_imts); the values are invented
-by the tests, never copied from a source.
+IMTS responses follow the SDMX-CSV 2.0 layout (columns named as documented in
+nonaligned.sources.imf_imts), WDI ones the [metadata, records] JSON array
+(nonaligned.sources.wdi_api); the values are invented by the tests, never
+copied from a source.
 """
 
 from __future__ import annotations
 
+import json
 import threading
 from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
-from urllib.parse import unquote, urlsplit
+from urllib.parse import parse_qs, unquote, urlsplit
 
 HEADER = (
     "STRUCTURE,STRUCTURE_ID,ACTION,COUNTRY,INDICATOR,COUNTERPART_COUNTRY,FREQUENCY,"
@@ -34,10 +36,30 @@ def imts_csv(reporter: str, cells: dict[tuple[str, int, str], object], scale: in
     return "\n".join(lines) + "\n"
 
 
+def wdi_json(indicator: str, values: dict[tuple[str, int], object], page=1, pages=1) -> str:
+    """A page of the World Bank API: ``{(iso3 or aggregate code, year): value or None}``."""
+    records = [
+        {
+            "indicator": {"id": indicator, "value": indicator},
+            "country": {"id": code[:2], "value": code},
+            "countryiso3code": code,
+            "date": str(year),
+            "value": value,
+            "unit": "",
+            "obs_status": "",
+            "decimal": 0,
+        }
+        for (code, year), value in values.items()
+    ]
+    meta = {"page": page, "pages": pages, "per_page": 20000, "total": len(records)}
+    return json.dumps([meta, records])
+
+
 @dataclass
 class Api:
-    """What the server answers per reporter: ``(status, body)``, or ``"truncate"`` to send
-    half a body and hang up. ``requests`` records (reporter, Accept header) in order."""
+    """What the server answers per reporter (IMTS) or ``indicator-page`` (WDI): ``(status,
+    body)``, or ``"truncate"`` to send half a body and hang up. ``requests`` records (that
+    key, Accept header) in order."""
 
     responses: dict[str, tuple[int, str] | str] = field(default_factory=dict)
     requests: list[tuple[str, str]] = field(default_factory=list)
@@ -47,8 +69,11 @@ class Api:
 def _handler(api: Api) -> type[BaseHTTPRequestHandler]:
     class Handler(BaseHTTPRequestHandler):
         def do_GET(self) -> None:
-            key = unquote(urlsplit(self.path).path).rsplit("/", 1)[-1]
-            reporter = key.split(".", 1)[0]
+            url = urlsplit(self.path)
+            segment = unquote(url.path).rsplit("/", 1)[-1]
+            page = parse_qs(url.query).get("page")
+            # IMTS: the reporter (the key's first part); WDI: indicator-page
+            reporter = f"{segment}-{page[0]}" if page else segment.split(".", 1)[0]
             api.requests.append((reporter, self.headers.get("Accept", "")))
             answer = api.responses.get(reporter, (404, "NoResultsFound"))
             if answer == "truncate":

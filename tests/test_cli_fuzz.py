@@ -51,6 +51,9 @@ CLEAN_ENV = {
     "NONALIGNED_MIRROR": None,
     "NONALIGNED_CACHE": None,
     "NONALIGNED_ENGINE": None,
+    # refresh's live sources: a closed loopback port, so that it fails at once, offline
+    "NONALIGNED_IMTS_URL": "http://127.0.0.1:9/",
+    "NONALIGNED_WDI_URL": "http://127.0.0.1:9/",
     "COLUMNS": "100",
 }
 ONE_CLAIM = """
@@ -68,6 +71,7 @@ OFFERS = Path(__file__).parents[1] / "examples" / "offers" / "kenya_port.toml"
 BASE: dict[str, dict[str, object]] = {
     "check": {"file": "@claims@"},
     "build": {"db": "@work@/new.duckdb", "mirror": "@empty@", "cache": "@empty@", "offline": True},
+    "refresh": {"db": "@work@/new.duckdb", "mirror": "@empty@", "cache": "@work@/cache"},
     "sources": {},
     "cite": {},
     "vote": {"symbol": "A/RES/ES-11/1"},
@@ -93,7 +97,12 @@ BASE: dict[str, dict[str, object]] = {
     "offers exposure": {"path": OFFERS},
     "offers compete": {"path": OFFERS},
 }
-NAMED_OUTPUTS = {"build": ("db", "cache"), "serve": ("cache",), "report": ("out_path", "pdf")}
+NAMED_OUTPUTS = {
+    "build": ("db", "cache"),
+    "refresh": ("db", "cache"),
+    "serve": ("cache",),
+    "report": ("out_path", "pdf"),
+}
 
 NUMBERS = ["nan", "inf", "-inf", "-1", "-1e-300", "1e308", "-1e308", "9" * 30, "0x10", "1_000"]
 TEXTS = ["", " ", "ü漢字🙂", "[/]", "[bold]x", "\x1b[2J", "../../../etc/passwd", "%s%n", "x" * 5000]
@@ -266,7 +275,8 @@ def test_every_command_has_a_valid_base_invocation(places, no_blocking):
     """Each base runs as expected, so that a hostile value is refused for its own sake."""
     assert set(BASE) == set(COMMANDS), "a new command needs a base invocation here"
     for name in COMMANDS:
-        expected = 4 if name == "build" else 0  # build stops at the empty mirror
+        # build stops at the empty mirror, refresh at the closed port of its live sources
+        expected = 4 if name in ("build", "refresh") else 0
         assert run(name, _base(name), places) == expected, name
 
 

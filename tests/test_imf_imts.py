@@ -6,7 +6,7 @@ import json
 from pathlib import Path
 
 import pytest
-from _imts_server import imts_csv, serve
+from _live_server import imts_csv, serve
 
 from nonaligned.errors import AcquisitionError, DataError
 from nonaligned.sources import imf_imts, live

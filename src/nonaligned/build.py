@@ -21,6 +21,7 @@ from nonaligned.sources import (
     cow,
     hrt,
     imf_dots,
+    imf_imts,
     memberships,
     unvotes,
     unxml,
@@ -28,10 +29,12 @@ from nonaligned.sources import (
     us_travels,
     voeten_votes,
     wdi,
+    wdi_api,
 )
-from nonaligned.sources.acquire import acquire
+from nonaligned.sources.acquire import acquire, default_cache_dir
 from nonaligned.sources.base import Source
 from nonaligned.store import check_writable, write_store
+from nonaligned.trade_merge import merge_trade
 
 SOURCES: tuple[Source, ...] = (
     cow.SOURCE,
@@ -138,6 +141,13 @@ def build_tables(
     )
     progress.advance("parse")
     net_aid = us_aid.parse(path_of(us_aid.SOURCE, "us_bilateral_aid.csv"))
+    live_wdi = wdi_api.load(mirror, Path(cache_dir or default_cache_dir()))
+    if live_wdi:  # a refreshed WDI supersedes the copies cell by cell
+        gdp_population = wdi_api.supersede(
+            gdp_population, live_wdi.table, ["gdp_usd", "population"]
+        )
+        net_aid = wdi_api.supersede(net_aid, live_wdi.table, ["us_net_aid_usd"])
+        provenance.extend(live_wdi.provenance)
     progress.advance("parse")
     role_table = path_of(us_travels.SOURCE, us_travels.ROLE_TABLE)
     trips, trip_exclusions = us_travels.parse(
@@ -151,6 +161,12 @@ def build_tables(
     trade_flows = imf_dots.parse(
         workbooks, lambda done, total: progress.advance("parse trade workbooks")
     )
+    # live IMTS enters only where a snapshot was fetched (refresh) or mirrored
+    imts = imf_imts.load(mirror, Path(cache_dir or default_cache_dir()))
+    trade_flows, trade_overlap = merge_trade(trade_flows, imts.rows if imts else None)
+    if imts:
+        provenance.extend(imts.provenance)
+        trip_exclusions = pd.concat([trip_exclusions, imts.exclusions], ignore_index=True)
 
     progress.start("reconcile", 1)
     result = reconcile(old_calls, old_votes, voeten, new_calls, new_votes, anomalies)
@@ -164,14 +180,42 @@ def build_tables(
         "votes": result.votes,
         "exclusions": pd.concat([result.exclusions, trip_exclusions], ignore_index=True),
         "trade_flows": trade_flows,
+        "trade_overlap": trade_overlap,
         "debt_to_china": debt,
         "wdi": gdp_population,
         "gcdf_country_commitments": gcdf_countries,
         "gcdf_yearly_flows": gcdf_years,
         "us_aid": net_aid,
         "us_travels": trips,
-        "provenance": pd.DataFrame(provenance),
+        "provenance": _with_last_years(
+            pd.DataFrame(provenance),
+            trade_flows,
+            result.roll_calls,
+            {
+                "hrt": debt,
+                "aiddata_gcdf3": gcdf_years,
+                "wdi": gdp_population,
+                "us_aid": net_aid,
+                "us_travels": trips,
+                "wdi_api": live_wdi.table if live_wdi else gdp_population.iloc[:0],
+            },
+        ),
     }
+
+
+def _with_last_years(
+    provenance: pd.DataFrame,
+    trade: pd.DataFrame,
+    roll_calls: pd.DataFrame,
+    yearly: dict[str, pd.DataFrame],
+) -> pd.DataFrame:
+    """Provenance with each source's last year of data, for `nonaligned sources`."""
+    last = {
+        **trade.groupby("source").year.max().to_dict(),
+        **roll_calls.groupby("source").year.max().to_dict(),
+        **{name: frame.year.max() for name, frame in yearly.items()},
+    }
+    return provenance.assign(last_year=provenance.source.map(last).astype("Int64"))
 
 
 def build(

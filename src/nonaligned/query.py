@@ -149,13 +149,31 @@ def exclusions(con: duckdb.DuckDBPyConnection) -> pd.DataFrame:
     return _df(con, "SELECT * FROM exclusions ORDER BY source, file, line, rule")
 
 
+def trade_coverage(con: duckdb.DuckDBPyConnection) -> pd.DataFrame:
+    """Trade rows per year and source, with the DOTS/IMTS agreement where both report:
+    ``year, source, reporters, rows, overlap_cells, within_tolerance, median_rel_diff,
+    tolerance`` (the last four empty outside the overlap; ``year`` empty: all overlap years)."""
+    return _df(
+        con,
+        """
+        WITH kept AS (
+            SELECT year, source, COUNT(DISTINCT reporter_iso3) AS reporters, COUNT(*) AS rows
+            FROM trade_flows GROUP BY year, source)
+        SELECT COALESCE(k.year, o.year) AS year, k.source, k.reporters, k.rows,
+               o.cells AS overlap_cells, o.within_tolerance, o.median_rel_diff, o.tolerance
+        FROM kept k FULL JOIN trade_overlap o ON k.year = o.year
+        ORDER BY COALESCE(k.year, o.year) NULLS LAST, k.source""",
+    )
+
+
 def sources(con: duckdb.DuckDBPyConnection) -> pd.DataFrame:
-    """One row per source: version, files, checksums, coverage, citation and terms."""
+    """One row per source: version, last year of data, files, checksums (the bytes
+    received, for live sources), retrieval time, coverage, citation and terms."""
     return _df(
         con,
         """
         SELECT source, any_value(title) AS title, any_value(version) AS version,
-               COUNT(*) AS files, SUM(size) AS bytes,
+               max(last_year) AS last_year, COUNT(*) AS files, SUM(size) AS bytes,
                string_agg(file || ' sha256:' || sha256, '; ' ORDER BY file) AS checksums,
                max(retrieved_at) AS retrieved_at, any_value(origin) AS origin,
                any_value(coverage) AS coverage, any_value(citation) AS citation,

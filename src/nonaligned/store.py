@@ -49,7 +49,11 @@ SCHEMA: dict[str, str] = {
         partner_is_aggregate BOOLEAN NOT NULL, year INTEGER NOT NULL,
         flow VARCHAR NOT NULL CHECK (flow IN ('exports', 'imports')),
         value_usd DOUBLE NOT NULL, estimated BOOLEAN NOT NULL,
+        source VARCHAR NOT NULL CHECK (source IN ('imf_dots', 'imf_imts')),
         PRIMARY KEY (reporter_iso3, partner_code, year, flow)""",
+    "trade_overlap": """
+        year INTEGER, cells BIGINT NOT NULL, within_tolerance BIGINT NOT NULL,
+        median_rel_diff DOUBLE NOT NULL, tolerance DOUBLE NOT NULL""",
     "debt_to_china": """
         iso3 VARCHAR NOT NULL, year INTEGER NOT NULL, debt_to_china_usd DOUBLE,
         debt_to_china_pct_gdp_hrt DOUBLE, PRIMARY KEY (iso3, year)""",
@@ -72,7 +76,8 @@ SCHEMA: dict[str, str] = {
     "provenance": """
         source VARCHAR NOT NULL, title VARCHAR, version VARCHAR, file VARCHAR NOT NULL,
         url VARCHAR, sha256 VARCHAR NOT NULL, size BIGINT, retrieved_at TIMESTAMP,
-        origin VARCHAR, citation VARCHAR, bibtex VARCHAR, terms VARCHAR, coverage VARCHAR""",
+        origin VARCHAR, citation VARCHAR, bibtex VARCHAR, terms VARCHAR, coverage VARCHAR,
+        last_year INTEGER""",
 }
 
 

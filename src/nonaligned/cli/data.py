@@ -12,8 +12,12 @@ from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, T
 from nonaligned import __version__, query
 from nonaligned.build import build as build_store
 from nonaligned.cli._app import DbOption, FormatOption, app, err, handle_errors, out
+from nonaligned.errors import UsageError
 from nonaligned.output import Format, render
+from nonaligned.refresh import LIVE
+from nonaligned.refresh import refresh as refresh_store
 from nonaligned.store import connect, default_db_path
+from nonaligned.trade_merge import MIN_CELL_USD, TOLERANCE
 
 
 class _RichProgress:
@@ -29,40 +33,80 @@ class _RichProgress:
         self.progress.advance(self.tasks[task], steps)
 
 
+def _bar() -> Progress:
+    return Progress(
+        TextColumn("{task.description:<24}"),
+        BarColumn(),
+        MofNCompleteColumn(),
+        TimeElapsedColumn(),
+        console=err,
+    )
+
+
+def _written(target: Path, counts: dict[str, int]) -> None:
+    summary = ", ".join(f"{n:,} {name}" for name, n in counts.items())
+    err.print(f"store written to {escape(str(target))}: {summary}", highlight=False)
+
+
+MirrorOption = Annotated[
+    Path | None,
+    typer.Option(
+        envvar="NONALIGNED_MIRROR",
+        help="Directory laid out like the upstream data (for offline use).",
+    ),
+]
+CacheOption = Annotated[
+    Path | None, typer.Option(envvar="NONALIGNED_CACHE", help="Download cache directory.")
+]
+
+
 @app.command()
 def build(
     db: DbOption = None,
-    mirror: Annotated[
-        Path | None,
-        typer.Option(
-            envvar="NONALIGNED_MIRROR",
-            help="Directory laid out like the upstream data (for offline use).",
-        ),
-    ] = None,
-    cache: Annotated[
-        Path | None, typer.Option(envvar="NONALIGNED_CACHE", help="Download cache directory.")
-    ] = None,
+    mirror: MirrorOption = None,
+    cache: CacheOption = None,
     offline: Annotated[
         bool, typer.Option(help="Never download; use mirror and cache only.")
     ] = False,
 ) -> None:
     """Build the store from the sources (mirror, then cache, then download), atomically."""
     target = db or default_db_path()
-    with (
-        handle_errors(),
-        Progress(
-            TextColumn("{task.description:<24}"),
-            BarColumn(),
-            MofNCompleteColumn(),
-            TimeElapsedColumn(),
-            console=err,
-        ) as bar,
-    ):
+    with handle_errors(), _bar() as bar:
         counts = build_store(
             target, mirror=mirror, cache_dir=cache, offline=offline, progress=_RichProgress(bar)
         )
-    summary = ", ".join(f"{n:,} {name}" for name, n in counts.items())
-    err.print(f"store written to {escape(str(target))}: {summary}", highlight=False)
+    _written(target, counts)
+
+
+@app.command()
+def refresh(
+    source: Annotated[
+        list[str] | None,
+        typer.Argument(help=f"Live sources to fetch anew (default: all: {', '.join(LIVE)})."),
+    ] = None,
+    db: DbOption = None,
+    mirror: MirrorOption = None,
+    cache: Annotated[  # text, so that an empty value is refused rather than read as "."
+        str | None, typer.Option(envvar="NONALIGNED_CACHE", help="Download cache directory.")
+    ] = None,
+) -> None:
+    """Fetch newer data from the live sources, then rebuild the store atomically.
+
+    Without a network it fails (exit 4) naming the source and host; the store is unchanged.
+    """
+    target = db or default_db_path()
+    with handle_errors():
+        if cache is not None and not cache.strip():
+            raise UsageError("--cache is empty: name the download cache folder, or leave it out")
+    with handle_errors(), _bar() as bar:
+        counts = refresh_store(
+            target,
+            source or (),
+            mirror=mirror,
+            cache_dir=Path(cache) if cache else None,
+            progress=_RichProgress(bar),
+        )
+    _written(target, counts)
 
 
 @app.command()
@@ -71,7 +115,8 @@ def sources(db: DbOption = None, format: FormatOption = Format.table) -> None:
     with handle_errors():
         frame = query.sources(connect(db))
         if format is Format.table:
-            frame = frame[["source", "version", "files", "origin", "coverage", "terms"]]
+            frame = frame.assign(retrieved=frame.retrieved_at.dt.date)
+            frame = frame[["source", "version", "last_year", "retrieved", "files", "origin"]]
         render(frame, format, out, title="Sources")
 
 
@@ -128,10 +173,23 @@ def coverage(
     excluded: Annotated[
         bool, typer.Option("--exclusions", help="List what the build excluded or repaired instead.")
     ] = False,
+    trade: Annotated[
+        bool,
+        typer.Option(
+            "--trade", help="Trade rows per year and source, and the DOTS/IMTS agreement instead."
+        ),
+    ] = False,
 ) -> None:
-    """Roll calls and votes per year and source, or the exclusions and their rules."""
+    """Roll calls and votes per year and source, the exclusions, or trade and its overlap."""
     with handle_errors():
         con = connect(db)
+        if trade:
+            title = (
+                f"Trade by year and source; overlap: cells within {TOLERANCE:.0%} "
+                f"(both >= US${MIN_CELL_USD:,.0f}); year empty = all overlap years"
+            )
+            render(query.trade_coverage(con), format, out, title=title)
+            return
         frame = query.exclusions(con) if excluded else query.coverage(con)
         render(frame, format, out)
 

@@ -61,8 +61,7 @@ from __future__ import annotations
 import logging
 import os
 from collections.abc import Sequence
-from dataclasses import asdict, dataclass
-from functools import cache
+from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -76,7 +75,9 @@ from nonaligned.sources._read import parser, read_csv
 from nonaligned.sources.base import Source
 from nonaligned.sources.live import (
     PoliteClient,
+    accept,
     finish_snapshot,
+    known_codes,
     latest_snapshot,
     open_snapshot,
     provenance_rows,
@@ -217,12 +218,7 @@ def _fetch_one(client: PoliteClient, snapshot: Path, reporter: str, url: str) ->
             f"IMF IMTS reporter {reporter}: HTTP {status} from {url}; "
             "the reporters downloaded so far are kept and a rerun resumes from here"
         )
-    try:
-        parse_reporter(unchecked, reporter)
-    except DataError:
-        unchecked.replace(snapshot / f"{reporter}.csv.rejected")
-        raise
-    unchecked.replace(target)
+    accept(unchecked, target, lambda path: parse_reporter(path, reporter))
 
 
 def _check(bad: pd.Series, raw: pd.DataFrame, path: Path, field: str, message: str) -> None:
@@ -269,7 +265,7 @@ def parse_reporter(path: Path, reporter: str) -> tuple[pd.DataFrame, list[dict]]
     bad = present & (~np.isfinite(value) | (value < 0) | (value > MAX_FLOW_USD))
     _check(bad, raw, path, "OBS_VALUE", f"not a plausible trade value (0 to {MAX_FLOW_USD:g} US$)")
 
-    stored, aggregate = _partners(text["COUNTERPART_COUNTRY"], _known_iso3())
+    stored, aggregate = _partners(text["COUNTERPART_COUNTRY"], known_codes())
     exclusions = []
     unknown = present & stored.isna()
     for code, cells in text["COUNTERPART_COUNTRY"][unknown].value_counts().sort_index().items():
@@ -299,11 +295,6 @@ def parse_reporter(path: Path, reporter: str) -> tuple[pd.DataFrame, list[dict]]
     )
     unique_keys(table, ["partner_code", "year", "flow"], path)
     return table.astype(_DTYPES)[COLUMNS], exclusions
-
-
-@cache
-def _known_iso3() -> frozenset[str]:
-    return frozenset(countries_frame().iso3)
 
 
 def parse(snapshot: Path) -> tuple[pd.DataFrame, pd.DataFrame]:
@@ -347,21 +338,16 @@ def load(mirror: Path | None, cache_dir: Path) -> LiveTrade | None:
         return None
     manifest = read_manifest(snapshot)
     rows, exclusions = parse(snapshot)
-    fields = asdict(SOURCE)
-    del fields["files"], fields["name"]
     first, last = (int(rows.year.min()), int(rows.year.max())) if len(rows) else (None, None)
-    fields.update(
-        source=SOURCE.name,
-        version=f"live, snapshot {snapshot.name} (completed {manifest['completed_at']})",
-        coverage=f"{rows.reporter_iso3.nunique()} reporters, {first}-{last}, "
-        f"{len(manifest['no_data'])} reporter(s) with no data",
+    coverage = (
+        f"{rows.reporter_iso3.nunique()} reporters, {first}-{last}, "
+        f"{len(manifest['no_data'])} reporter(s) with no data"
     )
-    origin = "mirror" if mirror and snapshot.is_relative_to(Path(mirror).resolve()) else "cache"
     files = [
         (snapshot / f"{r}.csv", url_for(r, manifest["base"], manifest["start_year"]))
         for r in manifest["reporters"]
     ]
-    return LiveTrade(rows, exclusions, provenance_rows(snapshot, files, origin, fields))
+    return LiveTrade(rows, exclusions, provenance_rows(SOURCE, snapshot, mirror, files, coverage))
 
 
 _DTYPES = {

@@ -27,19 +27,25 @@ import shutil
 import tempfile
 import time
 from collections.abc import Callable, Iterable
+from dataclasses import asdict
+from functools import cache
 from pathlib import Path
 from urllib.parse import urlsplit
 
 import httpx
 
 from nonaligned import __version__
-from nonaligned.errors import AcquisitionError
+from nonaligned.countries import countries_frame
+from nonaligned.errors import AcquisitionError, DataError
 from nonaligned.sources.acquire import CHUNK, remove_stale_parts, sha256_of
+from nonaligned.sources.base import Source
 
 __all__ = [
     "MANIFEST",
     "PoliteClient",
+    "accept",
     "finish_snapshot",
+    "known_codes",
     "latest_snapshot",
     "open_snapshot",
     "provenance_rows",
@@ -67,6 +73,27 @@ def write_atomic(target: Path, data: bytes) -> None:
         os.replace(part, target)
     finally:
         part.unlink(missing_ok=True)
+
+
+@cache
+def known_codes() -> frozenset[str]:
+    """The ISO3 codes the countries module knows, current and former states."""
+    return frozenset(countries_frame().iso3)
+
+
+def accept(unchecked: Path, target: Path, check: Callable[[Path], object]) -> None:
+    """Rename a downloaded response to ``target`` once ``check`` (a parser) passes.
+
+    A response that fails is kept beside as ``<target>.rejected`` for a person
+    to inspect, and the parser's DataError (naming file, line and field) goes
+    on: a rejected response never counts as downloaded.
+    """
+    try:
+        check(unchecked)
+    except DataError:
+        unchecked.replace(target.with_name(target.name + ".rejected"))
+        raise
+    unchecked.replace(target)
 
 
 def _complete(root: Path) -> list[Path]:
@@ -114,14 +141,27 @@ def read_manifest(snapshot: Path) -> dict:
 
 
 def provenance_rows(
-    snapshot: Path, files: Iterable[tuple[Path, str]], origin: str, fields: dict
+    source: Source,
+    snapshot: Path,
+    mirror: Path | None,
+    files: Iterable[tuple[Path, str]],
+    coverage: str,
 ) -> list[dict]:
-    """One provenance row per response file: its URL, sha256, size and retrieval time.
+    """One provenance row per response file of a complete snapshot: the source's citation
+    and terms, the snapshot as version, and the file's URL, sha256, size, retrieval time.
 
-    ``files`` pairs each file with the URL it came from; ``fields`` are the
-    source's own (name, title, citation, ...). The sha256 is that of the bytes
-    received, which is what a live source can be checked against later.
+    ``files`` pairs each file with the URL it came from. The sha256 is that of
+    the bytes received, which is what a live source can be checked against later.
     """
+    fields = asdict(source)
+    del fields["files"], fields["name"]
+    completed = read_manifest(snapshot)["completed_at"]
+    fields.update(
+        source=source.name,
+        version=f"live, snapshot {snapshot.name} (completed {completed})",
+        coverage=coverage,
+    )
+    origin = "mirror" if mirror and snapshot.is_relative_to(Path(mirror).resolve()) else "cache"
     rows = []
     for path, url in files:
         rows.append(
