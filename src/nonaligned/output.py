@@ -1,9 +1,14 @@
-"""Render a DataFrame as a rich table, JSON records or CSV, the same way for every command.
+"""Render a DataFrame as a rich table, JSON, CSV, Parquet or Stata, the same way for every command.
 
 JSON is a list of flat records with snake_case keys; dates are ISO 8601
 strings and missing values are ``null``, so that any client can read it.
 JSON and CSV carry every digit; the table is for reading, so its numbers are
-rounded (see :func:`cell`).
+rounded (see :func:`cell`). Parquet and Stata (format 118) are for
+researchers' own tools: binary, written to standard output (redirect it to a
+file), each carrying the store's build date and its sources: Parquet every
+source's version in its schema metadata (key ``nonaligned``, as in
+``nonaligned export``), Stata as much as its 80-character dataset label holds
+(the build date and the source names).
 """
 
 from __future__ import annotations
@@ -12,18 +17,32 @@ import enum
 import io
 import json
 import math
+import warnings
+from contextvars import ContextVar
+from pathlib import Path
 
 import numpy as np
 import pandas as pd
+import pyarrow as pa
+import pyarrow.parquet as pq
+from pandas.io.stata import InvalidColumnName
 from rich.console import Console
 from rich.table import Table
 from rich.text import Text
+
+from nonaligned.errors import UsageError
 
 
 class Format(enum.StrEnum):
     table = "table"
     json = "json"
     csv = "csv"
+    parquet = "parquet"
+    dta = "dta"
+
+
+BINARY = (Format.parquet, Format.dta)
+STATA_LABEL_CHARS = 80  # Stata's limit on a dataset label
 
 
 def _plain_dates(frame: pd.DataFrame) -> pd.DataFrame:
@@ -78,8 +97,77 @@ def cell(value: object) -> str:
     return "0" if text == "-0" else text
 
 
-def render(frame: pd.DataFrame, fmt: Format, console: Console, title: str | None = None) -> None:
-    if fmt is Format.json:
+def parquet_bytes(frame: pd.DataFrame, provenance: dict[str, object]) -> bytes:
+    """``frame`` as one Parquet file with ``provenance`` in its schema metadata."""
+    table = pa.Table.from_pandas(frame, preserve_index=False)
+    metadata = {**(table.schema.metadata or {}), b"nonaligned": json.dumps(provenance).encode()}
+    buffer = pa.BufferOutputStream()
+    pq.write_table(table.replace_schema_metadata(metadata), buffer)
+    return buffer.getvalue().to_pybytes()
+
+
+def stata_bytes(frame: pd.DataFrame, provenance: dict[str, object]) -> bytes:
+    """``frame`` as a Stata 118 file labelled with the build date and the sources' names.
+
+    Stata has no boolean or nullable integer type: booleans become 0/1 and
+    missing values Stata's own missing; text stays text.
+    """
+    frame = _plain_dates(frame)
+    for column in frame.columns:
+        values = frame[column]
+        if pd.api.types.is_bool_dtype(values) or values.dropna().map(type).eq(bool).all():
+            frame[column] = (
+                values.astype("float64") if values.isna().any() else values.astype("int8")
+            )
+        elif pd.api.types.is_string_dtype(values) or values.dtype == object:
+            frame[column] = values.astype(object).where(values.notna(), "").astype(str)
+        elif pd.api.types.is_integer_dtype(values) and values.isna().any():
+            frame[column] = values.astype("float64")
+    label = f"nonaligned; built {str(provenance.get('built', '?'))[:10]}; "
+    label += "sources: " + ", ".join(provenance.get("sources") or {})
+    buffer = io.BytesIO()
+    with warnings.catch_warnings():  # Stata's reserved words (class...) get a leading _
+        warnings.simplefilter("ignore", InvalidColumnName)
+        frame.to_stata(buffer, write_index=False, version=118, data_label=label[:STATA_LABEL_CHARS])
+    return buffer.getvalue()
+
+
+command_store: ContextVar[Path | None] = ContextVar("command_store", default=None)
+"""The store the running command reads: set by the CLI's ``--db`` option, so that
+binary output records that store's provenance without every command passing it."""
+
+
+def _command_store_provenance() -> dict[str, object]:
+    """The provenance of the store the running command reads, if it has one."""
+    from nonaligned.export import provenance
+
+    path = command_store.get()
+    return provenance(path) if path is not None and path.is_file() else {}
+
+
+def render(
+    frame: pd.DataFrame,
+    fmt: Format,
+    console: Console,
+    title: str | None = None,
+    provenance: dict[str, object] | None = None,
+) -> None:
+    """Print ``frame`` in ``fmt``; binary formats go to the console's file as bytes.
+
+    ``provenance`` (the store's, see :func:`nonaligned.export.provenance`) is
+    recorded in binary formats; a binary format on a terminal is refused
+    (UsageError): its bytes are for a file.
+    """
+    if fmt in BINARY:
+        provenance = provenance if provenance is not None else _command_store_provenance()
+        stream = console.file
+        if stream.isatty():
+            raise UsageError(f"{fmt} output is binary: redirect it to a file (> result.{fmt})")
+        write = parquet_bytes if fmt is Format.parquet else stata_bytes
+        stream.flush()
+        stream.buffer.write(write(frame, provenance))
+        stream.buffer.flush()
+    elif fmt is Format.json:
         console.file.write(json.dumps(records(frame), ensure_ascii=False, indent=1) + "\n")
     elif fmt is Format.csv:
         buffer = io.StringIO()

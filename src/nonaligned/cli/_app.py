@@ -20,7 +20,8 @@ from rich.markup import escape
 from nonaligned import alignment, userfiles
 from nonaligned.errors import NonalignedError
 from nonaligned.measures.votes import Selection
-from nonaligned.output import Format
+from nonaligned.output import Format, command_store
+from nonaligned.store import default_db_path
 
 app = typer.Typer(
     help="Measure, evaluate and check active nonalignment.",
@@ -30,11 +31,30 @@ app = typer.Typer(
 out = Console()
 err = Console(stderr=True)
 
+
+def _remember_store(value: Path | None) -> Path | None:
+    """Record the store a command reads: its binary output carries that store's provenance."""
+    command_store.set(Path(value) if value else default_db_path())
+    return value
+
+
 DbOption = Annotated[
     Path | None,
-    typer.Option("--db", envvar="NONALIGNED_DB", help="Store file (default: user data dir)."),
+    typer.Option(
+        "--db",
+        envvar="NONALIGNED_DB",
+        help="Store file (default: user data dir).",
+        callback=_remember_store,
+    ),
 ]
-FormatOption = Annotated[Format, typer.Option("--format", "-f", help="Output format.")]
+FormatOption = Annotated[
+    Format,
+    typer.Option(
+        "--format",
+        "-f",
+        help="Output format; parquet and dta (Stata 118) are binary: redirect them to a file.",
+    ),
+]
 
 # Roll-call selection, shared by every command that measures from votes.
 IssueOption = Annotated[
