@@ -120,6 +120,7 @@ REQUIRED = [
     "OBS_VALUE",
     "SCALE",
 ]
+USED = frozenset({*REQUIRED, "UNIT", "STATUS"})
 COLUMNS = [
     "reporter_iso3",
     "partner_code",
@@ -246,7 +247,8 @@ def parse_reporter(path: Path, reporter: str) -> tuple[pd.DataFrame, list[dict]]
     path = Path(path)
     if path.stat().st_size == 0:
         return pd.DataFrame({c: pd.Series(dtype=t) for c, t in _DTYPES.items()}), []
-    raw = read_csv(path, REQUIRED)
+    # only the columns used: the API adds a score of attributes (names, notes, citations)
+    raw = read_csv(path, REQUIRED, usecols=lambda column: column in USED)
     if raw.empty:
         return pd.DataFrame({c: pd.Series(dtype=t) for c, t in _DTYPES.items()}), []
     text = {c: raw[c].fillna("").str.strip() for c in raw.columns}
