@@ -58,10 +58,11 @@ def wdi_json(indicator: str, values: dict[tuple[str, int], object], page=1, page
 @dataclass
 class Api:
     """What the server answers per reporter (IMTS) or ``indicator-page`` (WDI): ``(status,
-    body)``, or ``"truncate"`` to send half a body and hang up. ``requests`` records (that
+    body)`` or ``(status, body, headers)``, ``"truncate"`` to send half a body and hang up, or
+    a list of those to answer in turn (the last one repeated). ``requests`` records (that
     key, Accept header) in order."""
 
-    responses: dict[str, tuple[int, str] | str] = field(default_factory=dict)
+    responses: dict[str, tuple | str | list] = field(default_factory=dict)
     requests: list[tuple[str, str]] = field(default_factory=list)
     base: str = ""
 
@@ -76,6 +77,8 @@ def _handler(api: Api) -> type[BaseHTTPRequestHandler]:
             reporter = f"{segment}-{page[0]}" if page else segment.split(".", 1)[0]
             api.requests.append((reporter, self.headers.get("Accept", "")))
             answer = api.responses.get(reporter, (404, "NoResultsFound"))
+            if isinstance(answer, list):  # a sequence of answers, one per request
+                answer = answer.pop(0) if len(answer) > 1 else answer[0]
             if answer == "truncate":
                 body = imts_csv(reporter, {("USA", 2021, "exports"): 1.0}).encode()
                 self.send_response(200)
@@ -85,9 +88,11 @@ def _handler(api: Api) -> type[BaseHTTPRequestHandler]:
                 self.wfile.flush()
                 self.close_connection = True
                 return
-            status, text = answer
+            status, text, *headers = answer
             body = text.encode()
             self.send_response(status)
+            for name, value in headers[0].items() if headers else ():
+                self.send_header(name, value)
             self.send_header("Content-Type", "application/vnd.sdmx.data+csv;version=2.0.0")
             self.send_header("Content-Length", str(len(body)))
             self.end_headers()

@@ -145,3 +145,37 @@ def test_the_base_url_comes_from_the_environment(monkeypatch):
     assert imf_imts.url_for("CHL").startswith(
         "http://127.0.0.1:1/x/data/dataflow/IMF.STA/IMTS/1.0.0/CHL.XG_FOB_USD+MG_CIF_USD.*.A?"
     )
+
+
+class _Progress:
+    def __init__(self) -> None:
+        self.events: list[tuple] = []
+
+    def start(self, task: str, total: int) -> None:
+        self.events.append(("start", task, total))
+
+    def advance(self, task: str, steps: int = 1) -> None:
+        self.events.append(("advance", task, steps))
+
+
+def test_politeness_progress_and_retry_after(tmp_path):
+    slept: list[float] = []
+    client = live.PoliteClient(interval=0.5, backoff=0.1, sleep=slept.append)
+    progress = _Progress()
+    busy = (503, "busy", {"Retry-After": "7"})
+    with serve() as api:
+        api.responses = {
+            "CHL": [busy, (200, imts_csv("CHL", CHL))],
+            "PER": (200, imts_csv("PER", PER)),
+        }
+        imf_imts.fetch(tmp_path, ["CHL", "PER"], base=api.base, client=client, progress=progress)
+    assert [r for r, _ in api.requests] == ["CHL", "CHL", "PER"]
+    assert 7.0 in slept  # the server's Retry-After, longer than the backoff
+    # between requests the client waits out the rest of its interval (never more)
+    assert all(0 < pause <= 0.5 for pause in slept if pause != 7.0) and len(slept) >= 2
+    assert progress.events[0] == ("start", "download IMF IMTS", 2)
+    assert progress.events[1:] == [
+        ("advance", "download IMF IMTS", 0),
+        ("advance", "download IMF IMTS", 1),
+        ("advance", "download IMF IMTS", 1),
+    ]
