@@ -54,6 +54,7 @@ CLEAN_ENV = {
     # refresh's live sources: a closed loopback port, so that it fails at once, offline
     "NONALIGNED_IMTS_URL": "http://127.0.0.1:9/",
     "NONALIGNED_WDI_URL": "http://127.0.0.1:9/",
+    "NONALIGNED_UNXML_URL": "http://127.0.0.1:9/",
     "COLUMNS": "100",
 }
 ONE_CLAIM = """

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime as dt
 import hashlib
 import json
 from pathlib import Path
@@ -15,8 +16,8 @@ from typer.testing import CliRunner
 
 from nonaligned import refresh as refresh_module
 from nonaligned.cli import app
-from nonaligned.errors import DataError
-from nonaligned.sources import imf_dots, imf_imts, live, wdi_api
+from nonaligned.errors import AcquisitionError, DataError
+from nonaligned.sources import imf_dots, imf_imts, live, unxml, unxml_live, wdi_api
 from nonaligned.store import SCHEMA, connect, write_store
 from nonaligned.trade_merge import MIN_CELL_USD, TOLERANCE, merge_trade
 
@@ -239,3 +240,42 @@ def test_wdi_api_error_answer_names_the_file(tmp_path):
         with pytest.raises(DataError, match="not a plausible population") as caught:
             wdi_api.fetch(tmp_path, base=again.base, client=live.PoliteClient(interval=0))
     assert caught.value.field == "[1][0].value"
+
+
+def _recorded_line(session: int) -> str:
+    """The first recorded vote of the mirror's session 80, re-labelled as a new session's."""
+    source = MIRROR / "unga" / "unxml_GAresolutions" / "data_extract" / "80.json"
+    for text in source.read_text(encoding="utf-8").splitlines():
+        record = json.loads(text)
+        if record["adoption_type"] == unxml.RECORDED:
+            record.update(symbol=f"A/RES/{session}/1", adoption_date="15 October 2026")
+            return json.dumps(record)
+    raise AssertionError("no recorded vote in 80.json")
+
+
+def test_new_un_sessions_are_fetched_checked_and_replace_the_pinned_files(tmp_path):
+    today = dt.date(2026, 11, 30)  # session 81 opened in September 2026
+    assert unxml_live.files(today)[-1] == "81.json"
+    pinned = MIRROR / "unga" / "unxml_GAresolutions" / "data_extract" / "ES-11.json"
+    with serve() as api:
+        api.responses = {"ES-11": (200, pinned.read_text()), "81": (200, _recorded_line(81))}
+        unxml_live.fetch(tmp_path, base=api.base, client=_client(), today=today)
+        loaded = unxml_live.load(None, tmp_path)
+        assert sorted(loaded.paths) == ["81.json", "ES-11.json"]  # the others: 404, empty
+        calls, votes, _, _ = unxml.parse(list(loaded.paths.values()))
+        assert "A/RES/81/1" in set(calls.symbol) and len(votes) > 100
+        assert {row["url"] for row in loaded.provenance} == {
+            f"{api.base}/81.json",
+            f"{api.base}/ES-11.json",
+        }
+        api.responses["81"] = (200, _recorded_line(81)[:-40])  # cut short: malformed
+        with pytest.raises(DataError, match="malformed JSON") as caught:
+            unxml_live.fetch(tmp_path / "again", base=api.base, client=_client(), today=today)
+        assert caught.value.path.endswith("81.json.unchecked") and caught.value.line == 1
+        api.responses = {}
+        with pytest.raises(AcquisitionError, match="none of the 11 files exists"):
+            unxml_live.fetch(tmp_path / "none", base=api.base, client=_client(), today=today)
+
+
+def _client() -> live.PoliteClient:
+    return live.PoliteClient(interval=0, backoff=0)

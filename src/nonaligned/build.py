@@ -25,6 +25,7 @@ from nonaligned.sources import (
     memberships,
     unvotes,
     unxml,
+    unxml_live,
     us_aid,
     us_travels,
     voeten_votes,
@@ -106,6 +107,7 @@ def build_tables(
     progress = progress or _Silent()
     mirror = Path(mirror).resolve() if mirror else None
     paths, provenance = _acquire_all(mirror, cache_dir, offline, progress)
+    live_cache = Path(cache_dir or default_cache_dir())  # where refresh keeps live snapshots
 
     def path_of(source: Source, suffix: str) -> Path:
         return paths[source.file(suffix).relpath]
@@ -127,7 +129,12 @@ def build_tables(
         old_calls.set_index("roll_call_id").date,
     )
     progress.advance("parse")
-    new_calls, new_votes, anomalies, _ = unxml.parse([paths[f.relpath] for f in unxml.SOURCE.files])
+    sessions = {paths[f.relpath].name: paths[f.relpath] for f in unxml.SOURCE.files}
+    live_sessions = unxml_live.load(mirror, live_cache)
+    if live_sessions:  # a refreshed extract replaces the pinned files and adds new sessions
+        sessions.update(live_sessions.paths)
+        provenance.extend(live_sessions.provenance)
+    new_calls, new_votes, anomalies, _ = unxml.parse(list(sessions.values()))
     progress.advance("parse")
     debt = hrt.parse(path_of(hrt.SOURCE, "HRT_ChinaDebtStockDatabase.csv"))
     progress.advance("parse")
@@ -141,7 +148,7 @@ def build_tables(
     )
     progress.advance("parse")
     net_aid = us_aid.parse(path_of(us_aid.SOURCE, "us_bilateral_aid.csv"))
-    live_wdi = wdi_api.load(mirror, Path(cache_dir or default_cache_dir()))
+    live_wdi = wdi_api.load(mirror, live_cache)
     if live_wdi:  # a refreshed WDI supersedes the copies cell by cell
         gdp_population = wdi_api.supersede(
             gdp_population, live_wdi.table, ["gdp_usd", "population"]
@@ -162,7 +169,7 @@ def build_tables(
         workbooks, lambda done, total: progress.advance("parse trade workbooks")
     )
     # live IMTS enters only where a snapshot was fetched (refresh) or mirrored
-    imts = imf_imts.load(mirror, Path(cache_dir or default_cache_dir()))
+    imts = imf_imts.load(mirror, live_cache)
     trade_flows, trade_overlap = merge_trade(trade_flows, imts.rows if imts else None)
     if imts:
         provenance.extend(imts.provenance)
@@ -198,6 +205,9 @@ def build_tables(
                 "us_aid": net_aid,
                 "us_travels": trips,
                 "wdi_api": live_wdi.table if live_wdi else gdp_population.iloc[:0],
+                "unxml_live": result.roll_calls[result.roll_calls.source == "unxml"]
+                if live_sessions
+                else result.roll_calls.iloc[:0],
             },
         ),
     }

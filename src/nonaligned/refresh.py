@@ -15,7 +15,7 @@ from pathlib import Path
 
 from nonaligned.build import Progress, build
 from nonaligned.errors import AcquisitionError, UsageError
-from nonaligned.sources import imf_imts, wdi_api
+from nonaligned.sources import imf_imts, unxml_live, wdi_api
 from nonaligned.sources.acquire import default_cache_dir
 from nonaligned.store import check_writable
 
@@ -25,6 +25,7 @@ __all__ = ["LIVE", "refresh"]
 LIVE: dict[str, Callable[..., Path]] = {
     imf_imts.SOURCE.name: imf_imts.fetch,
     wdi_api.SOURCE.name: wdi_api.fetch,
+    unxml_live.SOURCE.name: unxml_live.fetch,
 }
 
 
