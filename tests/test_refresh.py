@@ -7,18 +7,17 @@ import hashlib
 import json
 from pathlib import Path
 
-import duckdb
 import pandas as pd
 import pytest
 from _live_server import imts_csv, serve, wdi_json
-from _trade_data import MIRROR
+from _synthetic import empty_tables
 from typer.testing import CliRunner
 
 from nonaligned import refresh as refresh_module
 from nonaligned.cli import app
 from nonaligned.errors import AcquisitionError, DataError
 from nonaligned.sources import imf_dots, imf_imts, live, unxml, unxml_live, wdi_api
-from nonaligned.store import SCHEMA, connect, write_store
+from nonaligned.store import connect, write_store
 from nonaligned.trade_merge import MIN_CELL_USD, TOLERANCE, merge_trade
 
 runner = CliRunner()
@@ -26,9 +25,9 @@ KEYS = ["reporter_iso3", "partner_code", "year", "flow"]
 
 
 @pytest.fixture(scope="module")
-def dots() -> pd.DataFrame:
+def dots(mirror: Path) -> pd.DataFrame:
     """Three real DOTS workbooks, parsed (one second, not the whole snapshot)."""
-    return imf_dots.parse([MIRROR / f.relpath for f in imf_dots.SOURCE.files[:3]])
+    return imf_dots.parse([mirror / f.relpath for f in imf_dots.SOURCE.files[:3]])
 
 
 def _imts_like(dots: pd.DataFrame, reporter: str) -> dict:
@@ -93,13 +92,7 @@ def test_overlap_agreement_counts_cells_within_tolerance(tmp_path, dots):
 
 
 def _store_with(path: Path, tables: dict[str, pd.DataFrame]) -> None:
-    scratch = duckdb.connect()
-    empty = {}
-    for table, columns in SCHEMA.items():
-        scratch.execute(f"CREATE TABLE {table} ({columns})")
-        empty[table] = scratch.execute(f"SELECT * FROM {table}").df()
-    scratch.close()
-    write_store(path, {**empty, **tables})
+    write_store(path, {**empty_tables(), **tables})
 
 
 def test_coverage_reports_the_overlap_agreement(tmp_path, dots):
@@ -242,9 +235,12 @@ def test_wdi_api_error_answer_names_the_file(tmp_path):
     assert caught.value.field == "[1][0].value"
 
 
-def _recorded_line(session: int) -> str:
+EXTRACT = Path("unga") / "unxml_GAresolutions" / "data_extract"
+
+
+def _recorded_line(mirror: Path, session: int) -> str:
     """The first recorded vote of the mirror's session 80, re-labelled as a new session's."""
-    source = MIRROR / "unga" / "unxml_GAresolutions" / "data_extract" / "80.json"
+    source = mirror / EXTRACT / "80.json"
     for text in source.read_text(encoding="utf-8").splitlines():
         record = json.loads(text)
         if record["adoption_type"] == unxml.RECORDED:
@@ -253,12 +249,15 @@ def _recorded_line(session: int) -> str:
     raise AssertionError("no recorded vote in 80.json")
 
 
-def test_new_un_sessions_are_fetched_checked_and_replace_the_pinned_files(tmp_path):
+def test_new_un_sessions_are_fetched_checked_and_replace_the_pinned_files(tmp_path, mirror):
     today = dt.date(2026, 11, 30)  # session 81 opened in September 2026
     assert unxml_live.files(today)[-1] == "81.json"
-    pinned = MIRROR / "unga" / "unxml_GAresolutions" / "data_extract" / "ES-11.json"
+    pinned = mirror / EXTRACT / "ES-11.json"
     with serve() as api:
-        api.responses = {"ES-11": (200, pinned.read_text()), "81": (200, _recorded_line(81))}
+        api.responses = {
+            "ES-11": (200, pinned.read_text()),
+            "81": (200, _recorded_line(mirror, 81)),
+        }
         unxml_live.fetch(tmp_path, base=api.base, client=_client(), today=today)
         loaded = unxml_live.load(None, tmp_path)
         assert sorted(loaded.paths) == ["81.json", "ES-11.json"]  # the others: 404, empty
@@ -268,7 +267,7 @@ def test_new_un_sessions_are_fetched_checked_and_replace_the_pinned_files(tmp_pa
             f"{api.base}/81.json",
             f"{api.base}/ES-11.json",
         }
-        api.responses["81"] = (200, _recorded_line(81)[:-40])  # cut short: malformed
+        api.responses["81"] = (200, _recorded_line(mirror, 81)[:-40])  # cut short: malformed
         with pytest.raises(DataError, match="malformed JSON") as caught:
             unxml_live.fetch(tmp_path / "again", base=api.base, client=_client(), today=today)
         assert caught.value.path.endswith("81.json.unchecked") and caught.value.line == 1

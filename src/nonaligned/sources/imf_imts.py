@@ -73,6 +73,7 @@ from nonaligned.errors import AcquisitionError, DataError
 from nonaligned.sources._columns import line_of, numeric, unique_keys, years
 from nonaligned.sources._read import parser, read_csv
 from nonaligned.sources.base import Source
+from nonaligned.sources.imf_dots import COLUMNS  # the same rows as DOTS
 from nonaligned.sources.live import (
     PoliteClient,
     accept,
@@ -121,15 +122,6 @@ REQUIRED = [
     "SCALE",
 ]
 USED = frozenset({*REQUIRED, "UNIT", "STATUS"})
-COLUMNS = [
-    "reporter_iso3",
-    "partner_code",
-    "partner_is_aggregate",
-    "year",
-    "flow",
-    "value_usd",
-    "estimated",
-]
 
 SOURCE = Source(
     name="imf_imts",
@@ -335,10 +327,10 @@ class LiveTrade:
 
 def load(mirror: Path | None, cache_dir: Path) -> LiveTrade | None:
     """The newest complete IMTS snapshot in the mirror or the cache, parsed; None if none."""
-    snapshot = latest_snapshot(DIRECTORY, mirror, cache_dir)
-    if snapshot is None:
+    found = latest_snapshot(DIRECTORY, mirror, cache_dir)
+    if found is None:
         return None
-    manifest = read_manifest(snapshot)
+    snapshot, manifest = found
     rows, exclusions = parse(snapshot)
     first, last = (int(rows.year.min()), int(rows.year.max())) if len(rows) else (None, None)
     coverage = (

@@ -102,11 +102,17 @@ def _complete(root: Path) -> list[Path]:
     return sorted(p for p in root.iterdir() if (p / MANIFEST).is_file())
 
 
-def latest_snapshot(directory: str, mirror: Path | None, cache_dir: Path) -> Path | None:
-    """The newest complete snapshot of ``directory`` in the mirror or the cache (names are
-    UTC start times, so the newest is the greatest name; the mirror's wins a tie)."""
+def latest_snapshot(
+    directory: str, mirror: Path | None, cache_dir: Path
+) -> tuple[Path, dict] | None:
+    """The newest complete snapshot of ``directory`` in the mirror or the cache, and its
+    manifest (names are UTC start times, so the newest is the greatest name; the mirror's
+    wins a tie); None if there is none."""
     found = [p for base in (mirror, cache_dir) if base for p in _complete(Path(base) / directory)]
-    return max(found, key=lambda p: p.name) if found else None
+    if not found:
+        return None
+    snapshot = max(found, key=lambda p: p.name)
+    return snapshot, read_manifest(snapshot)
 
 
 def open_snapshot(cache_dir: Path, directory: str, request: dict) -> Path:

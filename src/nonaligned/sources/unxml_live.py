@@ -35,7 +35,6 @@ from nonaligned.sources.live import (
     latest_snapshot,
     open_snapshot,
     provenance_rows,
-    read_manifest,
     write_atomic,
 )
 
@@ -122,10 +121,10 @@ class LiveSessions:
 
 def load(mirror: Path | None, cache_dir: Path) -> LiveSessions | None:
     """The newest complete snapshot in the mirror or the cache; None if none."""
-    snapshot = latest_snapshot(DIRECTORY, mirror, cache_dir)
-    if snapshot is None:
+    found = latest_snapshot(DIRECTORY, mirror, cache_dir)
+    if found is None:
         return None
-    manifest = read_manifest(snapshot)
+    snapshot, manifest = found
     paths = {
         name: snapshot / name for name in manifest["files"] if (snapshot / name).stat().st_size > 0
     }

@@ -230,10 +230,10 @@ class LiveWdi:
 
 def load(mirror: Path | None, cache_dir: Path) -> LiveWdi | None:
     """The newest complete WDI snapshot in the mirror or the cache, parsed; None if none."""
-    snapshot = latest_snapshot(DIRECTORY, mirror, cache_dir)
-    if snapshot is None:
+    found = latest_snapshot(DIRECTORY, mirror, cache_dir)
+    if found is None:
         return None
-    manifest = read_manifest(snapshot)
+    snapshot, manifest = found
     table = parse(snapshot)
     coverage = f"{table.iso3.nunique()} countries, {table.year.min()}-{table.year.max()}"
     files = []
