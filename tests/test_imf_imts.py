@@ -41,12 +41,12 @@ def test_download_parse_and_provenance(tmp_path):
     assert [r for r, _ in api.requests] == ["CHL", "PER"]
     assert {accept for _, accept in api.requests} == {imf_imts.ACCEPT}  # CSV by negotiation
     loaded = imf_imts.load(None, tmp_path)
-    rows = loaded.rows.set_index(["reporter_iso3", "partner_code", "year", "flow"])
+    rows = loaded.data[0].set_index(["reporter_iso3", "partner_code", "year", "flow"])
     assert rows.loc[("CHL", "CHN", 2021, "exports"), "value_usd"] == 38_000.5e6  # SCALE 6
     assert rows.loc[("CHL", "WLD", 2021, "exports"), "partner_is_aggregate"]  # G001 is World
     assert rows.loc[("CHL", "IMF_G110", 2021, "imports"), "partner_is_aggregate"]
     assert ("CHL", "USA", 2022, "imports") not in rows.index  # NaN is missing, not zero
-    assert len(loaded.rows) == 7
+    assert len(loaded.data[0]) == 7
     urls = {row["url"] for row in loaded.provenance}
     assert urls == {imf_imts.url_for(r, api.base) for r in ("CHL", "PER")}
     for row in loaded.provenance:
@@ -67,7 +67,7 @@ def test_a_reporter_complete_in_the_cache_is_not_fetched_again(tmp_path):
         snapshot = _fetch(tmp_path, api.base)
     assert [r for r, _ in api.requests] == ["PER"]  # CHL was resumed from the cache
     assert (snapshot / live.MANIFEST).is_file()
-    assert set(imf_imts.load(None, tmp_path).rows.reporter_iso3) == {"CHL", "PER"}
+    assert set(imf_imts.load(None, tmp_path).data[0].reporter_iso3) == {"CHL", "PER"}
 
 
 def test_a_failed_reporter_is_named_with_its_status(tmp_path):

@@ -59,7 +59,7 @@ def _snapshot(tmp_path: Path, dots: pd.DataFrame) -> tuple[Path, str]:
 
 def test_merged_table_keeps_dots_through_its_last_year(tmp_path, dots):
     cache, reporter = _snapshot(tmp_path, dots)
-    imts = imf_imts.load(None, cache).rows
+    imts = imf_imts.load(None, cache).data[0]
     merged, _ = merge_trade(dots, imts)
     old = merged[merged.year <= 2020]
     pd.testing.assert_frame_equal(  # every DOTS value, and only those, through 2020
@@ -78,7 +78,7 @@ def test_merged_table_keeps_dots_through_its_last_year(tmp_path, dots):
 
 def test_overlap_agreement_counts_cells_within_tolerance(tmp_path, dots):
     cache, reporter = _snapshot(tmp_path, dots)
-    _, overlap = merge_trade(dots, imf_imts.load(None, cache).rows)
+    _, overlap = merge_trade(dots, imf_imts.load(None, cache).data[0])
     total = overlap[overlap.year.isna()].iloc[0]
     years = overlap.dropna(subset=["year"])
     assert set(years.year) == {2019, 2020} and years.cells.sum() == total.cells
@@ -97,7 +97,7 @@ def _store_with(path: Path, tables: dict[str, pd.DataFrame]) -> None:
 
 def test_coverage_reports_the_overlap_agreement(tmp_path, dots):
     cache, _ = _snapshot(tmp_path / "cache", dots)
-    merged, overlap = merge_trade(dots, imf_imts.load(None, cache).rows)
+    merged, overlap = merge_trade(dots, imf_imts.load(None, cache).data[0])
     store = tmp_path / "store.duckdb"
     _store_with(store, {"trade_flows": merged, "trade_overlap": overlap})
     result = runner.invoke(app, ["coverage", "--trade", "--db", str(store), "-f", "json"])
@@ -150,7 +150,7 @@ def test_refresh_fetches_then_rebuilds(tmp_path, monkeypatch):
         )
     assert [r for r, _ in api.requests] == ["CHL", "PER"]
     assert built["cache_dir"] == tmp_path / "cache" and built["db"] == tmp_path / "store.duckdb"
-    rows = imf_imts.load(None, tmp_path / "cache").rows
+    rows = imf_imts.load(None, tmp_path / "cache").data[0]
     assert rows.value_usd.tolist() == [1.5e6]
 
 
@@ -192,7 +192,7 @@ def test_wdi_api_pages_are_fetched_and_supersede_the_copies(tmp_path):
         wdi_api.fetch(tmp_path, base=api.base, client=live.PoliteClient(interval=0, backoff=0))
     assert len(api.requests) == 6  # three indicators, two pages each
     loaded = wdi_api.load(None, tmp_path)
-    table = loaded.table.set_index(["iso3", "year"])
+    table = loaded.data.set_index(["iso3", "year"])
     assert "WLD" not in table.index.get_level_values(0)  # an aggregate, dropped
     assert table.loc[("CHL", 2024), "population"] == 2.0e7
     assert pd.isna(table.loc[("CHL", 2023), "population"])  # null: missing, never zero
@@ -207,7 +207,7 @@ def test_wdi_api_pages_are_fetched_and_supersede_the_copies(tmp_path):
             "population": [1.9e7, 1.95e7],
         }
     )
-    merged = wdi_api.supersede(fixed, loaded.table, ["gdp_usd", "population"]).set_index(
+    merged = wdi_api.supersede(fixed, loaded.data, ["gdp_usd", "population"]).set_index(
         ["iso3", "year"]
     )
     assert merged.loc[("CHL", 2022), "gdp_usd"] == 3.0e11  # the copy where the API has none
@@ -260,8 +260,8 @@ def test_new_un_sessions_are_fetched_checked_and_replace_the_pinned_files(tmp_pa
         }
         unxml_live.fetch(tmp_path, base=api.base, client=_client(), today=today)
         loaded = unxml_live.load(None, tmp_path)
-        assert sorted(loaded.paths) == ["81.json", "ES-11.json"]  # the others: 404, empty
-        calls, votes, _, _ = unxml.parse(list(loaded.paths.values()))
+        assert sorted(loaded.data) == ["81.json", "ES-11.json"]  # the others: 404, empty
+        calls, votes, _, _ = unxml.parse(list(loaded.data.values()))
         assert "A/RES/81/1" in set(calls.symbol) and len(votes) > 100
         assert {row["url"] for row in loaded.provenance} == {
             f"{api.base}/81.json",

@@ -132,7 +132,7 @@ def build_tables(
     sessions = {paths[f.relpath].name: paths[f.relpath] for f in unxml.SOURCE.files}
     live_sessions = unxml_live.load(mirror, live_cache)
     if live_sessions:  # a refreshed extract replaces the pinned files and adds new sessions
-        sessions.update(live_sessions.paths)
+        sessions.update(live_sessions.data)
         provenance.extend(live_sessions.provenance)
     new_calls, new_votes, anomalies, _ = unxml.parse(list(sessions.values()))
     progress.advance("parse")
@@ -150,10 +150,8 @@ def build_tables(
     net_aid = us_aid.parse(path_of(us_aid.SOURCE, "us_bilateral_aid.csv"))
     live_wdi = wdi_api.load(mirror, live_cache)
     if live_wdi:  # a refreshed WDI supersedes the copies cell by cell
-        gdp_population = wdi_api.supersede(
-            gdp_population, live_wdi.table, ["gdp_usd", "population"]
-        )
-        net_aid = wdi_api.supersede(net_aid, live_wdi.table, ["us_net_aid_usd"])
+        gdp_population = wdi_api.supersede(gdp_population, live_wdi.data, ["gdp_usd", "population"])
+        net_aid = wdi_api.supersede(net_aid, live_wdi.data, ["us_net_aid_usd"])
         provenance.extend(live_wdi.provenance)
     progress.advance("parse")
     role_table = path_of(us_travels.SOURCE, us_travels.ROLE_TABLE)
@@ -170,10 +168,10 @@ def build_tables(
     )
     # live IMTS enters only where a snapshot was fetched (refresh) or mirrored
     imts = imf_imts.load(mirror, live_cache)
-    trade_flows, trade_overlap = merge_trade(trade_flows, imts.rows if imts else None)
+    trade_flows, trade_overlap = merge_trade(trade_flows, imts.data[0] if imts else None)
     if imts:
         provenance.extend(imts.provenance)
-        trip_exclusions = pd.concat([trip_exclusions, imts.exclusions], ignore_index=True)
+        trip_exclusions = pd.concat([trip_exclusions, imts.data[1]], ignore_index=True)
 
     progress.start("reconcile", 1)
     result = reconcile(old_calls, old_votes, voeten, new_calls, new_votes, anomalies)
@@ -204,7 +202,7 @@ def build_tables(
                 "wdi": gdp_population,
                 "us_aid": net_aid,
                 "us_travels": trips,
-                "wdi_api": live_wdi.table if live_wdi else gdp_population.iloc[:0],
+                "wdi_api": live_wdi.data if live_wdi else gdp_population.iloc[:0],
                 "unxml_live": result.roll_calls[result.roll_calls.source == "unxml"]
                 if live_sessions
                 else result.roll_calls.iloc[:0],

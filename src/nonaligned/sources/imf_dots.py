@@ -49,6 +49,7 @@ from nonaligned.sources.base import Source, listed_files
 __all__ = [
     "AGGREGATES",
     "COLUMNS",
+    "DTYPES",
     "SEPARATE_ECONOMIES",
     "SOURCE",
     "parse",
@@ -446,13 +447,13 @@ def parse(paths: Sequence[Path], progress: Progress | None = None) -> pd.DataFra
         )
     frames = [frame.assign(reporter_iso3=code) for code, (_, frame) in by_reporter.items()]
     if not frames:
-        return pd.DataFrame({c: pd.Series(dtype=t) for c, t in _DTYPES.items()})
+        return pd.DataFrame({c: pd.Series(dtype=t) for c, t in DTYPES.items()})
     table = pd.concat(frames, ignore_index=True)[COLUMNS]
-    table = table.astype(_DTYPES)
+    table = table.astype(DTYPES)
     return table.sort_values(["reporter_iso3", "flow", "partner_code", "year"], ignore_index=True)
 
 
-_DTYPES = {
+DTYPES = {
     "reporter_iso3": "str",
     "partner_code": "str",
     "partner_is_aggregate": "bool",

@@ -61,7 +61,6 @@ from __future__ import annotations
 import logging
 import os
 from collections.abc import Sequence
-from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -70,21 +69,11 @@ import pandas as pd
 
 from nonaligned.countries import countries_frame
 from nonaligned.errors import AcquisitionError, DataError
+from nonaligned.sources import live
 from nonaligned.sources._columns import line_of, numeric, unique_keys, years
 from nonaligned.sources._read import parser, read_csv
 from nonaligned.sources.base import Source
-from nonaligned.sources.imf_dots import COLUMNS  # the same rows as DOTS
-from nonaligned.sources.live import (
-    PoliteClient,
-    accept,
-    finish_snapshot,
-    known_codes,
-    latest_snapshot,
-    open_snapshot,
-    provenance_rows,
-    read_manifest,
-    write_atomic,
-)
+from nonaligned.sources.imf_dots import COLUMNS, DTYPES  # the same rows as DOTS
 
 if TYPE_CHECKING:
     from nonaligned.build import Progress
@@ -93,7 +82,6 @@ __all__ = [
     "DIRECTORY",
     "MAX_FLOW_USD",
     "SOURCE",
-    "LiveTrade",
     "fetch",
     "load",
     "parse",
@@ -165,7 +153,7 @@ def fetch(
     base: str | None = None,
     start_year: int = START_YEAR,
     progress: Progress | None = None,
-    client: PoliteClient | None = None,
+    client: live.PoliteClient | None = None,
 ) -> Path:
     """Download every reporter into a snapshot of the cache; the snapshot's folder.
 
@@ -179,12 +167,12 @@ def fetch(
     base = (base or base_url()).rstrip("/")
     reporters = sorted(reporters or default_reporters())
     request = {"base": base, "start_year": start_year, "reporters": reporters}
-    snapshot = open_snapshot(cache_dir, DIRECTORY, request)
+    snapshot = live.open_snapshot(cache_dir, DIRECTORY, request)
     todo = [r for r in reporters if not (snapshot / f"{r}.csv").is_file()]
     if progress:
         progress.start("download IMF IMTS", len(reporters))
         progress.advance("download IMF IMTS", len(reporters) - len(todo))
-    with client or PoliteClient(headers={"Accept": ACCEPT}) as active:
+    with client or live.PoliteClient(headers={"Accept": ACCEPT}) as active:
         for reporter in todo:
             _fetch_one(active, snapshot, reporter, url_for(reporter, base, start_year))
             if progress:
@@ -195,23 +183,23 @@ def fetch(
             f"IMF IMTS: no data for any of the {len(reporters)} reporter(s) from {base}: "
             "the query is wrong or the API has changed; nothing will be used"
         )
-    finish_snapshot(snapshot, {**request, "no_data": empty})
+    live.finish_snapshot(snapshot, {**request, "no_data": empty})
     return snapshot
 
 
-def _fetch_one(client: PoliteClient, snapshot: Path, reporter: str, url: str) -> None:
+def _fetch_one(client: live.PoliteClient, snapshot: Path, reporter: str, url: str) -> None:
     target = snapshot / f"{reporter}.csv"
     unchecked = snapshot / f"{reporter}.csv.unchecked"
     status = client.download(url, unchecked, f"IMF IMTS reporter {reporter}")
     if status == 404:  # SDMX REST: no results for this key
-        write_atomic(target, b"")
+        live.write_atomic(target, b"")
         return
     if status != 200:
         raise AcquisitionError(
             f"IMF IMTS reporter {reporter}: HTTP {status} from {url}; "
             "the reporters downloaded so far are kept and a rerun resumes from here"
         )
-    accept(unchecked, target, lambda path: parse_reporter(path, reporter))
+    live.accept(unchecked, target, lambda path: parse_reporter(path, reporter))
 
 
 def _check(bad: pd.Series, raw: pd.DataFrame, path: Path, field: str, message: str) -> None:
@@ -238,11 +226,11 @@ def parse_reporter(path: Path, reporter: str) -> tuple[pd.DataFrame, list[dict]]
     """
     path = Path(path)
     if path.stat().st_size == 0:
-        return pd.DataFrame({c: pd.Series(dtype=t) for c, t in _DTYPES.items()}), []
+        return pd.DataFrame({c: pd.Series(dtype=t) for c, t in DTYPES.items()}), []
     # only the columns used: the API adds a score of attributes (names, notes, citations)
     raw = read_csv(path, REQUIRED, usecols=lambda column: column in USED)
     if raw.empty:
-        return pd.DataFrame({c: pd.Series(dtype=t) for c, t in _DTYPES.items()}), []
+        return pd.DataFrame({c: pd.Series(dtype=t) for c, t in DTYPES.items()}), []
     text = {c: raw[c].fillna("").str.strip() for c in raw.columns}
     _check(text["COUNTRY"] != reporter, raw, path, "COUNTRY", f"not the reporter {reporter}")
     flow = text["INDICATOR"].map(INDICATORS)
@@ -259,7 +247,7 @@ def parse_reporter(path: Path, reporter: str) -> tuple[pd.DataFrame, list[dict]]
     bad = present & (~np.isfinite(value) | (value < 0) | (value > MAX_FLOW_USD))
     _check(bad, raw, path, "OBS_VALUE", f"not a plausible trade value (0 to {MAX_FLOW_USD:g} US$)")
 
-    stored, aggregate = _partners(text["COUNTERPART_COUNTRY"], known_codes())
+    stored, aggregate = _partners(text["COUNTERPART_COUNTRY"], live.known_codes())
     exclusions = []
     unknown = present & stored.isna()
     for code, cells in text["COUNTERPART_COUNTRY"][unknown].value_counts().sort_index().items():
@@ -288,12 +276,12 @@ def parse_reporter(path: Path, reporter: str) -> tuple[pd.DataFrame, list[dict]]
         }
     )
     unique_keys(table, ["partner_code", "year", "flow"], path)
-    return table.astype(_DTYPES)[COLUMNS], exclusions
+    return table.astype(DTYPES)[COLUMNS], exclusions
 
 
 def parse(snapshot: Path) -> tuple[pd.DataFrame, pd.DataFrame]:
     """Every reporter of a complete snapshot: ``(trade rows, exclusions)``."""
-    manifest = read_manifest(snapshot)
+    manifest = live.read_manifest(snapshot)
     frames, exclusions = [], []
     for reporter in manifest["reporters"]:
         path = snapshot / f"{reporter}.csv"
@@ -310,27 +298,21 @@ def parse(snapshot: Path) -> tuple[pd.DataFrame, pd.DataFrame]:
     if exclusions:
         log.info("IMF IMTS: %d unknown counterpart code(s) excluded", len(exclusions))
     table = pd.concat(frames, ignore_index=True) if frames else pd.DataFrame(columns=COLUMNS)
-    table = table.astype(_DTYPES).sort_values(
+    table = table.astype(DTYPES).sort_values(
         ["reporter_iso3", "flow", "partner_code", "year"], ignore_index=True
     )
     return table, pd.DataFrame(exclusions, columns=_EXCLUSION_COLUMNS)
 
 
-@dataclass(frozen=True)
-class LiveTrade:
-    """A parsed IMTS snapshot with what the store records about it."""
+def load(
+    mirror: Path | None, cache_dir: Path
+) -> live.Loaded[tuple[pd.DataFrame, pd.DataFrame]] | None:
+    """The newest complete IMTS snapshot in the mirror or the cache: ``data`` is
+    ``(trade rows, exclusions)``; None if there is none."""
+    return live.load(SOURCE, DIRECTORY, mirror, cache_dir, _read)
 
-    rows: pd.DataFrame
-    exclusions: pd.DataFrame
-    provenance: list[dict]
 
-
-def load(mirror: Path | None, cache_dir: Path) -> LiveTrade | None:
-    """The newest complete IMTS snapshot in the mirror or the cache, parsed; None if none."""
-    found = latest_snapshot(DIRECTORY, mirror, cache_dir)
-    if found is None:
-        return None
-    snapshot, manifest = found
+def _read(snapshot: Path, manifest: dict) -> tuple:
     rows, exclusions = parse(snapshot)
     first, last = (int(rows.year.min()), int(rows.year.max())) if len(rows) else (None, None)
     coverage = (
@@ -341,16 +323,7 @@ def load(mirror: Path | None, cache_dir: Path) -> LiveTrade | None:
         (snapshot / f"{r}.csv", url_for(r, manifest["base"], manifest["start_year"]))
         for r in manifest["reporters"]
     ]
-    return LiveTrade(rows, exclusions, provenance_rows(SOURCE, snapshot, mirror, files, coverage))
+    return (rows, exclusions), files, coverage
 
 
-_DTYPES = {
-    "reporter_iso3": "str",
-    "partner_code": "str",
-    "partner_is_aggregate": "bool",
-    "year": "int64",
-    "flow": "str",
-    "value_usd": "float64",
-    "estimated": "bool",
-}
 _EXCLUSION_COLUMNS = ["source", "file", "line", "symbol", "rule", "detail"]

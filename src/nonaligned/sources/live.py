@@ -27,9 +27,10 @@ import shutil
 import tempfile
 import time
 from collections.abc import Callable, Iterable
-from dataclasses import asdict
+from dataclasses import asdict, dataclass
 from functools import cache
 from pathlib import Path
+from typing import Generic, TypeVar
 from urllib.parse import urlsplit
 
 import httpx
@@ -42,11 +43,13 @@ from nonaligned.sources.base import Source
 
 __all__ = [
     "MANIFEST",
+    "Loaded",
     "PoliteClient",
     "accept",
     "finish_snapshot",
     "known_codes",
     "latest_snapshot",
+    "load",
     "open_snapshot",
     "provenance_rows",
     "read_manifest",
@@ -58,6 +61,7 @@ REQUEST = "request.json"
 USER_AGENT = f"nonaligned/{__version__} (research toolkit; polite, rate-limited)"
 RETRIED_STATUSES = frozenset({429, 500, 502, 503, 504})
 BACKOFF = 1.0  # seconds before the first retry, doubled for each further one
+T = TypeVar("T")
 
 
 def write_atomic(target: Path, data: bytes) -> None:
@@ -139,6 +143,34 @@ def finish_snapshot(snapshot: Path, manifest: dict) -> None:
     for older in snapshot.parent.iterdir():
         if older.is_dir() and older.name < snapshot.name:
             shutil.rmtree(older, ignore_errors=True)
+
+
+@dataclass(frozen=True)
+class Loaded(Generic[T]):
+    """A live source's newest complete snapshot as a build takes it: the parsed ``data``
+    and one provenance row per response."""
+
+    data: T
+    provenance: list[dict]
+
+
+Reader = Callable[[Path, dict], tuple[T, list[tuple[Path, str]], str]]
+
+
+def load(
+    source: Source, directory: str, mirror: Path | None, cache_dir: Path, read: Reader[T]
+) -> Loaded[T] | None:
+    """The newest complete snapshot of ``directory`` (mirror or cache), or None if none.
+
+    ``read(snapshot, manifest)`` parses it and returns ``(data, files, coverage)``:
+    ``files`` pairs each response file with the URL it came from.
+    """
+    found = latest_snapshot(directory, mirror, cache_dir)
+    if found is None:
+        return None
+    snapshot, manifest = found
+    data, files, coverage = read(snapshot, manifest)
+    return Loaded(data, provenance_rows(source, snapshot, mirror, files, coverage))
 
 
 def read_manifest(snapshot: Path) -> dict:

@@ -21,27 +21,17 @@ from __future__ import annotations
 
 import datetime as dt
 import os
-from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING
 
 from nonaligned.errors import AcquisitionError
-from nonaligned.sources import unxml
+from nonaligned.sources import live, unxml
 from nonaligned.sources.base import Source
-from nonaligned.sources.live import (
-    PoliteClient,
-    accept,
-    finish_snapshot,
-    latest_snapshot,
-    open_snapshot,
-    provenance_rows,
-    write_atomic,
-)
 
 if TYPE_CHECKING:
     from nonaligned.build import Progress
 
-__all__ = ["SOURCE", "LiveSessions", "fetch", "files", "load"]
+__all__ = ["SOURCE", "fetch", "files", "load"]
 
 DEFAULT_BASE = "https://raw.githubusercontent.com/UNxml/GAresolutions/main/data_extract"
 DIRECTORY = "unga/unxml_live"
@@ -77,27 +67,27 @@ def fetch(
     *,
     base: str | None = None,
     progress: Progress | None = None,
-    client: PoliteClient | None = None,
+    client: live.PoliteClient | None = None,
     today: dt.date | None = None,
 ) -> Path:
     """Download every file into a snapshot of the cache (resumable); its folder."""
     base = (base or base_url()).rstrip("/")
     names = files(today)
     request = {"base": base, "files": names}
-    snapshot = open_snapshot(cache_dir, DIRECTORY, request)
+    snapshot = live.open_snapshot(cache_dir, DIRECTORY, request)
     todo = [n for n in names if not (snapshot / n).is_file()]
     if progress:
         progress.start("download UN sessions", len(names))
         progress.advance("download UN sessions", len(names) - len(todo))
-    with client or PoliteClient() as active:
+    with client or live.PoliteClient() as active:
         for name in todo:
             target, url = snapshot / name, f"{base}/{name}"
             unchecked = snapshot / f"{name}.unchecked"
             status = active.download(url, unchecked, f"UN resolutions {name}")
             if status == 404:  # a session the extract has no file for yet
-                write_atomic(target, b"")
+                live.write_atomic(target, b"")
             elif status == 200:
-                accept(unchecked, target, unxml.parse_file)
+                live.accept(unchecked, target, unxml.parse_file)
             else:
                 raise AcquisitionError(f"UN resolutions {name}: HTTP {status} from {url}")
             if progress:
@@ -107,33 +97,19 @@ def fetch(
             f"UN resolutions: none of the {len(names)} files exists at {base}; "
             "the address is wrong or the repository has moved; nothing will be used"
         )
-    finish_snapshot(snapshot, request)
+    live.finish_snapshot(snapshot, request)
     return snapshot
 
 
-@dataclass(frozen=True)
-class LiveSessions:
-    """The non-empty files of a snapshot, by name, with what the store records about them."""
-
-    paths: dict[str, Path]
-    provenance: list[dict]
+def load(mirror: Path | None, cache_dir: Path) -> live.Loaded[dict[str, Path]] | None:
+    """The newest complete snapshot in the mirror or the cache: ``data`` maps each non-empty
+    file's name to its path; None if there is none."""
+    return live.load(SOURCE, DIRECTORY, mirror, cache_dir, _read)
 
 
-def load(mirror: Path | None, cache_dir: Path) -> LiveSessions | None:
-    """The newest complete snapshot in the mirror or the cache; None if none."""
-    found = latest_snapshot(DIRECTORY, mirror, cache_dir)
-    if found is None:
-        return None
-    snapshot, manifest = found
+def _read(snapshot: Path, manifest: dict) -> tuple:
     paths = {
         name: snapshot / name for name in manifest["files"] if (snapshot / name).stat().st_size > 0
     }
     coverage = f"{len(paths)} file(s): {', '.join(sorted(p.removesuffix('.json') for p in paths))}"
-    rows = provenance_rows(
-        SOURCE,
-        snapshot,
-        mirror,
-        [(path, f"{manifest['base']}/{name}") for name, path in paths.items()],
-        coverage,
-    )
-    return LiveSessions(paths, rows)
+    return paths, [(path, f"{manifest['base']}/{name}") for name, path in paths.items()], coverage

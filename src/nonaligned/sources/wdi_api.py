@@ -28,30 +28,20 @@ import json
 import logging
 import math
 import os
-from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING
 
 import pandas as pd
 
 from nonaligned.errors import AcquisitionError, DataError
+from nonaligned.sources import live
 from nonaligned.sources._read import parser
 from nonaligned.sources.base import Source
-from nonaligned.sources.live import (
-    PoliteClient,
-    accept,
-    finish_snapshot,
-    known_codes,
-    latest_snapshot,
-    open_snapshot,
-    provenance_rows,
-    read_manifest,
-)
 
 if TYPE_CHECKING:
     from nonaligned.build import Progress
 
-__all__ = ["INDICATORS", "SOURCE", "LiveWdi", "fetch", "load", "parse", "supersede"]
+__all__ = ["INDICATORS", "SOURCE", "fetch", "load", "parse", "supersede"]
 
 log = logging.getLogger(__name__)
 
@@ -120,16 +110,16 @@ def fetch(
     *,
     base: str | None = None,
     progress: Progress | None = None,
-    client: PoliteClient | None = None,
+    client: live.PoliteClient | None = None,
 ) -> Path:
     """Download every page of every indicator into a snapshot (resumable); its folder."""
     base = (base or base_url()).rstrip("/")
     request = {"base": base, "indicators": list(INDICATORS)}
-    snapshot = open_snapshot(cache_dir, DIRECTORY, request)
+    snapshot = live.open_snapshot(cache_dir, DIRECTORY, request)
     if progress:
         progress.start("download WDI API", len(INDICATORS))
     files = []
-    with client or PoliteClient(headers={"Accept": "application/json"}) as active:
+    with client or live.PoliteClient(headers={"Accept": "application/json"}) as active:
         for indicator in INDICATORS:
             page, pages = 1, 1
             while page <= pages:
@@ -141,17 +131,17 @@ def fetch(
                 page += 1
             if progress:
                 progress.advance("download WDI API")
-    finish_snapshot(snapshot, {**request, "files": files})
+    live.finish_snapshot(snapshot, {**request, "files": files})
     return snapshot
 
 
-def _fetch_page(client: PoliteClient, url: str, target: Path, indicator: str) -> None:
+def _fetch_page(client: live.PoliteClient, url: str, target: Path, indicator: str) -> None:
     what = f"WDI API {target.stem}"
     unchecked = target.with_name(target.name + ".unchecked")
     status = client.download(url, unchecked, what)
     if status != 200:
         raise AcquisitionError(f"{what}: HTTP {status} from {url}")
-    accept(unchecked, target, lambda path: (_pages(path), parse_page(path, indicator)))
+    live.accept(unchecked, target, lambda path: (_pages(path), parse_page(path, indicator)))
 
 
 @parser
@@ -159,7 +149,7 @@ def parse_page(path: Path, indicator: str) -> pd.DataFrame:
     """One page: ``iso3, year, value`` for the countries it holds (aggregates dropped)."""
     records = _document(path)[1] or []
     column, low, high = INDICATORS[indicator]
-    known = known_codes()
+    known = live.known_codes()
     rows, aggregates = [], 0
     for i, record in enumerate(records):
         field = f"[1][{i}]"
@@ -194,7 +184,7 @@ def parse_page(path: Path, indicator: str) -> pd.DataFrame:
 
 def parse(snapshot: Path) -> pd.DataFrame:
     """Every indicator of a complete snapshot: ``iso3, year`` and one column per indicator."""
-    manifest = read_manifest(snapshot)
+    manifest = live.read_manifest(snapshot)
     table = None
     for indicator, (column, _, _) in INDICATORS.items():
         pages = [snapshot / f for f in manifest["files"] if f.startswith(f"{indicator}-")]
@@ -220,24 +210,17 @@ def supersede(fixed: pd.DataFrame, live: pd.DataFrame, columns: list[str]) -> pd
     return merged.astype(fixed.dtypes.to_dict()).sort_values(keys, ignore_index=True)
 
 
-@dataclass(frozen=True)
-class LiveWdi:
-    """A parsed WDI snapshot with what the store records about it."""
-
-    table: pd.DataFrame
-    provenance: list[dict]
+def load(mirror: Path | None, cache_dir: Path) -> live.Loaded[pd.DataFrame] | None:
+    """The newest complete WDI snapshot in the mirror or the cache: ``data`` is the table of
+    :func:`parse`; None if there is none."""
+    return live.load(SOURCE, DIRECTORY, mirror, cache_dir, _read)
 
 
-def load(mirror: Path | None, cache_dir: Path) -> LiveWdi | None:
-    """The newest complete WDI snapshot in the mirror or the cache, parsed; None if none."""
-    found = latest_snapshot(DIRECTORY, mirror, cache_dir)
-    if found is None:
-        return None
-    snapshot, manifest = found
+def _read(snapshot: Path, manifest: dict) -> tuple:
     table = parse(snapshot)
     coverage = f"{table.iso3.nunique()} countries, {table.year.min()}-{table.year.max()}"
     files = []
     for name in manifest["files"]:
         indicator, page = name.removesuffix(".json").rsplit("-", 1)
         files.append((snapshot / name, url_for(indicator, int(page), manifest["base"])))
-    return LiveWdi(table, provenance_rows(SOURCE, snapshot, mirror, files, coverage))
+    return table, files, coverage
