@@ -7,6 +7,7 @@ import hashlib
 import json
 from pathlib import Path
 
+import duckdb
 import pandas as pd
 import pytest
 from _live_server import imts_csv, serve, wdi_json
@@ -278,3 +279,24 @@ def test_new_un_sessions_are_fetched_checked_and_replace_the_pinned_files(tmp_pa
 
 def _client() -> live.PoliteClient:
     return live.PoliteClient(interval=0, backoff=0)
+
+
+def test_a_store_built_before_these_columns(tmp_path):
+    """coverage --trade asks for a rebuild; sources still answers, without last years."""
+    store = tmp_path / "old.duckdb"
+    con = duckdb.connect(str(store))
+    con.execute("CREATE TABLE trade_flows (reporter_iso3 VARCHAR, year INTEGER)")
+    con.execute(
+        "CREATE TABLE provenance (source VARCHAR, title VARCHAR, version VARCHAR, file VARCHAR,"
+        " url VARCHAR, sha256 VARCHAR, size BIGINT, retrieved_at TIMESTAMP, origin VARCHAR,"
+        " citation VARCHAR, bibtex VARCHAR, terms VARCHAR, coverage VARCHAR)"
+    )
+    con.execute(
+        "INSERT INTO provenance VALUES ('imf_dots', 't', 'v', 'f', 'u', 's', 1,"
+        " '2026-01-01', 'mirror', 'c', 'b', 't', 'c')"
+    )
+    con.close()
+    result = runner.invoke(app, ["coverage", "--trade", "--db", str(store)])
+    assert result.exit_code == 3 and "rebuild it with `nonaligned build`" in result.output
+    rows = json.loads(runner.invoke(app, ["sources", "--db", str(store), "-f", "json"]).stdout)
+    assert rows[0]["source"] == "imf_dots" and rows[0]["last_year"] is None

@@ -9,11 +9,28 @@ from __future__ import annotations
 import duckdb
 import pandas as pd
 
-from nonaligned.errors import QueryError
+from nonaligned.errors import QueryError, StoreError
 
 
 def _df(con: duckdb.DuckDBPyConnection, sql: str, params: list | None = None) -> pd.DataFrame:
     return con.execute(sql, params or []).df()
+
+
+def _columns(con: duckdb.DuckDBPyConnection, table: str) -> set[str]:
+    rows = con.execute(
+        "SELECT column_name FROM information_schema.columns WHERE table_name = ?", [table]
+    ).fetchall()
+    return {name for (name,) in rows}
+
+
+def _require(con: duckdb.DuckDBPyConnection, table: str, columns: tuple[str, ...]) -> None:
+    """A StoreError saying to rebuild when the store predates ``table.columns``."""
+    missing = [c for c in columns if c not in _columns(con, table)]
+    if missing:
+        raise StoreError(
+            f"this store was built by an older version (no {table}.{missing[0]}): "
+            "rebuild it with `nonaligned build`"
+        )
 
 
 def check_country(con: duckdb.DuckDBPyConnection, iso3: str) -> str:
@@ -153,6 +170,8 @@ def trade_coverage(con: duckdb.DuckDBPyConnection) -> pd.DataFrame:
     """Trade rows per year and source, with the DOTS/IMTS agreement where both report:
     ``year, source, reporters, rows, overlap_cells, within_tolerance, median_rel_diff,
     tolerance`` (the last four empty outside the overlap; ``year`` empty: all overlap years)."""
+    _require(con, "trade_flows", ("source",))
+    _require(con, "trade_overlap", ("cells",))
     return _df(
         con,
         """
@@ -168,12 +187,14 @@ def trade_coverage(con: duckdb.DuckDBPyConnection) -> pd.DataFrame:
 
 def sources(con: duckdb.DuckDBPyConnection) -> pd.DataFrame:
     """One row per source: version, last year of data, files, checksums (the bytes
-    received, for live sources), retrieval time, coverage, citation and terms."""
+    received, for live sources), retrieval time, coverage, citation and terms. A store
+    built before last years were recorded answers with ``last_year`` empty."""
+    last_year = "last_year" if "last_year" in _columns(con, "provenance") else "NULL"
     return _df(
         con,
-        """
+        f"""
         SELECT source, any_value(title) AS title, any_value(version) AS version,
-               max(last_year) AS last_year, COUNT(*) AS files, SUM(size) AS bytes,
+               max({last_year})::INTEGER AS last_year, COUNT(*) AS files, SUM(size) AS bytes,
                string_agg(file || ' sha256:' || sha256, '; ' ORDER BY file) AS checksums,
                max(retrieved_at) AS retrieved_at, any_value(origin) AS origin,
                any_value(coverage) AS coverage, any_value(citation) AS citation,
