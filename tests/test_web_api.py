@@ -2,22 +2,27 @@
 
 from __future__ import annotations
 
+import itertools
+import re
 import threading
 import time
+from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 
 import duckdb
+import numpy as np
 import pandas as pd
 import pytest
 import schemathesis
+import vl_convert
 from fastapi.testclient import TestClient
 from hypothesis import HealthCheck, given, settings
 from schemathesis.checks import not_a_server_error
 
-from nonaligned import alignment, query
+from nonaligned import alignment, engagement, query
 from nonaligned.measures.votes import Selection
 from nonaligned.store import SCHEMA, write_store
-from nonaligned.web import create_app
+from nonaligned.web import charts, create_app
 from nonaligned.web.security import CSP
 
 
@@ -37,6 +42,16 @@ def client(store_path: Path, mirror: Path, tmp_path_factory: pytest.TempPathFact
     )
     with TestClient(app) as test_client:
         yield test_client
+
+
+def _ready(client, url: str, timeout: float = 300):
+    """GET ``url``, waiting out 202 "computing" answers (the index's background fit)."""
+    deadline = time.monotonic() + timeout
+    while (response := client.get(url)).status_code == 202:
+        assert "s so far" in response.json()["message"]  # the fit's progress is shown
+        assert time.monotonic() < deadline, f"{url} still computing after {timeout} s"
+        time.sleep(0.5)
+    return response
 
 
 def _message(response) -> str:
@@ -69,8 +84,11 @@ def test_countries_match_the_library(client, con):
         ("/api/resolutions", 422),
         ("/api/resolutions?symbol=A/RES/1/999", 404),
         ("/api/resolutions?symbol=<script>", 422),
-        ("/api/charts/compare?countries=BRA;IND", 422),
+        ("/api/charts/compare?countries=BRA1IND", 400),
+        ("/api/charts/compare?countries=BRA,IND,ZAF,CHN,RUS,USA,FRA", 400),
         ("/api/charts/compare?countries=BRA,ZZZ", 404),
+        ("/api/charts/compare?countries=BRA&partner=ZZZ", 404),
+        ("/api/agreement/BRA/BRA", 400),
         ("/api/nothing-here", 404),
     ],
 )
@@ -91,14 +109,19 @@ def test_resolution_es11_1_matches_the_library(client, con):
     assert encoded["totals"] == body["totals"]
 
 
-def test_resolution_with_several_roll_calls_asks_to_choose(client, con):
+def test_resolution_symbols_ignore_case_and_offer_every_roll_call(client, con):
     symbol = con.execute(
         "SELECT symbol FROM roll_calls WHERE symbol IS NOT NULL "
         "GROUP BY symbol HAVING count(*) > 1 ORDER BY symbol LIMIT 1"
     ).fetchone()[0]
-    response = client.get("/api/resolutions", params={"symbol": symbol})
-    assert response.status_code == 400
-    assert "roll calls" in _message(response)
+    calls = query.roll_calls_for_symbol(con, symbol)
+    body = client.get("/api/resolutions", params={"symbol": symbol.lower()}).json()
+    assert body["symbol"] == symbol
+    assert [c["roll_call_id"] for c in body["roll_calls"]] == list(calls.roll_call_id)
+    other = int(calls.roll_call_id.iloc[0])
+    chosen = client.get("/api/resolutions", params={"symbol": symbol, "roll_call": other}).json()
+    assert chosen["roll_call_id"] == other
+    assert chosen["totals"] == query.vote_totals(query.resolution_votes(con, symbol, other))
 
 
 def test_trade_matches_the_library(client, con):
@@ -127,8 +150,19 @@ def test_alignment_and_its_chart(client, con):
     assert {r["pole"] for r in body} == {"USA", "CHN", "RUS", "EU"}
     spec = client.get("/api/charts/agreement/BRA").json()
     assert spec["$schema"].startswith("https://vega.github.io/schema/vega-lite/")
-    values = next(iter(spec["datasets"].values()))
-    assert len(values) == len(body)
+    # the chart's rows (its table and CSV) are the API's, every digit
+    rows = spec["usermeta"]["rows"]
+    assert [(r["year"], r["pole"], r["agreement"]) for r in rows] == [
+        (r["year"], r["pole"], r["agreement"]) for r in body
+    ]
+
+
+def test_json_keeps_every_digit(client, con):
+    """As the CLI's --format json: pandas' JSON writer kept ten decimals."""
+    body = client.get("/api/alignment/BRA").json()
+    expected = alignment.alignment(con, "BRA")
+    assert [r["agreement"] for r in body] == [None if pd.isna(x) else x for x in expected.agreement]
+    assert any(len(repr(r["agreement"])) > 12 for r in body)  # more than ten decimals to keep
 
 
 @pytest.mark.parametrize(
@@ -142,7 +176,7 @@ def test_alignment_and_its_chart(client, con):
     ],
 )
 def test_chart_specs_reference_only_local_data(client, url):
-    response = client.get(url)
+    response = _ready(client, url)
     assert response.status_code == 200, response.text
     text = response.text
     urls = [u for u in text.split('"url":')[1:]]
@@ -201,7 +235,7 @@ def test_openapi_lists_the_api(client):
 def test_index_endpoints_match_the_library(client, con):
     from nonaligned import index
 
-    body = client.get("/api/index?year=2022&axis=west-russia").json()
+    body = _ready(client, "/api/index?year=2022&axis=west-russia").json()
     expected = index.country_index(con, year=2022, axis="west-russia", n_boot=0)
     assert sorted(r["iso3"] for r in body) == sorted(expected.iso3)
     ind = next(r for r in body if r["iso3"] == "IND")
@@ -215,7 +249,7 @@ def test_index_endpoints_match_the_library(client, con):
 
 @pytest.mark.parametrize("colour", ["class", "lean", "agreement"])
 def test_map_chart_colours(client, colour):
-    spec = client.get(f"/api/charts/map?year=2010&colour={colour}").json()
+    spec = _ready(client, f"/api/charts/map?year=2010&colour={colour}").json()
     shaded = spec["layer"][1]
     field = {"class": "class", "lean": "lean", "agreement": "agreement"}[colour]
     assert shaded["encoding"]["color"]["field"] == field
@@ -360,3 +394,315 @@ def test_ideal_points_are_computed_in_the_background(client, con):
     spec = client.get("/api/charts/idealpoint/IND").json()
     assert spec["layer"][0]["mark"]["type"] == "area"  # the 95% band
     assert client.get("/api/idealpoints/ZZZ").status_code == 404
+
+
+# --- issue 14: a server that stays up, honest marks, a linked explorer ---------------------
+
+
+def test_unknown_query_parameters_do_not_enter_the_memo(client):
+    client.get("/api/countries")
+    before = len(client.app.state.memo)
+    for n in range(300):  # more than the memo holds: junk used to evict every real entry
+        assert client.get(f"/api/countries?junk={n}").status_code == 200
+    assert len(client.app.state.memo) == before
+
+
+def test_static_assets_are_gzipped(client):
+    for url in ["/vendor/vega-bundle.js", "/static/common.js", "/geo/countries-110m.json"]:
+        with client.stream("GET", url, headers={"accept-encoding": "gzip"}) as response:
+            raw = b"".join(response.iter_raw())
+            assert response.headers["content-encoding"] == "gzip", url
+            assert response.headers["x-content-type-options"] == "nosniff"
+        plain = client.get(url, headers={"accept-encoding": "identity"}).content
+        assert len(raw) < len(plain) / 2, (url, len(raw), len(plain))
+
+
+def test_six_parallel_cold_requests_never_fail(store_path, mirror, tmp_path):
+    """A fresh app (empty memo): six first-time index years at once, then the map page."""
+    app = create_app(store_path, mirror=mirror, cache_dir=tmp_path)
+    with TestClient(app) as fresh:
+        _ready(fresh, "/api/index?year=2000")  # the background fit, shared by every year
+
+        def ask(year: int) -> int:
+            return fresh.get(f"/api/index?year={year}").status_code
+
+        with ThreadPoolExecutor(6) as pool:
+            statuses = list(pool.map(ask, range(1990, 1996)))
+    assert statuses == [200] * 6
+
+
+def test_index_answers_202_with_progress_while_its_fit_runs(store_path, mirror, tmp_path):
+    """The server does not wait for the fit: until it is done, index answers say how long
+    it has run (the fit here is held back by a lock, so the test does not race it)."""
+    app = create_app(store_path, mirror=mirror, cache_dir=tmp_path, warm_index=False)
+    release = threading.Event()
+    with TestClient(app) as fresh:
+        key = (app.state.store.identity(), "index ideal points")
+        app.state.jobs.start(key, release.wait)  # occupy the fit's slot
+        response = fresh.get("/api/charts/map?year=2000&colour=class")
+        assert response.status_code == 202
+        assert "s so far" in response.json()["message"]
+        assert fresh.get("/api/charts/map?year=2000&colour=agreement").status_code == 200
+        release.set()
+
+
+def _headers_ok(response) -> None:
+    assert response.headers["content-type"].startswith("application/json")
+    assert response.headers["content-security-policy"] == CSP
+    assert response.headers["x-frame-options"] == "DENY"
+
+
+def test_an_unexpected_error_is_a_json_500_with_the_security_headers(store_path, mirror, tmp_path):
+    def broken(con):
+        raise ZeroDivisionError("a bug")
+
+    app = create_app(store_path, mirror=mirror, cache_dir=tmp_path, fit_ideal_points=broken)
+    with TestClient(app, raise_server_exceptions=False) as fresh:
+        deadline = time.monotonic() + 30
+        while (response := fresh.get("/api/idealpoints/IND")).status_code == 202:
+            assert time.monotonic() < deadline
+            time.sleep(0.1)
+    assert response.status_code == 500
+    _headers_ok(response)
+    assert response.json() == {"message": _message(response), "status": 500}
+
+
+LOAN = """country = "KEN"
+project = "p"
+[[offers]]
+id = "a"
+partner = "CHN"
+kind = "loan"
+amount_usd = 500_000_000
+interest_rate = {rate}
+maturity_years = {maturity}
+grace_years = 5
+repayment = "annuity"
+payments_per_year = {ppy}
+"""
+
+
+@pytest.mark.parametrize(
+    ("toml", "discount", "status"),
+    [
+        (LOAN.format(rate=0.03, maturity=50, ppy=12), 0.05, 200),  # monthly, 50 years: 600 rows
+        (LOAN.format(rate=0.03, maturity=20, ppy=1_000_000_000), 0.05, 400),
+        (LOAN.format(rate=0.03, maturity=1000, ppy=12), 0.05, 400),
+        (LOAN.format(rate=3, maturity=20, ppy=2), 0.05, 400),  # 300 percent: a typo
+        (
+            LOAN.format(rate=0.03, maturity=20, ppy=2)
+            + "disbursement = ["
+            + ", ".join(["0.001"] * 1000)
+            + "]\n",
+            0.99,
+            400,
+        ),
+        ("a = " + "[" * 5000 + "]" * 5000, 0.05, 400),  # nested beyond tomllib's recursion
+    ],
+)
+def test_offers_are_bounded(client, toml, discount, status):
+    response = client.post("/api/offers/evaluate", json={"toml": toml, "discount_rate": discount})
+    assert response.status_code == status, response.text
+    _headers_ok(response)
+    if status == 200:
+        assert len(response.json()["schedules"]) <= 1200
+    else:
+        assert _message(response)
+
+
+def test_implausible_terms_are_warned_not_refused(client):
+    text = LOAN.format(rate=0.35, maturity=60, ppy=2)
+    body = client.post("/api/offers/evaluate", json={"toml": text}).json()
+    assert len(body["evaluation"]) == 1
+    assert any("35%" in w for w in body["warnings"])
+    assert any("60 years" in w for w in body["warnings"])
+    plain = client.post(
+        "/api/offers/evaluate", json={"toml": LOAN.format(rate=0.03, maturity=20, ppy=2)}
+    )
+    assert plain.json()["warnings"] == []
+
+
+def _luminance(colour: str) -> float:
+    channels = [int(colour[i : i + 2], 16) / 255 for i in (1, 3, 5)]
+    linear = [c / 12.92 if c <= 0.04045 else ((c + 0.055) / 1.055) ** 2.4 for c in channels]
+    return 0.2126 * linear[0] + 0.7152 * linear[1] + 0.0722 * linear[2]
+
+
+# Machado, Oliveira and Fernandes (2009), severity 1, on linear RGB
+PROTANOPIA = np.array(
+    [
+        [0.152286, 1.052583, -0.204868],
+        [0.114503, 0.786281, 0.099216],
+        [-0.003882, -0.048116, 1.051998],
+    ]
+)
+DEUTERANOPIA = np.array(
+    [
+        [0.367322, 0.860646, -0.227968],
+        [0.280085, 0.672501, 0.047413],
+        [-0.011820, 0.042940, 0.968881],
+    ]
+)
+
+
+def _lab(colour: str, vision: np.ndarray) -> np.ndarray:
+    channels = np.array([int(colour[i : i + 2], 16) / 255 for i in (1, 3, 5)])
+    linear = np.where(channels <= 0.04045, channels / 12.92, ((channels + 0.055) / 1.055) ** 2.4)
+    xyz = np.array([[0.4124, 0.3576, 0.1805], [0.2126, 0.7152, 0.0722], [0.0193, 0.1192, 0.9505]])
+    x = xyz @ np.clip(vision @ linear, 0, 1) / np.array([0.95047, 1.0, 1.08883])
+    f = np.where(x > 0.008856, np.cbrt(x), 7.787 * x + 16 / 116)
+    return np.array([116 * f[1] - 16, 500 * (f[0] - f[1]), 200 * (f[1] - f[2])])
+
+
+@pytest.mark.parametrize(
+    "palette", [charts.CLASS_COLOURS, charts.POLE_COLOURS, charts.VOTE_COLOURS, charts.OKABE_ITO]
+)
+def test_palettes_contrast_and_stay_apart_for_colour_blind_readers(palette):
+    colours = list(palette.values()) if isinstance(palette, dict) else palette
+    for colour in colours:  # WCAG 2 contrast of a mark on the white page
+        assert 1.05 / (_luminance(colour) + 0.05) >= 3, colour
+    for vision in (np.eye(3), PROTANOPIA, DEUTERANOPIA):
+        for a, b in itertools.combinations(colours, 2):  # CIE76 delta-E; the old palette: 4.6
+            assert np.linalg.norm(_lab(a, vision) - _lab(b, vision)) > 10, (a, b)
+
+
+def _svg_paths(spec: dict) -> list[str]:
+    return re.findall(r'<path[^>]* d="(M[^"]*)"', vl_convert.vegalite_to_svg(spec))
+
+
+def test_lines_break_across_years_without_data(client, con):
+    """South Africa did not vote from 1974 to 1994: its lines stop and start again."""
+    years = set(alignment.alignment(con, "ZAF").year)
+    assert 1980 not in years and {1973, 1995} <= years
+    spec = client.get("/api/charts/agreement/ZAF").json()
+    lines = [d for d in _svg_paths(spec) if d.count("L") > 5]
+    assert lines and all(d.count("M") >= 2 for d in lines)  # each pole's line is broken
+
+
+def test_points_on_fewer_than_ten_votes_are_not_plotted(client, con):
+    table = alignment.alignment(con, "SOM")
+    few = table[(table.n_votes < charts.MIN_VOTES) & table.agreement.notna()]
+    assert len(few), "Somalia has years with few votes in the record"
+    spec = client.get("/api/charts/agreement/SOM").json()
+    scene = vl_convert.vegalite_to_scenegraph(spec)["scenegraph"]
+    points = 0
+
+    def walk(node):
+        nonlocal points
+        if node.get("marktype") == "symbol" and node.get("role") == "mark":
+            points += len(node["items"])
+        for item in node.get("items", []):
+            if isinstance(item, dict):
+                walk(item)
+
+    walk(scene)
+    assert points == int((table.agreement.notna() & (table.n_votes >= charts.MIN_VOTES)).sum())
+    # ...but they stay in the table and the CSV, where n_votes says why
+    rows = {(r["year"], r["pole"]) for r in spec["usermeta"]["rows"]}
+    assert set(zip(few.year, few.pole, strict=True)) <= rows
+
+
+def test_provisional_years_are_labelled(client, con):
+    counts = query.coverage(con).groupby("year").roll_calls.sum()
+    last = int(counts.index.max())
+    assert counts[last] < charts.MIN_ROLL_CALLS  # the mirror's last session is partial
+    spec = client.get(f"/api/charts/map?year={last}&colour=agreement").json()
+    assert "provisional" in spec["title"]
+    rows = client.get("/api/charts/agreement/BRA").json()["usermeta"]["rows"]
+    assert {r["year"] for r in rows if r["provisional"]} == {
+        int(y) for y in counts[counts < charts.MIN_ROLL_CALLS].index
+    } & {r["year"] for r in rows}
+    listed = re.search(r'data-provisional="([^"]*)"', client.get("/").text).group(1)
+    assert str(last) in listed.split(",")  # the slider labels it
+
+
+def test_classes_and_tooltips_read_as_words_and_rounded_numbers(client):
+    spec = _ready(client, "/api/charts/map?year=2010&colour=class").json()
+    classes = {r["class"] for r in spec["usermeta"]["rows"]} - {None}
+    assert classes and classes <= set(charts.CLASS_NAMES.values())
+    for layer in spec["layer"][1:]:
+        for tip in layer["encoding"]["tooltip"]:
+            if isinstance(tip, dict) and tip.get("type") == "quantitative":
+                assert "format" in tip or tip["field"] == "n_votes", tip
+
+
+def test_country_search(client):
+    for q, target in [
+        ("india", "/country/IND"),
+        ("India (IND)", "/country/IND"),
+        ("bra", "/country/BRA"),
+    ]:
+        response = client.get("/country", params={"q": q}, follow_redirects=False)
+        assert response.status_code == 303 and response.headers["location"] == target, q
+    listing = client.get("/country", params={"q": "guin"})
+    assert listing.status_code == 200 and 'href="/country/PNG"' in listing.text
+    assert client.get("/country", params={"q": "atlantis"}).status_code == 404
+    everything = client.get("/country")
+    assert everything.text.count('href="/country/') > 190  # every country, reachable by keyboard
+    assert 'list="country-options"' in client.get("/offers").text  # the search is on every page
+
+
+def test_compare_accepts_what_people_type_with_one_error(client):
+    specs = [
+        client.get("/api/charts/compare", params={"countries": "bra, ind", "pole": pole}).json()
+        for pole in ("USA", "CHN")
+    ]
+    scales = [s["layer"][0]["encoding"]["color"]["scale"] for s in specs]
+    assert scales[0] == scales[1] and scales[0]["domain"] == ["BRA", "IND"]  # stable colours
+    page = client.get("/compare", params={"countries": "bra ind"})
+    assert page.status_code == 200 and 'data-countries="BRA,IND"' in page.text
+    bad = client.get("/compare", params={"countries": "B1A, IND"})
+    assert bad.status_code == 400 and bad.text.count('role="alert"') == 1
+    assert 'data-countries=""' in bad.text  # no chart asks the API and fails again
+
+
+def test_agreement_of_any_two_countries_matches_the_dyads(client, con):
+    body = client.get("/api/agreement/bra/ind").json()
+    dyads = alignment.dyads(con, 2000)
+    expected = dyads[(dyads.iso3_a == "BRA") & (dyads.iso3_b == "IND")].iloc[0]
+    row = next(r for r in body if r["year"] == 2000)
+    assert row["agreement"] == expected.agreement and row["n_votes"] == expected.n_votes
+    spec = client.get("/api/charts/compare", params={"countries": "BRA IND", "partner": "chn"})
+    assert spec.json()["title"] == "Agreement with CHN"
+
+
+def test_several_countries_ideal_points_on_one_chart(client):
+    deadline = time.monotonic() + 120
+    while (response := client.get("/api/charts/idealpoints?countries=BRA,IND")).status_code == 202:
+        assert time.monotonic() < deadline
+        time.sleep(0.5)
+    rows = response.json()["usermeta"]["rows"]
+    assert {r["country"] for r in rows} == {"BRA", "IND"}
+
+
+def test_us_engagement_is_one_sided_evidence(client, con):
+    body = client.get("/api/engagement/AGO").json()
+    assert body["note"] == engagement.ONE_SIDED
+    assert len(body["trips"]) == len(engagement.us_trips(con, "AGO")) > 0
+    assert "one-sided" in body["chart"]["title"]
+
+
+def test_notable_votes_link_a_profile_to_resolutions(client, con):
+    body = client.get("/api/countries/IND/notable-votes").json()
+    symbols = {r["symbol"] for r in body}
+    assert "A/RES/ES-11/1" in symbols
+    votes = query.resolution_votes(con, "A/RES/ES-11/1")
+    assert (
+        next(r for r in body if r["symbol"] == "A/RES/ES-11/1")["vote"]
+        == (votes.set_index("iso3").vote["IND"])
+    )
+
+
+def test_footer_says_how_far_each_component_reaches(client, con):
+    (votes,) = con.execute("SELECT max(year) FROM roll_calls").fetchone()
+    (trade,) = con.execute("SELECT max(year) FROM trade_flows").fetchone()
+    page = client.get("/offers").text
+    assert f"UN votes {votes}" in page and f"trade {trade}" in page
+    assert client.get("/api/coverage").json()["UN votes"] == votes
+
+
+def test_outlines_come_from_the_store_without_a_mirror(store_path, tmp_path):
+    app = create_app(store_path, mirror=tmp_path / "no-mirror", cache_dir=tmp_path, offline=True)
+    with TestClient(app) as fresh:
+        response = fresh.get("/geo/countries-110m.json")
+    assert response.status_code == 200 and response.json()["type"] == "Topology"

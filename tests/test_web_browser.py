@@ -9,6 +9,9 @@ written there for the README (docs/img/map.png, docs/img/country.png).
 
 from __future__ import annotations
 
+import contextlib
+import csv
+import io
 import os
 import shutil
 import socket
@@ -33,7 +36,12 @@ LAUNCH_ARGS = [
     "--disable-sync",
     "--no-first-run",
 ]
-README_SHOTS = {"map", "country"}  # copied to $NONALIGNED_SCREENSHOTS (docs/img for the README)
+README_SHOTS = {
+    "map",
+    "country",
+    "map-phone",
+    "country-phone",
+}  # copied to $NONALIGNED_SCREENSHOTS (docs/img for the README)
 TIMEOUT_MS = 120_000  # the first agreement trajectory computes the whole vote record
 
 sync_api = pytest.importorskip("playwright.sync_api")
@@ -82,17 +90,23 @@ def browser():
         launched.close()
 
 
-@pytest.fixture()
-def page(browser, server, tmp_path: Path):
+DESKTOP = {"width": 1366, "height": 900}
+PHONE = {"width": 390, "height": 844}
+
+
+@contextlib.contextmanager
+def _tab(browser, server: str, viewport: dict[str, int]):
     """A page that records console errors and aborts every non-local request."""
     local = urlsplit(server).netloc
     problems: list[str] = []
-    context = browser.new_context(viewport={"width": 1200, "height": 900})
+    context = browser.new_context(viewport=viewport, accept_downloads=True)
     tab = context.new_page()
     tab.set_default_timeout(TIMEOUT_MS)
 
     def guard(route):
-        if urlsplit(route.request.url).netloc == local or route.request.url.startswith("data:"):
+        if urlsplit(route.request.url).netloc == local or route.request.url.startswith(
+            ("data:", "blob:")
+        ):
             route.continue_()
         else:
             problems.append(f"request to a non-local address: {route.request.url}")
@@ -111,6 +125,18 @@ def page(browser, server, tmp_path: Path):
     yield tab
     context.close()
     assert not problems, problems
+
+
+@pytest.fixture()
+def page(browser, server):
+    with _tab(browser, server, DESKTOP) as tab:
+        yield tab
+
+
+@pytest.fixture()
+def phone(browser, server):
+    with _tab(browser, server, PHONE) as tab:
+        yield tab
 
 
 def _shoot(tab, tmp_path: Path, name: str) -> Path:
@@ -206,3 +232,110 @@ def test_offer_evaluator(page, tmp_path):
     page.locator("#evaluate").click()
     page.wait_for_selector("#problems li")
     assert "problem" in page.locator("#status").inner_text()
+    # ...and the earlier results are gone, not left beside the error
+    assert page.locator("#evaluation tbody tr").count() == 0
+    assert page.locator("#schedule canvas").count() == 0
+    assert page.locator("#schedule").get_attribute("data-rendered") == "false"
+
+
+PAGES = {
+    "map": ("/?year=2010", ["#map"]),
+    "country": ("/country/ZAF", ["#index", "#agreement", "#trade", "#trips"]),
+    "resolution": ("/resolution?symbol=A/RES/ES-11/1", ["#map"]),
+    "compare": ("/compare?countries=BRA,%20IND", ["#compare-USA"]),
+    "offers": ("/offers", []),
+    "countries": ("/country?q=guin", []),
+}
+
+UNLABELLED = """() => [...document.querySelectorAll('input:not([type=hidden]), select, textarea')]
+    .filter((e) => !e.labels.length && !e.getAttribute('aria-label')).map((e) => e.outerHTML)"""
+
+
+@pytest.mark.parametrize("name", list(PAGES))
+def test_every_page_fits_a_phone_and_is_labelled(phone, tmp_path, name):
+    url, charts = PAGES[name]
+    phone.goto(phone.base + url)
+    for chart in charts:
+        _rendered(phone, chart)
+    width = phone.evaluate("document.documentElement.scrollWidth")
+    assert width <= PHONE["width"], f"{name}: {width} px wide"
+    for box in phone.locator("canvas").all():  # the legend is drawn inside, below the plot
+        bounds = box.bounding_box()
+        assert bounds["x"] >= 0 and bounds["x"] + bounds["width"] <= PHONE["width"], name
+    assert phone.locator('#status[aria-live="polite"]').count() == 1
+    assert phone.evaluate(UNLABELLED) == []
+    _shoot(phone, tmp_path, f"{name}-phone")
+
+
+def test_search_then_profile_then_resolution_then_country_by_clicks(page):
+    page.goto(page.base + "/resolution?symbol=A/RES/ES-11/1")
+    page.locator("#country-search").click()
+    page.wait_for_function("document.querySelectorAll('#country-options option').length > 190")
+    page.locator("#country-search").fill("India (IND)")  # what picking the type-ahead enters
+    page.locator("#country-search").press("Enter")
+    page.wait_for_url("**/country/IND")
+    page.get_by_role("link", name="A/RES/ES-11/1").click()
+    page.wait_for_url("**/resolution?symbol=A%2FRES%2FES-11%2F1**")
+    _rendered(page, "#map")
+    page.locator("#members").get_by_role("link", name="Brazil", exact=True).click()
+    page.wait_for_url("**/country/BRA")
+    page.locator("#compare-link").click()
+    page.wait_for_url("**/compare?countries=BRA**")
+    _rendered(page, "#compare-USA")
+
+
+def test_table_toggle_and_downloads_are_the_data_shown(page):
+    page.goto(page.base + "/country/ZAF")
+    _rendered(page, "#agreement")
+    figure = page.locator("figure", has=page.locator("#agreement"))
+    figure.get_by_role("button", name="Table").click()
+    table = figure.locator("table.data-table")
+    assert table.is_visible() and not page.locator("#agreement").is_visible()
+    api = page.request.get(page.base + "/api/alignment/ZAF").json()
+    assert table.locator("tbody tr").count() == len(api)
+    with page.expect_download() as done:
+        figure.get_by_role("button", name="CSV").click()
+    rows = list(csv.DictReader(io.StringIO(Path(done.value.path()).read_text())))
+    assert [(int(r["year"]), r["pole"]) for r in rows] == [(r["year"], r["pole"]) for r in api]
+    for row, expected in zip(rows, api, strict=True):  # every digit, as the API gives it
+        assert (float(row["agreement"]) if row["agreement"] else None) == expected["agreement"]
+    for fmt in ("PNG", "SVG"):
+        with page.expect_download() as done:
+            figure.get_by_role("button", name=fmt).click()
+        assert done.value.suggested_filename == f"agreement.{fmt.lower()}"
+        assert Path(done.value.path()).stat().st_size > 1000
+    assert "Source:" in figure.locator("figcaption").inner_text()
+
+
+def test_map_state_is_a_permalink_and_the_year_plays(page):
+    page.goto(page.base + "/?year=2000&colour=agreement&axis=west-russia&pole=RUS")
+    page.wait_for_selector('#map[data-year="2000"][data-rendered="true"] canvas')
+    assert page.locator("#colour").input_value() == "agreement"
+    assert page.locator("#pole").input_value() == "RUS"
+    page.locator("#pole").select_option("CHN")
+    page.wait_for_function("location.search.includes('pole=CHN')")
+    page.reload()
+    page.wait_for_selector('#map[data-year="2000"][data-rendered="true"] canvas')
+    assert page.locator("#pole").input_value() == "CHN"
+    assert page.locator("#axis").input_value() == "west-russia"
+    # play from the year before the last: the map steps to the last year, labelled provisional
+    last = page.locator("#year").get_attribute("max")
+    page.goto(page.base + f"/?year={int(last) - 1}&colour=agreement")
+    _rendered(page, "#map")
+    page.locator("#play").click()
+    page.wait_for_selector(f'#map[data-year="{last}"][data-rendered="true"] canvas')
+    page.wait_for_selector('#play[aria-pressed="false"]')
+    assert "provisional" in page.locator("#year-label").inner_text()
+    assert f"year={last}" in page.url
+
+
+def test_map_has_a_keyboard_list_of_its_countries(page):
+    page.goto(page.base + "/?year=2010&colour=agreement")
+    _rendered(page, "#map")
+    page.locator("figure").get_by_role("button", name="Table").focus()
+    page.keyboard.press("Enter")
+    links = page.locator("figure table.data-table a")
+    assert links.count() > 150
+    links.first.focus()
+    page.keyboard.press("Enter")
+    page.wait_for_url("**/country/*")

@@ -19,6 +19,7 @@ from nonaligned.reconcile import reconcile
 from nonaligned.sources import (
     aiddata,
     cow,
+    geo,
     hrt,
     imf_dots,
     imf_imts,
@@ -49,6 +50,7 @@ SOURCES: tuple[Source, ...] = (
     wdi.SOURCE,
     us_aid.SOURCE,
     us_travels.SOURCE,
+    geo.SOURCE,
 )
 
 
@@ -192,6 +194,13 @@ def build_tables(
         "gcdf_yearly_flows": gcdf_years,
         "us_aid": net_aid,
         "us_travels": trips,
+        # the web app's map outlines, so that serving needs no mirror (not parsed: served as is)
+        "geo_outlines": pd.DataFrame(
+            {
+                "name": ["countries-110m"],
+                "topojson": [path_of(geo.SOURCE, "countries-110m.json").read_text()],
+            }
+        ),
         "provenance": _with_last_years(
             pd.DataFrame(provenance),
             trade_flows,

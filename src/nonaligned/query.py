@@ -52,12 +52,15 @@ def countries(con: duckdb.DuckDBPyConnection) -> pd.DataFrame:
 
 
 def roll_calls_for_symbol(con: duckdb.DuckDBPyConnection, symbol: str) -> pd.DataFrame:
-    """Every roll call recorded under ``symbol`` (several for paragraph and amendment votes)."""
+    """Every roll call recorded under ``symbol`` (several for paragraph and amendment votes).
+
+    Case-insensitive: people type ``a/res/es-11/1``, and no two UN symbols differ by case only.
+    """
     return _df(
         con,
         """
         SELECT roll_call_id, date, symbol, title, amendment, paragraph, source
-        FROM roll_calls WHERE symbol = ? ORDER BY roll_call_id""",
+        FROM roll_calls WHERE upper(symbol) = upper(?) ORDER BY roll_call_id""",
         [" ".join(symbol.split())],
     )
 

@@ -73,6 +73,8 @@ SCHEMA: dict[str, str] = {
         traveller_id VARCHAR, start_date DATE NOT NULL, end_date DATE NOT NULL,
         year INTEGER NOT NULL, iso3 VARCHAR NOT NULL, country_slug VARCHAR NOT NULL,
         country_name VARCHAR, locale VARCHAR, remarks VARCHAR""",
+    "geo_outlines": """
+        name VARCHAR PRIMARY KEY, topojson VARCHAR NOT NULL""",
     "provenance": """
         source VARCHAR NOT NULL, title VARCHAR, version VARCHAR, file VARCHAR NOT NULL,
         url VARCHAR, sha256 VARCHAR NOT NULL, size BIGINT, retrieved_at TIMESTAMP,

@@ -10,7 +10,7 @@ from typing import Annotated
 
 import typer
 
-from nonaligned import alignment, userfiles
+from nonaligned import userfiles
 from nonaligned.cli._app import DbOption, app, err, handle_errors, out
 from nonaligned.errors import AcquisitionError, UsageError
 from nonaligned.store import connect, default_db_path
@@ -39,7 +39,9 @@ def serve(
 
     The address is bound first, so that a bad host or a port in use fails at
     once with exit code 2 (uvicorn would exit 3, this CLI's code for "no
-    store"); with --port 0 the port the system chose is printed.
+    store"); with --port 0 the port the system chose is printed. Slow work (the
+    index's ideal-point fit, the Vega bundle) starts in the background once the
+    server listens; the pages show its progress.
     """
     import uvicorn
 
@@ -53,15 +55,10 @@ def serve(
         with handle_errors():
             application = create_app(path, mirror=mirror, cache_dir=cache, offline=offline)
             try:
-                application.state.assets.topology()  # acquire the map outlines before serving
+                application.state.assets.topology()  # from the store, or acquired
             except AcquisitionError as exc:
                 err.print(f"warning: the maps will not draw: {exc}", highlight=False, markup=False)
-            application.state.assets.warm()
-            err.print(
-                "fitting the ideal points the map's index reads (once per store, then cached)…"
-            )
-            with connect(path) as con:
-                alignment.ideal_points(con, n_boot=0)
+            application.state.assets.warm()  # the Vega bundle, built in the background
         shown = f"[{host}]" if ":" in host else host
         out.print(
             f"nonaligned is serving http://{shown}:{sock.getsockname()[1]}/  "
@@ -84,6 +81,7 @@ def _listening_socket(host: str, port: int) -> socket.socket:
     except (OSError, UnicodeError, TypeError) as exc:  # TypeError: a name IDNA cannot encode
         sock.close()
         raise UsageError(f"cannot listen on {host}:{port}: {exc}") from None
+    sock.listen(2048)  # connections queue from now on, not refused until uvicorn starts
     return sock
 
 

@@ -330,6 +330,8 @@ def parse(
             document = tomllib.loads(document)
         except tomllib.TOMLDecodeError as exc:
             raise OfferError([(None, None, f"not valid TOML: {exc}")], where) from None
+        except RecursionError:  # tomllib recurses once per nested array or table
+            raise OfferError([(None, None, "not valid TOML: nested too deeply")], where) from None
     problems = _Problems()
     for key in sorted(set(document) - {"country", "project", "offers"}):
         problems.add(None, key, "unknown top-level key")

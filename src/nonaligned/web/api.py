@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import json
 import math
+import re
 from collections.abc import Callable, Hashable
 from enum import StrEnum
 from typing import Annotated, Any
@@ -20,8 +21,9 @@ from fastapi import APIRouter, Path, Query, Request, Response
 from fastapi.responses import JSONResponse
 from starlette.concurrency import run_in_threadpool
 
-from nonaligned import alignment, exposure, index, query
+from nonaligned import alignment, engagement, exposure, index, output, query
 from nonaligned.errors import NotFoundError, QueryError
+from nonaligned.index.api import fitted_ideal_points
 from nonaligned.web import charts
 
 router = APIRouter(prefix="/api")
@@ -73,9 +75,7 @@ class Pole(StrEnum):
     RUS = "RUS"
 
 
-def records(frame: pd.DataFrame) -> list[dict[str, Any]]:
-    """JSON-ready records: NaN as null, dates as ISO strings."""
-    return json.loads(frame.to_json(orient="records", date_format="iso"))
+records = output.records  # every float digit, as the CLI's --format json
 
 
 def _con(request: Request) -> duckdb.DuckDBPyConnection:
@@ -106,21 +106,80 @@ def _finite(value: Any) -> Any:
 
 def _encode(value: Any) -> bytes:
     if isinstance(value, pd.DataFrame):
-        return value.to_json(orient="records", date_format="iso").encode()
+        value = records(value)
     return json.dumps(_finite(value), allow_nan=False).encode()
 
 
-async def _answer(request: Request, make: Callable[[], Any]) -> Response:
+def _question(request: Request) -> tuple:
+    """The memo key of a GET request: its path and the query parameters its route declares.
+
+    Undeclared parameters (``?junk=1``) change nothing in the answer, so they must not
+    make a new entry that evicts real ones.
+    """
+    route = request.scope.get("route")
+    declared = {p.alias for p in route.dependant.query_params} if route is not None else set()
+    asked = sorted((k, v) for k, v in request.query_params.multi_items() if k in declared)
+    return ("answer", request.url.path, tuple(asked))
+
+
+INDEX_FIT = "index ideal points"
+
+
+def index_pending(request: Request) -> dict[str, Any] | None:
+    """None once the index can be answered; until then the 202 body, with progress.
+
+    The index reads the whole-record ideal-point fit (tens of seconds on a fresh
+    store, then read from its disk cache). The app starts it in the background when
+    it starts (:func:`start_index_fit`), so the server listens at once and index
+    requests say how long the fit has run instead of holding a connection open.
+    """
+    state = request.app.state
+    key = (state.store.identity(), INDEX_FIT)
+    if state.jobs.result(key, lambda: _fit_for_index(request.app)) is not None:
+        return None
+    seconds = state.jobs.elapsed(key) or 0.0
+    return {
+        "status": "computing",
+        "message": (
+            f"fitting the ideal points the index reads: {seconds:.0f} s so far "
+            "(about half a minute, once per store); this page retries by itself"
+        ),
+        "elapsed_s": round(seconds, 1),
+    }
+
+
+def _fit_for_index(app: Any) -> pd.DataFrame:
+    with app.state.store.reading() as con:
+        return fitted_ideal_points(con, None)()
+
+
+def start_index_fit(app: Any) -> None:
+    """Start the index's ideal-point fit in the background (at start-up)."""
+    app.state.jobs.start((app.state.store.identity(), INDEX_FIT), lambda: _fit_for_index(app))
+
+
+def _computing(body: dict[str, Any]) -> JSONResponse:
+    return JSONResponse(body, status_code=202)
+
+
+async def _answer(
+    request: Request, make: Callable[[], Any], *, index_fit: bool = False
+) -> Response:
     """The JSON answer to this GET request, encoded once per store file.
 
-    Every GET route is a pure function of its path and query on a given
-    store, so the encoded body is memoised under them: repeated questions
+    Every GET route is a pure function of its path and declared query on a
+    given store, so the encoded body is memoised under them: repeated questions
     cost a dictionary lookup, not a query and a serialisation. Errors are
-    raised, never memoised.
+    raised, never memoised. ``index_fit``: the answer needs the index, so it
+    is a 202 with progress while the index's fit runs.
     """
-    key = ("answer", request.url.path, tuple(sorted(request.query_params.multi_items())))
+    key = _question(request)
     state = request.app.state
     body = state.memo.peek(state.store.identity(), key)
+    if body is None and index_fit:
+        pending = await run_in_threadpool(index_pending, request)
+        if pending is not None:
+            return _computing(pending)
     if body is None:  # compute in a worker thread: DuckDB and pandas must not block the loop
         body = await run_in_threadpool(_compute, request, key, make)
     return Response(body, media_type="application/json")
@@ -186,17 +245,76 @@ def country_profile(request: Request, iso3: str) -> pd.DataFrame:
     return _memo(request, ("profile", code), lambda: index.country_profile(con, code, n_boot=0))
 
 
+def provisional_years(request: Request) -> frozenset[int]:
+    """Years with fewer roll calls than the index's ``min_roll_calls``: a partial session,
+    labelled provisional in every chart (memoised)."""
+
+    def compute() -> frozenset[int]:
+        per_year = query.coverage(_con(request)).groupby("year").roll_calls.sum()
+        return frozenset(int(y) for y in per_year[per_year < charts.MIN_ROLL_CALLS].index)
+
+    return _memo(request, ("provisional_years",), compute)
+
+
+def pair_agreement(request: Request, iso3_a: str, iso3_b: str) -> pd.DataFrame:
+    """Two countries' agreement, κ, π and S per year (memoised)."""
+    con = _con(request)
+    a, b = _country(con, iso3_a), _country(con, iso3_b)
+    return _memo(request, ("pair", a, b), lambda: alignment.pair(con, a, b))
+
+
+def data_through(request: Request) -> dict[str, int | None]:
+    """The last year of each component of the data, for the footer (memoised).
+
+    Computed here from the store until the library has its own function for it.
+    """
+
+    def compute() -> dict[str, int | None]:
+        con = _con(request)
+        tables = {
+            "UN votes": "roll_calls",
+            "trade": "trade_flows",
+            "debt to China": "debt_to_china",
+            "GDP": "wdi",
+            "US travels": "us_travels",
+        }
+        return {
+            name: con.execute(f"SELECT max(year) FROM {table}").fetchone()[0]
+            for name, table in tables.items()
+        }
+
+    return _memo(request, ("data_through",), compute)
+
+
+MAX_COMPARED = 6
+_CODE_LIST = re.compile(r"[A-Za-z]{3}")
+
+
+def country_codes(text: str) -> list[str]:
+    """ISO3 codes from what a person types: ``BRA, IND``, ``bra ind``, ``BRA,IND,ZAF``.
+
+    One QueryError saying what is accepted, rather than a pattern per code.
+    """
+    parts = [p for p in re.split(r"[\s,;]+", text.strip()) if p]
+    if not 1 <= len(parts) <= MAX_COMPARED or not all(_CODE_LIST.fullmatch(p) for p in parts):
+        raise QueryError(
+            f"give 1 to {MAX_COMPARED} ISO3 codes separated by commas or spaces, "
+            f"e.g. BRA, IND (got {text[:80]!r})"
+        )
+    return list(dict.fromkeys(p.upper() for p in parts))
+
+
 COMPUTING = (
     "the ideal points are being fitted on the whole vote record (about a minute, once per store); "
     "ask again shortly"
 )
 
 
-def ideal_points(request: Request, iso3: str) -> pd.DataFrame | None:
-    """One country's ideal points by year, or None while the whole-record fit runs."""
+def ideal_points(request: Request, codes: list[str]) -> dict[str, pd.DataFrame] | None:
+    """Each country's ideal points by year, or None while the whole-record fit runs."""
     state = request.app.state
     with state.store.reading() as con:
-        code = _country(con, iso3)
+        codes = [_country(con, c) for c in codes]
         identity = state.store.loaded_identity
 
     def fit() -> pd.DataFrame:
@@ -206,34 +324,47 @@ def ideal_points(request: Request, iso3: str) -> pd.DataFrame | None:
     table = state.jobs.result((identity, "ideal_points"), fit)
     if table is None:
         return None
-    rows = table[table.iso3 == code].reset_index(drop=True)
-    if rows.empty:
-        raise NotFoundError(f"no ideal points for {code}: it has no votes on contested roll calls")
-    return rows
+    chosen = {code: table[table.iso3 == code].reset_index(drop=True) for code in codes}
+    for code, rows in chosen.items():
+        if rows.empty:
+            raise NotFoundError(
+                f"no ideal points for {code}: it has no votes on contested roll calls"
+            )
+    return chosen
 
 
 async def _ideal_answer(
-    request: Request, iso3: str, shape: Callable[[pd.DataFrame], Any]
+    request: Request, codes: list[str], shape: Callable[[dict[str, pd.DataFrame]], Any]
 ) -> Response:
-    rows = await run_in_threadpool(ideal_points, request, iso3)
-    if rows is None:
-        return JSONResponse({"status": "computing", "message": COMPUTING}, status_code=202)
-    return Response(_encode(shape(rows)), media_type="application/json")
+    tables = await run_in_threadpool(ideal_points, request, codes)
+    if tables is None:
+        return _computing({"status": "computing", "message": COMPUTING})
+    return Response(_encode(shape(tables)), media_type="application/json")
 
 
 def resolution(request: Request, symbol: str, roll_call: int | None) -> dict[str, Any]:
+    """One roll call's votes, and every roll call under the symbol (the page's picker).
+
+    A symbol with several roll calls (paragraph and amendment votes) opens on the
+    vote on the resolution as a whole when there is exactly one, else on the last.
+    """
     con = _con(request)
     calls = query.roll_calls_for_symbol(con, symbol)
     if calls.empty:
         raise NotFoundError(f"no recorded vote under the symbol {symbol!r} (try A/RES/ES-11/1)")
-    votes = query.resolution_votes(con, symbol, roll_call)
-    chosen = calls[calls.roll_call_id == votes.roll_call_id.iloc[0]].iloc[0] if len(votes) else None
+    if roll_call is None:
+        whole = calls[~calls.amendment.fillna(False) & ~calls.paragraph.fillna(False)]
+        roll_call = int((whole if len(whole) == 1 else calls).roll_call_id.iloc[-1])
+    canonical = str(calls.symbol.iloc[0])
+    votes = query.resolution_votes(con, canonical, roll_call)
+    chosen = calls[calls.roll_call_id == roll_call].iloc[0]
     countries = countries_table(request)
     return {
-        "symbol": symbol,
-        "roll_call_id": None if chosen is None else int(chosen.roll_call_id),
-        "date": None if chosen is None else str(chosen.date)[:10],
-        "title": None if chosen is None else chosen.title,
+        "symbol": canonical,
+        "roll_call_id": int(chosen.roll_call_id),
+        "date": str(chosen.date)[:10],
+        "title": chosen.title,
+        "roll_calls": records(calls),
         "totals": query.vote_totals(votes),
         "by_region": records(query.vote_summary(votes)),
         "votes": records(charts.with_map_ids(votes, countries)),
@@ -256,11 +387,12 @@ async def get_country(request: Request, iso3: Iso3) -> dict[str, Any]:
     return await _answer(request, make)
 
 
+RollCall = Annotated[int | None, Query(ge=0, le=10**9)]
+
+
 @router.get("/resolutions", summary="How each UN member voted on one resolution")
 async def get_resolution(
-    request: Request,
-    symbol: Symbol,
-    roll_call: Annotated[int | None, Query(ge=0, le=10**9)] = None,
+    request: Request, symbol: Symbol, roll_call: RollCall = None
 ) -> dict[str, Any]:
     return await _answer(request, lambda: resolution(request, symbol, roll_call))
 
@@ -268,6 +400,13 @@ async def get_resolution(
 @router.get("/alignment/{iso3}", summary="Agreement, kappa, pi and S with USA, CHN, RUS, EU")
 async def get_alignment(request: Request, iso3: Iso3) -> list[dict[str, Any]]:
     return await _answer(request, lambda: country_alignment(request, iso3))
+
+
+@router.get(
+    "/agreement/{iso3}/{other}", summary="Agreement, kappa, pi and S of any two countries by year"
+)
+async def get_pair(request: Request, iso3: Iso3, other: Iso3) -> list[dict[str, Any]]:
+    return await _answer(request, lambda: pair_agreement(request, iso3, other))
 
 
 @router.get("/trade/{iso3}", summary="Goods trade with USA, CHN, RUS, EU and the world")
@@ -279,6 +418,46 @@ async def get_trade(
     return await _answer(request, lambda: country_trade(request, iso3, year))
 
 
+@router.get("/engagement/{iso3}", summary="US Presidents' and Secretaries' trips (one-sided)")
+async def get_engagement(request: Request, iso3: Iso3) -> dict[str, Any]:
+    def make() -> dict[str, Any]:
+        con = _con(request)
+        trips = engagement.us_trips(con, _country(con, iso3))
+        return {
+            "note": engagement.ONE_SIDED,
+            "coverage": engagement.coverage(con),
+            "trips": records(trips),
+            "chart": charts.us_trips(trips, engagement.ONE_SIDED) if len(trips) else None,
+        }
+
+    return await _answer(request, make)
+
+
+NOTABLE = (
+    "A/RES/2758(XXVI)",  # the China seat, 1971
+    "A/RES/68/262",  # territorial integrity of Ukraine, 2014
+    "A/RES/ES-11/1",  # aggression against Ukraine, 2022
+    "A/RES/ES-11/3",  # Russia suspended from the Human Rights Council, 2022
+    "A/RES/ES-11/4",  # annexations in Ukraine, 2022
+    "A/RES/ES-10/21",  # humanitarian truce in Gaza, 2023
+)
+"""Resolutions a country profile links to: the votes people ask about."""
+
+
+@router.get("/countries/{iso3}/notable-votes", summary="One country's votes on notable resolutions")
+async def get_notable_votes(request: Request, iso3: Iso3) -> list[dict[str, Any]]:
+    def make() -> pd.DataFrame:
+        votes = query.country_votes(_con(request), iso3)
+        return votes[votes.symbol.str.upper().isin(NOTABLE)].reset_index(drop=True)
+
+    return await _answer(request, make)
+
+
+@router.get("/coverage", summary="The last year of each component of the data")
+async def get_coverage(request: Request) -> dict[str, Any]:
+    return await _answer(request, lambda: data_through(request))
+
+
 @router.get("/map", summary="Each state's agreement with a pole in one year")
 async def get_map(request: Request, year: Year, pole: Pole = Pole.USA) -> list[dict[str, Any]]:
     return await _answer(request, lambda: pole_map(request, year, pole))
@@ -286,7 +465,10 @@ async def get_map(request: Request, year: Year, pole: Pole = Pole.USA) -> list[d
 
 @router.get("/charts/agreement/{iso3}", summary="Vega-Lite: agreement with each pole over time")
 async def chart_agreement(request: Request, iso3: Iso3) -> dict[str, Any]:
-    return await _answer(request, lambda: charts.agreement(country_alignment(request, iso3)))
+    return await _answer(
+        request,
+        lambda: charts.agreement(country_alignment(request, iso3), provisional_years(request)),
+    )
 
 
 @router.get("/charts/trade/{iso3}", summary="Vega-Lite: trade shares with each pole over time")
@@ -294,19 +476,34 @@ async def chart_trade(request: Request, iso3: Iso3) -> dict[str, Any]:
     return await _answer(request, lambda: charts.trade_shares(country_trade(request, iso3)))
 
 
-@router.get("/index", summary="The active-nonalignment index of every state in one year")
+_STILL_COMPUTING = {202: {"description": "Still computing: ask again shortly"}}
+
+
+@router.get(
+    "/index",
+    summary="The active-nonalignment index of every state in one year",
+    responses=_STILL_COMPUTING,
+)
 async def get_index(
     request: Request, year: Year, axis: Axis = Axis.WEST_CHINA
 ) -> list[dict[str, Any]]:
-    return await _answer(request, lambda: year_index(request, year, axis))
+    return await _answer(request, lambda: year_index(request, year, axis), index_fit=True)
 
 
-@router.get("/index/{iso3}", summary="One country's index (lean, balance, activity, class) by year")
+@router.get(
+    "/index/{iso3}",
+    summary="One country's index (lean, balance, activity, class) by year",
+    responses=_STILL_COMPUTING,
+)
 async def get_country_index(request: Request, iso3: Iso3) -> list[dict[str, Any]]:
-    return await _answer(request, lambda: country_profile(request, iso3))
+    return await _answer(request, lambda: country_profile(request, iso3), index_fit=True)
 
 
-@router.get("/charts/map", summary="Vega-Lite: world map by index class, lean or agreement")
+@router.get(
+    "/charts/map",
+    summary="Vega-Lite: world map by index class, lean or agreement",
+    responses=_STILL_COMPUTING,
+)
 async def chart_map(
     request: Request,
     year: Year,
@@ -316,27 +513,32 @@ async def chart_map(
 ) -> dict[str, Any]:
 
     def make() -> dict[str, Any]:
+        note = " (provisional: a partial session)" if year in provisional_years(request) else ""
         if colour is Colour.AGREEMENT:
             values = pole_map(request, year, pole)
-            return charts.world_map(values, f"Agreement with {pole.value}, {year}")
+            return charts.world_map(values, f"Agreement with {pole.value}, {year}{note}")
         values = year_index(request, year, axis)
         if colour is Colour.CLASS:
-            return charts.class_map(values, f"Class on the {axis.value} axis, {year}")
-        return charts.lean_map(values, f"Lean on the {axis.value} axis, {year} (+1 West)")
+            return charts.class_map(values, f"Class on the {axis.value} axis, {year}{note}")
+        return charts.lean_map(values, f"Lean on the {axis.value} axis, {year}{note} (+1 West)")
 
-    return await _answer(request, make)
+    return await _answer(request, make, index_fit=colour is not Colour.AGREEMENT)
 
 
-@router.get("/charts/index/{iso3}", summary="Vega-Lite: lean and class by year on each axis")
+@router.get(
+    "/charts/index/{iso3}",
+    summary="Vega-Lite: lean and class by year on each axis",
+    responses=_STILL_COMPUTING,
+)
 async def chart_index(request: Request, iso3: Iso3) -> dict[str, Any]:
-    return await _answer(request, lambda: charts.index_profile(country_profile(request, iso3)))
+    return await _answer(
+        request, lambda: charts.index_profile(country_profile(request, iso3)), index_fit=True
+    )
 
 
 @router.get("/charts/resolution", summary="Vega-Lite: world map of one roll call")
 async def chart_resolution(
-    request: Request,
-    symbol: Symbol,
-    roll_call: Annotated[int | None, Query(ge=0, le=10**9)] = None,
+    request: Request, symbol: Symbol, roll_call: RollCall = None
 ) -> dict[str, Any]:
 
     def make() -> dict[str, Any]:
@@ -346,25 +548,33 @@ async def chart_resolution(
     return await _answer(request, make)
 
 
-@router.get("/charts/compare", summary="Vega-Lite: several countries' agreement with a pole")
+Countries = Annotated[
+    str,
+    Query(max_length=80, description="1-6 ISO3 codes separated by commas or spaces, e.g. BRA, IND"),
+]
+
+
+@router.get("/charts/compare", summary="Vega-Lite: several countries' agreement with a partner")
 async def chart_compare(
     request: Request,
-    countries: Annotated[
-        str,
-        Query(
-            pattern=r"^[A-Za-z]{3}(,[A-Za-z]{3}){0,5}$", description="2-6 ISO3 codes, e.g. BRA,IND"
-        ),
-    ],
+    countries: Countries,
     pole: AlignmentPole = AlignmentPole.USA,
+    partner: Annotated[
+        str | None, Query(pattern="^[A-Za-z]{3}$", description="any country instead of a pole")
+    ] = None,
 ) -> dict[str, Any]:
-    codes = list(dict.fromkeys(c.upper() for c in countries.split(",")))
-    return await _answer(
-        request,
-        lambda: charts.comparison({c: country_alignment(request, c) for c in codes}, pole.value),
-    )
+    codes = country_codes(countries)
 
+    def make() -> dict[str, Any]:
+        if partner is None:
+            tables = {c: (t := country_alignment(request, c))[t.pole == pole.value] for c in codes}
+            name = pole.value
+        else:
+            name = _country(_con(request), partner)
+            tables = {c: pair_agreement(request, c, name) for c in codes if c != name}
+        return charts.comparison(tables, name, provisional_years(request))
 
-_STILL_COMPUTING = {202: {"description": "Still computing: ask again shortly"}}
+    return await _answer(request, make)
 
 
 @router.get(
@@ -373,7 +583,7 @@ _STILL_COMPUTING = {202: {"description": "Still computing: ask again shortly"}}
     responses=_STILL_COMPUTING,
 )
 async def get_ideal_points(request: Request, iso3: Iso3) -> list[dict[str, Any]]:
-    return await _ideal_answer(request, iso3, lambda rows: rows)
+    return await _ideal_answer(request, [iso3], lambda tables: next(iter(tables.values())))
 
 
 @router.get(
@@ -382,4 +592,15 @@ async def get_ideal_points(request: Request, iso3: Iso3) -> list[dict[str, Any]]
     responses=_STILL_COMPUTING,
 )
 async def chart_ideal_point(request: Request, iso3: Iso3) -> dict[str, Any]:
-    return await _ideal_answer(request, iso3, charts.ideal_point)
+    return await _ideal_answer(
+        request, [iso3], lambda tables: charts.ideal_point(next(iter(tables.values())))
+    )
+
+
+@router.get(
+    "/charts/idealpoints",
+    summary="Vega-Lite: several countries' ideal points on one chart",
+    responses=_STILL_COMPUTING,
+)
+async def chart_ideal_points(request: Request, countries: Countries) -> dict[str, Any]:
+    return await _ideal_answer(request, country_codes(countries), charts.ideal_points_compared)

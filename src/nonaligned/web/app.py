@@ -11,13 +11,15 @@ it), the Vega bundle and the map outlines are held in memory.
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import AsyncIterator, Callable
+from contextlib import asynccontextmanager
 from pathlib import Path
 
 import duckdb
 import pandas as pd
 from fastapi import FastAPI, Request
 from fastapi.exceptions import RequestValidationError
+from fastapi.middleware.gzip import GZipMiddleware
 from fastapi.responses import JSONResponse
 from fastapi.staticfiles import StaticFiles
 from starlette.exceptions import HTTPException as StarletteHTTPException
@@ -73,6 +75,7 @@ def create_app(
     cache_dir: Path | None = None,
     offline: bool = True,
     fit_ideal_points: Callable[[duckdb.DuckDBPyConnection], pd.DataFrame] = ideal_points,
+    warm_index: bool = True,
 ) -> FastAPI:
     """The app over the store at ``db_path``.
 
@@ -81,8 +84,20 @@ def create_app(
     serving never makes a request leave the machine unless asked to.
     ``fit_ideal_points`` is the whole-record fit the profile shows
     (:func:`nonaligned.alignment.ideal_points` with its default bootstrap).
+    ``warm_index``: start the index's own fit when the app starts (until it is
+    done, index answers are 202 with progress); off, the first index request
+    starts it.
     """
+
+    @asynccontextmanager
+    async def lifespan(app: FastAPI) -> AsyncIterator[None]:
+        """Start-up work runs in the background, so the server listens at once."""
+        if warm_index:
+            api.start_index_fit(app)
+        yield
+
     app = FastAPI(
+        lifespan=lifespan,
         title="nonaligned",
         summary="Active nonalignment: UN votes, trade and finance between the great powers.",
         version="0.1.0",
@@ -93,8 +108,11 @@ def create_app(
     app.state.memo = Memo()
     app.state.jobs = Jobs()
     app.state.fit_ideal_points = fit_ideal_points
-    app.state.assets = assets.Assets(mirror=mirror, cache_dir=cache_dir, offline=offline)
-    app.add_middleware(SecurityMiddleware, max_body=MAX_BODY_BYTES)
+    app.state.assets = assets.Assets(
+        app.state.store, mirror=mirror, cache_dir=cache_dir, offline=offline
+    )
+    app.add_middleware(GZipMiddleware, minimum_size=1024, compresslevel=6)  # 6: fast, near 9
+    app.add_middleware(SecurityMiddleware, max_body=MAX_BODY_BYTES)  # outermost: every answer
     _install_error_handlers(app)
     app.include_router(api.router)
     app.include_router(offers_api.router)

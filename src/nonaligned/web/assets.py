@@ -4,8 +4,11 @@ the world map outlines, both served from this machine.
 The Vega, Vega-Lite and vega-embed bundle comes from ``vl-convert-python``
 (it ships them), so no page ever loads a script from a CDN. Building the
 bundle takes seconds, so it is kept on disk in the cache directory, keyed by
-the vl-convert version. The world-atlas TopoJSON is acquired like every other
-source file: mirror, cache, then (only if allowed) a verified download.
+the vl-convert version. The world-atlas TopoJSON is read from the store
+(``nonaligned build`` writes it to ``geo_outlines``, so serving needs no
+mirror); a store built before that table existed falls back to acquiring it
+like every other source file: mirror, cache, then (only if allowed) a
+verified download.
 """
 
 from __future__ import annotations
@@ -15,11 +18,13 @@ import os
 import threading
 from pathlib import Path
 
+import duckdb
 import vl_convert
 from fastapi import APIRouter, Request, Response
 
 from nonaligned.sources import geo
 from nonaligned.sources.acquire import acquire, default_cache_dir, default_mirror
+from nonaligned.web.store import StoreHandle
 
 router = APIRouter(include_in_schema=False)
 
@@ -32,8 +37,14 @@ class Assets:
     """Lazily built, memoised asset bodies (built once per process)."""
 
     def __init__(
-        self, *, mirror: Path | None = None, cache_dir: Path | None = None, offline: bool = True
+        self,
+        store: StoreHandle,
+        *,
+        mirror: Path | None = None,
+        cache_dir: Path | None = None,
+        offline: bool = True,
     ) -> None:
+        self.store = store
         self.mirror = mirror if mirror is not None else default_mirror()
         self.cache_dir = cache_dir or default_cache_dir()
         self.offline = offline
@@ -62,17 +73,28 @@ class Assets:
         return body
 
     def topology(self) -> bytes:
-        """The world-atlas countries TopoJSON (raises AcquisitionError if unavailable)."""
+        """The world-atlas countries TopoJSON: from the store, else acquired (raises
+        AcquisitionError if neither has it)."""
         with self._lock:
             if self._topology is None:
-                path = acquire(
-                    geo.COUNTRIES_110M,
-                    mirror=self.mirror,
-                    cache_dir=self.cache_dir,
-                    offline=self.offline,
-                )
-                self._topology = path.read_bytes()
+                self._topology = self._stored_topology() or self._acquired_topology()
             return self._topology
+
+    def _stored_topology(self) -> bytes | None:
+        with self.store.reading() as con:
+            try:
+                row = con.execute(
+                    "SELECT topojson FROM geo_outlines WHERE name = 'countries-110m'"
+                ).fetchone()
+            except duckdb.CatalogException:  # a store built before the outlines were in it
+                return None
+        return None if row is None else row[0].encode()
+
+    def _acquired_topology(self) -> bytes:
+        path = acquire(
+            geo.COUNTRIES_110M, mirror=self.mirror, cache_dir=self.cache_dir, offline=self.offline
+        )
+        return path.read_bytes()
 
     def warm(self) -> None:
         """Build the bundle in the background so the first page does not wait for it."""

@@ -25,6 +25,10 @@ class Memo:
         self._lock = threading.Lock()
         self._key_locks: dict[tuple, threading.Lock] = {}
 
+    def __len__(self) -> int:
+        with self._lock:
+            return len(self._items)
+
     def peek(self, identity: Identity | None, key: Hashable) -> Any:
         """The cached answer, or ``None`` without computing anything."""
         full = (identity, key)

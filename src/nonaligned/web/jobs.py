@@ -11,6 +11,7 @@ for a fit.
 from __future__ import annotations
 
 import threading
+import time
 from collections.abc import Callable, Hashable
 from typing import Any
 
@@ -20,6 +21,7 @@ class _Job:
         self.done = threading.Event()
         self.value: Any = None
         self.error: BaseException | None = None
+        self.started = time.monotonic()
         self._compute = compute
         threading.Thread(target=self._run, daemon=True, name="nonaligned-job").start()
 
@@ -39,15 +41,21 @@ class Jobs:
         self._lock = threading.Lock()
         self._jobs: dict[Hashable, _Job] = {}
 
+    def start(self, key: Hashable, compute: Callable[[], Any]) -> _Job:
+        """The job under ``key``, started now if there is none (its error is kept for
+        :meth:`result`, not raised here: start-up must not fail on it)."""
+        with self._lock:
+            job = self._jobs.get(key)
+            if job is None:
+                job = self._jobs[key] = _Job(compute)
+            return job
+
     def result(self, key: Hashable, compute: Callable[[], Any]) -> Any | None:
         """The job's result if finished, else ``None`` (starting it if needed).
 
         Re-raises the job's error once, then forgets the job so it can be retried.
         """
-        with self._lock:
-            job = self._jobs.get(key)
-            if job is None:
-                job = self._jobs[key] = _Job(compute)
+        job = self.start(key, compute)
         if not job.done.is_set():
             return None
         if job.error is not None:
@@ -55,3 +63,9 @@ class Jobs:
                 self._jobs.pop(key, None)
             raise job.error
         return job.value
+
+    def elapsed(self, key: Hashable) -> float | None:
+        """Seconds since the job started (None: no such job); the progress a 202 reports."""
+        with self._lock:
+            job = self._jobs.get(key)
+        return None if job is None else time.monotonic() - job.started

@@ -20,6 +20,26 @@ from nonaligned.web.api import records
 router = APIRouter(prefix="/api/offers")
 
 MAX_DOCUMENT_CHARS = 32_000
+PLAUSIBLE_RATE = 0.30  # above: probably a typo (3 for 3 percent is refused outright)
+PLAUSIBLE_MATURITY_YEARS = 50
+
+
+def warnings(document: Any) -> list[str]:
+    """Terms that are allowed but implausible, said beside the results (not refused: a
+    punitive rate or a century bond can be real)."""
+    found = []
+    for offer in document.offers:
+        if (offer.interest_rate or 0) > PLAUSIBLE_RATE:
+            found.append(
+                f"{offer.id}: interest of {offer.interest_rate:.0%} a year is above "
+                f"{PLAUSIBLE_RATE:.0%}; rates are fractions (0.03 = 3 percent)"
+            )
+        if (offer.maturity_years or 0) > PLAUSIBLE_MATURITY_YEARS:
+            found.append(
+                f"{offer.id}: a maturity of {offer.maturity_years:g} years is above "
+                f"{PLAUSIBLE_MATURITY_YEARS}"
+            )
+    return found
 
 
 class OffersRequest(BaseModel):
@@ -46,5 +66,6 @@ def evaluate_offers(request: Request, body: OffersRequest) -> dict[str, Any]:
         "project": document.project,
         "evaluation": records(table),
         "schedules": records(schedules),
+        "warnings": warnings(document),
         "chart": charts.debt_service(schedules) if len(schedules) else None,
     }

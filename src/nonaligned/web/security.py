@@ -9,6 +9,7 @@ expression language to JavaScript functions at run time.
 from __future__ import annotations
 
 import json
+import logging
 
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
@@ -38,11 +39,14 @@ HEADERS = [
 ]
 
 _BODY_METHODS = {"POST", "PUT", "PATCH"}
+log = logging.getLogger(__name__)
 
 
 class SecurityMiddleware:
     """Adds :data:`HEADERS`; refuses bodies over ``max_body`` bytes (413) or of unknown
-    length (411), before the app reads them."""
+    length (411), before the app reads them; answers an unexpected exception with a JSON
+    500 carrying the headers (Starlette's own handler, outside this middleware, would
+    answer text/plain without them)."""
 
     def __init__(self, app: ASGIApp, max_body: int) -> None:
         self.app = app
@@ -57,12 +61,22 @@ class SecurityMiddleware:
             await self._reject(send, *refusal)
             return
 
+        started = False
+
         async def send_with_headers(message: Message) -> None:
+            nonlocal started
             if message["type"] == "http.response.start":
+                started = True
                 message["headers"] = [*message.get("headers", []), *HEADERS]
             await send(message)
 
-        await self.app(scope, receive, send_with_headers)
+        try:
+            await self.app(scope, receive, send_with_headers)
+        except Exception:
+            log.exception("unexpected error answering %s %s", scope["method"], scope["path"])
+            if started:  # too late for a status: the client sees a cut-off response
+                raise
+            await self._reject(send, 500, "internal error: the server's log has the details")
 
     def _refusal(self, scope: Scope) -> tuple[int, str] | None:
         headers = dict(scope.get("headers", []))

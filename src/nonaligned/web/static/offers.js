@@ -1,7 +1,8 @@
 "use strict";
 // Offer evaluator: POST the document to the API, show each offer's terms and the schedules.
 (() => {
-  const { embed, status, fillTable } = window.nonaligned;
+  const { embed, clearFigure, status, fillTable } = window.nonaligned;
+  const warnings = document.getElementById("warnings");
   const form = document.getElementById("offers-form");
   const text = document.getElementById("document");
   const problems = document.getElementById("problems");
@@ -15,13 +16,23 @@
     if (file) text.value = await file.text();
   });
 
-  function showProblems(list) {
-    problems.replaceChildren();
-    for (const p of list || []) {
+  function showList(element, list) {
+    element.replaceChildren(...(list || []).map((text) => {
       const item = document.createElement("li");
-      item.textContent = [p.offer, p.field, p.message].filter(Boolean).join(" · ");
-      problems.appendChild(item);
-    }
+      item.textContent = text;
+      return item;
+    }));
+  }
+
+  const showProblems = (list) => showList(problems,
+    (list || []).map((p) => [p.offer, p.field, p.message].filter(Boolean).join(" · ")));
+
+  // A refused document leaves no earlier results on the page to be mistaken for its own.
+  function clearResults() {
+    document.getElementById("result-title").textContent = "";
+    fillTable(document.getElementById("evaluation"), []);
+    showList(warnings, []);
+    clearFigure(schedule);
   }
 
   async function submit(event) {
@@ -40,6 +51,7 @@
     });
     const answer = await response.json();
     if (!response.ok) {
+      clearResults();
       status(answer.message.split("\n")[0]);
       showProblems(answer.problems);
       return;
@@ -51,11 +63,11 @@
       o.total_debt_service_usd === null ? "" : money.format(o.total_debt_service_usd),
       `${num(o.exposure_before)} → ${num(o.exposure_after)}`,
     ]));
-    schedule.replaceChildren();
+    showList(warnings, answer.warnings);
     if (answer.chart) {
       await embed(schedule, answer.chart);
     }
-    status("");
+    status(answer.warnings.length ? "evaluated, with warnings: check the terms listed" : "evaluated");
   }
   form.addEventListener("submit", (event) => submit(event).catch((error) => status(error.message)));
 })();
