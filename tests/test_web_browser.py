@@ -247,6 +247,23 @@ PAGES = {
     "countries": ("/country?q=guin", []),
 }
 
+AXE = Path(__file__).parent / "vendor" / "axe-core" / "axe.min.js"  # axe-core 4.14.1, npm
+AXE_RUN = """async () => (await axe.run(document, {resultTypes: ['violations']})).violations
+    .filter((v) => ['serious', 'critical'].includes(v.impact))
+    .map((v) => `${v.id}: ${v.nodes.map((n) => n.html.slice(0, 120)).join(' | ')}`)"""
+
+
+@pytest.mark.parametrize("name", list(PAGES))
+def test_no_serious_accessibility_violation(page, name):
+    """axe-core's automated check (WCAG rules: contrast, names, labels, landmarks...)."""
+    url, charts = PAGES[name]
+    page.goto(page.base + url)
+    for chart in charts:
+        _rendered(page, chart)
+    page.evaluate(AXE.read_text(encoding="utf-8"))  # evaluated by the browser, not the page's CSP
+    assert page.evaluate(AXE_RUN) == [], name
+
+
 UNLABELLED = """() => [...document.querySelectorAll('input:not([type=hidden]), select, textarea')]
     .filter((e) => !e.labels.length && !e.getAttribute('aria-label')).map((e) => e.outerHTML)"""
 
