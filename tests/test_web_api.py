@@ -233,6 +233,13 @@ def test_no_store_is_a_503(tmp_path, mirror):
 def test_openapi_lists_the_api(client):
     paths = client.get("/openapi.json").json()["paths"]
     assert {"/api/countries", "/api/resolutions", "/api/alignment/{iso3}", "/api/map"} <= set(paths)
+    for path, operations in paths.items():  # the 4xx the API really answers are documented
+        for operation in operations.values():
+            documented = set(operation["responses"])
+            assert {"400", "404", "503"} <= documented, path
+            if operation.get("parameters") or operation.get("requestBody"):
+                assert "422" in documented, path
+    assert "413" in paths["/api/offers/evaluate"]["post"]["responses"]
 
 
 def test_index_endpoints_match_the_library(client, con):

@@ -19,6 +19,7 @@ import duckdb
 import pandas as pd
 from fastapi import APIRouter, Path, Query, Request, Response
 from fastapi.responses import JSONResponse
+from pydantic import BaseModel
 from starlette.concurrency import run_in_threadpool
 
 from nonaligned import alignment, engagement, exposure, index, output, query
@@ -26,7 +27,22 @@ from nonaligned.errors import NotFoundError, QueryError
 from nonaligned.index.api import fitted_ideal_points
 from nonaligned.web import charts
 
-router = APIRouter(prefix="/api")
+
+class ErrorBody(BaseModel):
+    """Every error answer (app.py): what went wrong, and the status again."""
+
+    message: str
+    status: int
+
+
+ERRORS: dict[int | str, dict[str, Any]] = {
+    400: {"model": ErrorBody, "description": "A question the data cannot answer as asked"},
+    404: {"model": ErrorBody, "description": "Unknown country, symbol or path"},
+    503: {"model": ErrorBody, "description": "No store: run `nonaligned build`"},
+}
+"""Documented on every route, so that the OpenAPI description lists the 4xx it answers."""
+
+router = APIRouter(prefix="/api", responses=ERRORS)
 
 FIRST_YEAR, LAST_YEAR = 1946, 2100
 

@@ -15,9 +15,15 @@ from pydantic import BaseModel, ConfigDict, Field
 from nonaligned.strategy import evaluate
 from nonaligned.strategy.terms import DEFAULT_CONCESSIONAL_THRESHOLD, DEFAULT_DISCOUNT_RATE
 from nonaligned.web import charts
-from nonaligned.web.api import records
+from nonaligned.web.api import ERRORS, ErrorBody, records
 
-router = APIRouter(prefix="/api/offers")
+router = APIRouter(
+    prefix="/api/offers",
+    responses={
+        **ERRORS,
+        413: {"model": ErrorBody, "description": "Body over the limit (64 KiB)"},
+    },
+)
 
 MAX_DOCUMENT_CHARS = 32_000
 PLAUSIBLE_RATE = 0.30  # above: probably a typo (3 for 3 percent is refused outright)
