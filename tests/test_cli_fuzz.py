@@ -92,6 +92,7 @@ BASE: dict[str, dict[str, object]] = {
     "rank": {"year": 2020, "boot": 0},
     "sensitivity": {"year": 2020},
     "scenario": {"country": "AGO", "pole": "CHN", "finance_stop": True},
+    "export": {"directory": "@work@/export"},
     "serve": {"port": 0, "mirror": "@mirror@", "cache": "@webcache@", "offline": True},
     "report": {"iso3": "AGO", "out_path": "@work@/brief.html"},
     "offers evaluate": {"path": OFFERS},
@@ -100,6 +101,7 @@ BASE: dict[str, dict[str, object]] = {
 }
 NAMED_OUTPUTS = {
     "build": ("db", "cache"),
+    "export": ("directory",),
     "refresh": ("db", "cache"),
     "serve": ("cache",),
     "report": ("out_path", "pdf"),

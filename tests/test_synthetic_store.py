@@ -67,3 +67,12 @@ def test_unknown_country_is_exit_2(synthetic_store, runner):
 
     result = runner.invoke(app, ["alignment", "XXX", "--db", str(synthetic_store)])
     assert result.exit_code == 2 and "unknown country code 'XXX'" in result.output
+
+
+def test_incomplete_export_is_a_clear_error(runner, tmp_path):
+    from nonaligned.cli import app
+
+    (tmp_path / "votes").mkdir()  # an export cut short: votes but no roll calls
+    result = runner.invoke(app, ["dyads", "--year", "2018", "--data", str(tmp_path)])
+    assert result.exit_code == 2
+    assert f"cannot read the exported table {tmp_path}/roll_calls" in result.output

@@ -37,9 +37,15 @@ class Dataset:
         """Table ``name`` on the engine, partition columns (``year``) included."""
         backend = engines.backend(self.engine)
         path = f"{self.location}/{name}"
-        if self.engine == "duckdb":
-            return backend.read_parquet(f"{path}/**/*.parquet", hive_partitioning=True)
-        return backend.read_parquet(path)
+        try:
+            if self.engine == "duckdb":
+                return backend.read_parquet(f"{path}/**/*.parquet", hive_partitioning=True)
+            return backend.read_parquet(path)
+        except Exception as exc:  # each engine has its own errors (DuckDB's, Spark's, the JVM's)
+            first_line = (
+                str(exc).strip().splitlines()[0] if str(exc).strip() else type(exc).__name__
+            )
+            raise UsageError(f"cannot read the exported table {path}: {first_line}") from exc
 
     def frame(self, name: str) -> pd.DataFrame:
         """A small table collected into pandas."""

@@ -189,8 +189,12 @@ def pole_measures(coded: ir.Table, pole_votes: ir.Table, metric: str = "nominal"
     return with_measures(tables, metric).rename(iso3="iso3_a", pole="iso3_b")
 
 
-def _hhi(rows: ir.Table, keys: list[str]) -> ir.Table:
-    """Σ share² of ``value_usd`` within ``keys``; NULL where the group has no positive total."""
+def hhi(rows: ir.Table, keys: list[str]) -> ir.Table:
+    """Σ share² of ``value_usd`` within ``keys``; NULL where the group has no positive total.
+
+    The one Hirschman-Herfindahl definition: trade concentration below and the
+    strategy desk's scenarios (:func:`nonaligned.strategy.exposure_change.hhi`).
+    """
     total = rows.value_usd.sum().over(group_by=[rows[k] for k in keys])
     share = rows.value_usd / ibis.ifelse(total > 0, total, ibis.null("float64"))
     return rows.mutate(_square=share**2).group_by(keys).aggregate(hhi=lambda t: t._square.sum())
@@ -204,7 +208,7 @@ def concentration(partners: ir.Table) -> ir.Table:
     :func:`nonaligned.measures.trade.concentration`. The total index uses
     exports plus imports per partner and is NULL unless both flows have one.
     """
-    by_flow = _hhi(partners, ["iso3", "year", "flow"])
+    by_flow = hhi(partners, ["iso3", "year", "flow"])
     wide = by_flow.group_by("iso3", "year").aggregate(
         hhi_exports=by_flow.hhi.max(where=by_flow.flow == "exports"),
         hhi_imports=by_flow.hhi.max(where=by_flow.flow == "imports"),
@@ -212,7 +216,7 @@ def concentration(partners: ir.Table) -> ir.Table:
     per_partner = partners.group_by("iso3", "year", "partner").aggregate(
         value_usd=partners.value_usd.sum()
     )
-    overall = _hhi(per_partner.filter(per_partner.value_usd.notnull()), ["iso3", "year"])
+    overall = hhi(per_partner.filter(per_partner.value_usd.notnull()), ["iso3", "year"])
     joined = wide.left_join(overall, ["iso3", "year"])
     both = joined.hhi_exports.notnull() & joined.hhi_imports.notnull()
     return joined.select(

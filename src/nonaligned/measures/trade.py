@@ -61,7 +61,7 @@ import pandas as pd
 from nonaligned.countries import country_table
 from nonaligned.engines import execute
 from nonaligned.measures import relational
-from nonaligned.measures.poles import eu_members
+from nonaligned.measures.poles import POLES, eu_members
 from nonaligned.measures.relational import TRADE_FLAGS, WORLD
 
 __all__ = [
@@ -77,7 +77,6 @@ __all__ = [
     "region_members",
 ]
 
-POLES = ("USA", "CHN", "RUS", "EU")
 IMPORTER_FACTOR = 2.0  # importer check's factor for the index; why 2: module docstring
 USSR_LAST_YEAR = 1991
 COMPOSITE_ECONOMIES = {"BLX": ("BEL", "LUX")}  # reported as one partner before 1997
@@ -205,10 +204,16 @@ def partner_flows(
     return pd.concat([result, mirrored], ignore_index=True)
 
 
-def _pole_partners(
+def pole_partners(
     memberships: pd.DataFrame, years: np.ndarray, include_hk_macao: bool
 ) -> pd.DataFrame:
-    """``partner, year, pole``: which partner counts for which pole in each of ``years``."""
+    """``partner, year, pole``: which partner counts for which pole in each of ``years``.
+
+    The one definition of a pole's partners, for the trade measures and the
+    strategy desk's scenarios: CHN is mainland China (with Hong Kong and
+    Macao if ``include_hk_macao``); RUS includes the USSR until 1991; EU is
+    the member states that year, with Belgium-Luxembourg while both are members.
+    """
     years = np.sort(np.asarray(years, dtype=np.int64))
     china = ["CHN", "HKG", "MAC"] if include_hk_macao else ["CHN"]
     fixed = [("USA", "USA"), *((code, "CHN") for code in china), ("RUS", "RUS")]
@@ -273,7 +278,7 @@ def pole_trade(
     :func:`nonaligned.measures.relational.pole_trade` on ``engine``.
     """
     dyads = partner_flows(flows, mirror=mirror, importer_factor=importer_factor)
-    groups = _pole_partners(memberships, dyads.year.unique(), include_hk_macao)
+    groups = pole_partners(memberships, dyads.year.unique(), include_hk_macao)
     return _partner_trade(dyads, groups, [*POLES, WORLD], engine)
 
 

@@ -28,11 +28,14 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 import duckdb
+import ibis
 import numpy as np
 import pandas as pd
 
 from nonaligned import exposure
+from nonaligned.engines import execute
 from nonaligned.errors import QueryError
+from nonaligned.measures import relational
 from nonaligned.measures import trade as trade_measures
 from nonaligned.strategy.offers import OffersDocument
 
@@ -182,12 +185,16 @@ def debt_exposure(document: OffersDocument, base: Baseline) -> pd.DataFrame:
 def hhi(values: pd.Series) -> float:
     """Hirschman-Herfindahl index sum(s_j^2) of the shares of the non-missing values.
 
-    The same definition as :mod:`nonaligned.measures.trade` (missing values
-    are partners without data, not zero trade); NaN when nothing is left.
+    :func:`nonaligned.measures.relational.hhi`, the trade measures' definition
+    (missing values are partners without data, not zero trade); NaN when
+    nothing is left.
     """
-    values = values.dropna()
-    total = values.sum()
-    return float(((values / total) ** 2).sum()) if total > 0 else np.nan
+    values = values.dropna().astype("float64")
+    if values.empty:
+        return np.nan
+    rows = ibis.memtable(pd.DataFrame({"group": 0, "value_usd": values.to_numpy()}))
+    (result,) = execute(relational.hhi(rows, ["group"]))["hhi"]
+    return float(result)
 
 
 def partner_flows(con: duckdb.DuckDBPyConnection, iso3: str, year: int) -> pd.DataFrame:

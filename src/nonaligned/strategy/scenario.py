@@ -39,7 +39,6 @@ import pandas as pd
 
 from nonaligned.errors import QueryError
 from nonaligned.measures import trade as trade_measures
-from nonaligned.measures.poles import eu_members
 from nonaligned.query import check_country
 from nonaligned.strategy.exposure_change import (
     CHINA,
@@ -62,21 +61,10 @@ _EXPOSED = {
 
 
 def pole_members(con: duckdb.DuckDBPyConnection, pole: str, year: int) -> frozenset[str]:
-    """Partner codes that make up a pole in a year, by the rules of the trade measures.
-
-    CHN is mainland China; RUS includes the USSR until 1991; EU is the
-    member states that year, with Belgium-Luxembourg while both are members.
-    """
-    if pole == "EU":
-        memberships = con.execute("SELECT * FROM memberships").df()
-        members = set(eu_members(memberships, np.array([year])).iso3)
-        for composite, parts in trade_measures.COMPOSITE_ECONOMIES.items():
-            if set(parts) <= members:
-                members.add(composite)
-        return frozenset(members)
-    if pole == "RUS" and year <= trade_measures.USSR_LAST_YEAR:
-        return frozenset({"RUS", "SUN"})
-    return frozenset({pole})
+    """Partner codes that make up a pole in a year: :func:`trade.pole_partners`'s rule."""
+    memberships = con.execute("SELECT * FROM memberships").df()
+    partners = trade_measures.pole_partners(memberships, np.array([year]), include_hk_macao=False)
+    return frozenset(partners.loc[partners.pole == pole, "partner"])
 
 
 _DEBT_COLUMNS = (
