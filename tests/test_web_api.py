@@ -10,7 +10,6 @@ import time
 from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 
-import duckdb
 import httpx
 import numpy as np
 import pandas as pd
@@ -18,13 +17,14 @@ import pytest
 import schemathesis
 import uvicorn
 import vl_convert
+from _synthetic import empty_tables
 from fastapi.testclient import TestClient
 from hypothesis import HealthCheck, given, settings
 from schemathesis.checks import not_a_server_error
 
 from nonaligned import alignment, engagement, query
 from nonaligned.measures.votes import Selection
-from nonaligned.store import SCHEMA, write_store
+from nonaligned.store import write_store
 from nonaligned.web import charts, create_app
 from nonaligned.web.security import CSP
 
@@ -349,12 +349,7 @@ def test_schemathesis_finds_no_server_error(api_schema):
 
 def _tiny_store(name: str) -> dict[str, pd.DataFrame]:
     """Every store table empty except one country called ``name``."""
-    scratch = duckdb.connect()
-    tables = {}
-    for table, columns in SCHEMA.items():
-        scratch.execute(f"CREATE TABLE {table} ({columns})")
-        tables[table] = scratch.execute(f"SELECT * FROM {table}").df()
-    scratch.close()
+    tables = empty_tables()
     row = dict.fromkeys(tables["countries"].columns)
     row.update(iso3="AAA", iso2="AA", iso_numeric=1, name=name, historical=False)
     tables["countries"] = pd.DataFrame([row])
@@ -736,3 +731,13 @@ def test_outlines_come_from_the_store_without_a_mirror(store_path, tmp_path):
     with TestClient(app) as fresh:
         response = fresh.get("/geo/countries-110m.json")
     assert response.status_code == 200 and response.json()["type"] == "Topology"
+
+
+def test_resolution_browser_finds_roll_calls_by_year_and_words(client, con):
+    body = client.get("/api/roll-calls", params={"year": 2022, "q": "  UKRAINE "}).json()
+    expected = query.find_roll_calls(con, 2022, "ukraine")
+    assert [r["roll_call_id"] for r in body] == list(expected.roll_call_id)
+    assert "A/RES/ES-11/1" in {r["symbol"] for r in body}
+    assert all("ukraine" in (r["title"] + r["symbol"]).lower() for r in body)
+    assert {r["year"] for r in client.get("/api/roll-calls?year=1971").json()} == {1971}
+    assert client.get("/api/roll-calls").status_code == 400  # neither a year nor words

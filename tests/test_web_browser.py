@@ -242,6 +242,7 @@ PAGES = {
     "map": ("/?year=2010", ["#map"]),
     "country": ("/country/ZAF", ["#index", "#agreement", "#trade", "#trips"]),
     "resolution": ("/resolution?symbol=A/RES/ES-11/1", ["#map"]),
+    "resolutions": ("/resolutions?year=2022&q=ukraine", []),
     "compare": ("/compare?countries=BRA,%20IND", ["#compare-USA"]),
     "offers": ("/offers", []),
     "countries": ("/country?q=guin", []),
@@ -356,3 +357,26 @@ def test_map_has_a_keyboard_list_of_its_countries(page):
     links.first.focus()
     page.keyboard.press("Enter")
     page.wait_for_url("**/country/*")
+
+
+def test_resolution_browser_leads_to_a_roll_call(page):
+    page.goto(page.base + "/resolutions")
+    page.get_by_label("Year").fill("2022")
+    page.get_by_label("Words of the title or symbol").fill("ukraine")
+    page.get_by_role("button", name="Find").click()
+    page.wait_for_url("**/resolutions?year=2022&q=ukraine")
+    page.locator("#roll-calls").get_by_role("link", name="A/RES/ES-11/1", exact=True).click()
+    _rendered(page, "#map")
+    assert page.locator("#totals tbody td").all_inner_texts()[:3] == ["141", "5", "35"]
+    # a symbol with several roll calls: the picker offers each, and choosing one shows it
+    page.goto(page.base + "/resolution?symbol=a/res/72/50")
+    _rendered(page, "#map")
+    options = page.locator("#roll-call option")
+    assert options.count() > 1
+    other = page.evaluate(
+        "[...document.querySelectorAll('#roll-call option')].find((o) => !o.selected).value"
+    )
+    page.locator("#roll-call").select_option(other)
+    page.wait_for_url(f"**roll_call={other}**")
+    _rendered(page, "#map")
+    assert page.locator("#title").inner_text() == "A/RES/72/50"

@@ -65,6 +65,31 @@ def roll_calls_for_symbol(con: duckdb.DuckDBPyConnection, symbol: str) -> pd.Dat
     )
 
 
+def find_roll_calls(
+    con: duckdb.DuckDBPyConnection,
+    year: int | None = None,
+    text: str | None = None,
+    limit: int = 500,
+) -> pd.DataFrame:
+    """Roll calls of a year and/or whose symbol or title contains ``text`` (any case), oldest
+    first, at most ``limit``: the resolution browser. One of the two is required, so that
+    an empty question does not list seventy years of votes."""
+    text = " ".join((text or "").split()) or None
+    if year is None and text is None:
+        raise QueryError("give a year or words of the title or symbol to look for")
+    return _df(
+        con,
+        """
+        SELECT roll_call_id, date, year, session, symbol, title, amendment, paragraph
+        FROM roll_calls
+        WHERE (? IS NULL OR year = ?)
+          AND (? IS NULL OR contains(lower(coalesce(title, '') || ' ' || coalesce(symbol, '')),
+                                     lower(?)))
+        ORDER BY date, roll_call_id LIMIT ?""",
+        [year, year, text, text, limit],
+    )
+
+
 def resolution_votes(
     con: duckdb.DuckDBPyConnection, symbol: str, roll_call_id: int | None = None
 ) -> pd.DataFrame:

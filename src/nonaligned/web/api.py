@@ -413,6 +413,22 @@ async def get_resolution(
     return await _answer(request, lambda: resolution(request, symbol, roll_call))
 
 
+MAX_LISTED = 500
+
+
+@router.get("/roll-calls", summary="Roll calls of a year and/or matching words (the browser)")
+async def find_roll_calls(
+    request: Request,
+    year: Annotated[int | None, Query(ge=FIRST_YEAR, le=LAST_YEAR)] = None,
+    q: Annotated[
+        str | None, Query(max_length=80, description="words of the title or symbol")
+    ] = None,
+) -> list[dict[str, Any]]:
+    return await _answer(
+        request, lambda: query.find_roll_calls(_con(request), year, q, limit=MAX_LISTED)
+    )
+
+
 @router.get("/alignment/{iso3}", summary="Agreement, kappa, pi and S with USA, CHN, RUS, EU")
 async def get_alignment(request: Request, iso3: Iso3) -> list[dict[str, Any]]:
     return await _answer(request, lambda: country_alignment(request, iso3))

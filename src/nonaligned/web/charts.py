@@ -38,7 +38,7 @@ CLASS_NAMES = {
     "aligned_russia": "aligned with Russia",
     "actively_nonaligned": "actively nonaligned",
     "passively_neutral": "passively neutral",
-    "split": "split (votes one way, trades the other)",
+    "split": "split (votes vs. trade)",  # one way in the Assembly, the other in trade
 }
 VOTE_COLOURS = {"yes": GREEN, "no": VERMILLION, "abstain": BLUE, "absent": GREY}
 NO_DATA = "#f0f0f0"  # outside the data: no UN member that year
@@ -82,6 +82,16 @@ def _yearly(frame: pd.DataFrame, series: str) -> pd.DataFrame:
         full = rows.set_index("year").reindex(years).reset_index()
         parts.append(full.assign(**{series: key}))
     return pd.concat(parts, ignore_index=True) if parts else frame
+
+
+def _provisional_shape() -> alt.Shape:
+    """Provisional years as diamonds, said in the source line (:data:`PROVISIONAL_NOTE`):
+    a second legend would not fit a phone."""
+    return alt.Shape(
+        "provisional:N",
+        scale=alt.Scale(domain=[False, True], range=["circle", "diamond"]),
+        legend=None,
+    )
 
 
 def _x_year() -> alt.X:
@@ -140,11 +150,7 @@ def _agreement_lines(
         )
     )
     points = base.mark_point(size=24, filled=True).encode(
-        shape=alt.Shape(
-            "provisional:N",
-            scale=alt.Scale(domain=[False, True], range=["circle", "diamond"]),
-            legend=None,  # said in the source line: a second legend would not fit a phone
-        ),
+        shape=_provisional_shape(),
         tooltip=[
             alt.Tooltip("year:Q", format="d"),
             f"{series}:N",
@@ -348,11 +354,7 @@ def index_profile(table: pd.DataFrame) -> dict[str, Any]:
     line = base.mark_line(color="#767676", strokeWidth=1)
     points = base.mark_point(filled=True, size=30).encode(
         color=_class_colour(),
-        shape=alt.Shape(
-            "provisional:N",
-            scale=alt.Scale(domain=[False, True], range=["circle", "diamond"]),
-            legend=None,  # said in the source line: a second legend would not fit a phone
-        ),
+        shape=_provisional_shape(),
         tooltip=[
             alt.Tooltip("year:Q", format="d"),
             "axis:N",

@@ -99,6 +99,20 @@ def country(request: Request, iso3: Iso3):
     return _page(request, "country.html", iso3=iso3.upper())
 
 
+@router.get("/resolutions", response_class=HTMLResponse)
+def resolutions(
+    request: Request,
+    year: Annotated[int | None, Query(ge=FIRST_YEAR, le=2100)] = None,
+    q: Annotated[str, Query(max_length=80)] = "",
+):
+    """The resolution browser: the roll calls of a session's year and/or matching words."""
+    with request.app.state.store.reading():
+        first, last = vote_years(request)
+    return _page(
+        request, "resolutions.html", year="" if year is None else year, q=q, first=first, last=last
+    )
+
+
 @router.get("/resolution", response_class=HTMLResponse)
 def resolution(
     request: Request,
