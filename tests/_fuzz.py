@@ -1,6 +1,6 @@
 """Fuzz targets: every parser, fed real files from the mirror that hypothesis damages.
 
-Shared by tests/test_fuzz.py (a bounded number of examples in CI) and
+Shared by tests/cli/test_fuzz.py (a bounded number of examples in CI) and
 benchmarks/fuzz.py (many more). The contract checked is the project's: a
 parser either returns or raises a :class:`~nonaligned.errors.NonalignedError`
 (its own clear error type), never anything else.
@@ -27,7 +27,7 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 import pyreadr
-from conftest import MIRROR
+from conftest import EXAMPLES, MIRROR
 from hypothesis import strategies as st
 
 from nonaligned.errors import NonalignedError
@@ -45,7 +45,7 @@ from nonaligned.sources import (
     wdi,
 )
 
-EXAMPLES = Path(__file__).resolve().parents[1] / "examples" / "offers"
+EXAMPLES = EXAMPLES / "offers"
 JUNK = [b"", b"\x00\xff\xfe", b"{", b"}", b"[1, 2", b'"', b",,,,", b"NaN", b"-1e309", b"\xe9t\xe9"]
 JUNK += [b"9" * 40, b'{"symbol": null}', b"null", b"true", b"A/RES/1/1", b"\r\n", b"\t"]
 

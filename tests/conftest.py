@@ -23,9 +23,10 @@ from typer.testing import CliRunner
 from nonaligned.build import build
 from nonaligned.store import connect, write_store
 
-MIRROR = Path(
-    os.environ.get("NONALIGNED_MIRROR", Path(__file__).resolve().parents[2] / "shared" / "data")
-)
+ROOT = Path(__file__).resolve().parents[1]  # the checkout
+EXAMPLES = ROOT / "examples"
+FIXTURES = ROOT / "tests" / "fixtures"
+MIRROR = Path(os.environ.get("NONALIGNED_MIRROR", ROOT.parent / "shared" / "data"))
 MIRROR_FIXTURES = frozenset({"mirror", "store_path", "con"})
 
 

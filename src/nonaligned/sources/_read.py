@@ -55,7 +55,7 @@ def parser(func: Callable[P, R]) -> Callable[P, R]:
     The parsers check what they expect and raise precise DataErrors; this is
     the net under those checks, for damage nobody foresaw (a number column
     full of text, bytes that are not UTF-8, a table with no rows). Found by
-    fuzzing (tests/test_fuzz.py): without it such input escaped as a bare
+    fuzzing (tests/cli/test_fuzz.py): without it such input escaped as a bare
     ValueError or KeyError and a traceback.
     """
 

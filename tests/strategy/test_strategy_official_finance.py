@@ -10,11 +10,11 @@ from __future__ import annotations
 
 import json
 import math
-from pathlib import Path
 
 import numpy as np
 import pandas as pd
 import pytest
+from conftest import EXAMPLES
 from typer.testing import CliRunner
 
 from nonaligned.cli import app
@@ -23,7 +23,7 @@ from nonaligned.strategy.exposure_change import Baseline, baseline, debt_exposur
 from nonaligned.strategy.scenario import scenario
 
 runner = CliRunner()
-KENYA = str(Path(__file__).resolve().parents[1] / "examples" / "offers" / "kenya_port.toml")
+KENYA = str(EXAMPLES / "offers" / "kenya_port.toml")
 LOAN = {
     "kind": "loan",
     "interest_rate": 0.02,

@@ -85,9 +85,7 @@ def test_activity_is_symmetric_and_needs_both_sides(t_w, t_o, m_w, m_o):
     b = formulas.activity(formulas.engagement(t_o, m_o), formulas.engagement(t_w, m_w))
     assert a == b and 0 <= a <= 1
     # more engagement with the side a state engages less cannot lower activity
-    assert formulas.activity(
-        formulas.engagement(t_w, m_w), formulas.engagement(t_o + 1, m_o)
-    ) >= a
+    assert formulas.activity(formulas.engagement(t_w, m_w), formulas.engagement(t_o + 1, m_o)) >= a
 
 
 def test_weighted_mean_and_balance_skip_missing_components():

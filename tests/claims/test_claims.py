@@ -17,6 +17,7 @@ from pathlib import Path
 
 import pandas as pd
 import pytest
+from conftest import EXAMPLES
 from hypothesis import given
 from hypothesis import strategies as st
 from typer.testing import CliRunner
@@ -27,7 +28,7 @@ from nonaligned.cli import app
 from nonaligned.errors import ClaimsFileError
 
 runner = CliRunner()
-EXAMPLE = Path(__file__).resolve().parents[1] / "examples" / "claims.toml"
+EXAMPLE = EXAMPLES / "claims.toml"
 
 # docs/claims.md: default tolerance and maximum year gap per kind
 DEFAULT_TOLERANCE = {

@@ -29,6 +29,7 @@ from pathlib import Path
 import pytest
 import typer
 import uvicorn
+from conftest import EXAMPLES
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 from typer.core import TyperArgument
@@ -65,7 +66,7 @@ symbol = "A/RES/ES-11/1"
 vote = "yes"
 count = 141
 """
-OFFERS = Path(__file__).parents[1] / "examples" / "offers" / "kenya_port.toml"
+OFFERS = EXAMPLES / "offers" / "kenya_port.toml"
 
 # A valid, cheap invocation of every command (values by parameter name); @places@ are
 # filled per run. Every command with --db gets the store, with --format csv.

@@ -21,6 +21,7 @@ from pathlib import Path
 
 import duckdb
 import pytest
+from conftest import MIRROR
 
 from nonaligned import query
 from nonaligned.errors import StoreError
@@ -30,9 +31,6 @@ from nonaligned.store import SCHEMA, connect
 pytestmark = pytest.mark.slow
 
 NONALIGNED = Path(sys.executable).parent / "nonaligned"
-MIRROR = Path(
-    os.environ.get("NONALIGNED_MIRROR", Path(__file__).resolve().parents[2] / "shared" / "data")
-)
 ES11_1 = "A/RES/ES-11/1"
 SEED = 20220302  # the day A/RES/ES-11/1 was adopted
 TIMEOUT = 600

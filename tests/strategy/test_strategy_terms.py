@@ -5,10 +5,10 @@ from __future__ import annotations
 import math
 import time
 from dataclasses import replace
-from pathlib import Path
 
 import numpy as np
 import pytest
+from conftest import EXAMPLES
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
@@ -91,7 +91,7 @@ def test_each_convention_by_hand():
 
 def test_the_us_dfc_example_of_issue_15():
     """examples/offers/kenya_port.toml's usa-dfc loan: 2.574% (d/m) against 2.147% (OECD-DAC)."""
-    text = (Path(__file__).resolve().parents[1] / "examples/offers/kenya_port.toml").read_text()
+    text = (EXAMPLES / "offers" / "kenya_port.toml").read_text()
     (dfc,) = [o for o in parse(text, lambda code: True).offers if o.id == "usa-dfc"]
     assert grant_element(dfc, 0.05, "nominal") == pytest.approx(0.02574, abs=5e-6)
     assert grant_element(dfc, 0.05, "oecd-dac") == pytest.approx(0.02147, abs=5e-6)

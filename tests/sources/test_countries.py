@@ -4,17 +4,15 @@ from __future__ import annotations
 
 import csv
 import datetime as dt
-from pathlib import Path
 
 import country_converter as coco
 import pandas as pd
 import pytest
+from conftest import FIXTURES
 
 from nonaligned import countries
 from nonaligned.errors import UnknownCountryError
 from nonaligned.sources import cow
-
-FIXTURES = Path(__file__).parent / "fixtures"
 
 
 def test_country_converter_default_loader_breaks_on_namibia_under_this_pandas():

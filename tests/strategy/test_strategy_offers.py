@@ -2,15 +2,14 @@
 
 from __future__ import annotations
 
-from pathlib import Path
-
 import pytest
+from conftest import EXAMPLES
 
 from nonaligned.errors import OfferError
 from nonaligned.strategy import evaluate as desk
 from nonaligned.strategy.offers import known_codes, load, parse
 
-EXAMPLES = sorted((Path(__file__).resolve().parents[1] / "examples" / "offers").glob("*.toml"))
+EXAMPLES = sorted((EXAMPLES / "offers").glob("*.toml"))
 KNOWN = known_codes({"KEN", "CHN", "USA", "AGO", "JPN"})
 
 GOOD = """

@@ -11,6 +11,7 @@ import time
 from pathlib import Path
 
 import pytest
+from conftest import EXAMPLES
 from typer.testing import CliRunner
 
 from nonaligned import exposure
@@ -21,7 +22,7 @@ from nonaligned.strategy.leverage import MODEL
 from nonaligned.strategy.scenario import scenario
 
 runner = CliRunner()
-EXAMPLES = Path(__file__).resolve().parents[1] / "examples" / "offers"
+EXAMPLES = EXAMPLES / "offers"
 KENYA = EXAMPLES / "kenya_port.toml"
 ANGOLA = EXAMPLES / "angola_railway.toml"
 EVALUATE_KEYS = {
