@@ -31,6 +31,7 @@ STATES = {  # iso3: (name, bloc): +1 votes with the USA, -1 with China, 0 in bet
     "ZAF": ("South Africa", 0),
 }
 VOTES = np.array(["yes", "abstain", "no"])
+WORLD = "WLD"
 
 
 def empty_tables() -> dict[str, pd.DataFrame]:
@@ -76,6 +77,7 @@ def tables(seed: int = 7) -> dict[str, pd.DataFrame]:
             for iso3, (_, bloc) in STATES.items()
         ]
     )
+    frames["trade_flows"] = trade_flows(rng)
     frames["provenance"] = _fill(
         frames["provenance"],
         source="synthetic",
@@ -84,6 +86,31 @@ def tables(seed: int = 7) -> dict[str, pd.DataFrame]:
         sha256="0" * 64,
     )
     return frames
+
+
+def trade_flows(rng: np.random.Generator) -> pd.DataFrame:
+    """Every state reports exports and imports with every other, and a World total that
+    adds trade with the rest of the world (partners outside the ten)."""
+    rows = []
+    for year in YEARS:
+        for reporter in STATES:
+            for flow in ("exports", "imports"):
+                values = {p: float(rng.integers(1, 1000)) * 1e6 for p in STATES if p != reporter}
+                rest = float(rng.integers(0, 5000)) * 1e6
+                for partner, value in [*values.items(), (WORLD, sum(values.values()) + rest)]:
+                    rows.append(
+                        {
+                            "reporter_iso3": reporter,
+                            "partner_code": partner,
+                            "partner_is_aggregate": partner == WORLD,
+                            "year": year,
+                            "flow": flow,
+                            "value_usd": value,
+                            "estimated": False,
+                            "source": "imf_dots",
+                        }
+                    )
+    return pd.DataFrame(rows)
 
 
 def _vote(rng: np.random.Generator, bloc: int, side: int) -> str:

@@ -76,3 +76,14 @@ def test_incomplete_export_is_a_clear_error(runner, tmp_path):
     result = runner.invoke(app, ["dyads", "--year", "2018", "--data", str(tmp_path)])
     assert result.exit_code == 2
     assert f"cannot read the exported table {tmp_path}/roll_calls" in result.output
+
+
+def test_trade_shares_are_pole_trade_over_world_trade(synthetic_store, runner, frames):
+    table = run_csv(runner, "trade", "BRA", "--year", "2018", "--db", str(synthetic_store))
+    flows = frames["trade_flows"]
+    flows = flows[(flows.reporter_iso3 == "BRA") & (flows.year == 2018)]
+    total = flows.groupby("partner_code").value_usd.sum()
+    by_pole = table.set_index("partner").share
+    assert by_pole["USA"] == pytest.approx(total["USA"] / total["WLD"], rel=1e-12)
+    assert by_pole["EU"] == pytest.approx((total["FRA"] + total["DEU"]) / total["WLD"], rel=1e-12)
+    assert by_pole["WLD"] == 1.0
