@@ -466,7 +466,6 @@ async def get_engagement(request: Request, iso3: Iso3) -> dict[str, Any]:
 
 
 NOTABLE = (
-    "A/RES/2758(XXVI)",  # the China seat, 1971
     "A/RES/68/262",  # territorial integrity of Ukraine, 2014
     "A/RES/ES-11/1",  # aggression against Ukraine, 2022
     "A/RES/ES-11/3",  # Russia suspended from the Human Rights Council, 2022

@@ -95,7 +95,7 @@ def _provisional_shape() -> alt.Shape:
 
 
 def _x_year() -> alt.X:
-    return alt.X("year:Q", axis=alt.Axis(format="d"), title="year")
+    return alt.X("year:Q", axis=alt.Axis(format="d"), scale=alt.Scale(zero=False), title="year")
 
 
 def map_id(iso_numeric: pd.Series) -> pd.Series:
