@@ -719,11 +719,14 @@ def test_notable_votes_link_a_profile_to_resolutions(client, con):
 
 
 def test_footer_says_how_far_each_component_reaches(client, con):
-    (votes,) = con.execute("SELECT max(year) FROM roll_calls").fetchone()
+    """The brief's line on every page, and the same figures from the API, read by hand here."""
+    (votes,) = con.execute("SELECT max(date) FROM roll_calls").fetchone()
     (trade,) = con.execute("SELECT max(year) FROM trade_flows").fetchone()
     page = client.get("/offers").text
-    assert f"UN votes {votes}" in page and f"trade {trade}" in page
-    assert client.get("/api/coverage").json()["UN votes"] == votes
+    assert f"UN General Assembly recorded votes {votes.isoformat()}" in page
+    assert f"goods trade with each partner {trade}" in page
+    rows = {r["component"]: r for r in client.get("/api/coverage").json()}
+    assert rows["votes"]["last_date"] == votes.isoformat() and rows["trade"]["last_year"] == trade
 
 
 def test_outlines_come_from_the_store_without_a_mirror(store_path, tmp_path):

@@ -1,8 +1,9 @@
 """World country outlines (world-atlas TopoJSON) for the web app's choropleth maps.
 
-Not ingested into the store: the web app acquires the file (mirror, cache,
-then verified download) and serves it to the browser itself, so maps work
-offline. Geometries are keyed by the ISO 3166-1 numeric code as a
+Written into the store as it is (table ``geo_outlines``, by ``nonaligned
+build``), so the web app serves it from the store and its maps work offline
+and without a mirror; a store built before that table existed falls back to
+acquiring the file (mirror, cache, then verified download). Geometries are keyed by the ISO 3166-1 numeric code as a
 zero-padded string, which the store's ``countries.iso_numeric`` joins to.
 """
 

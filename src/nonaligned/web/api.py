@@ -22,7 +22,7 @@ from fastapi.responses import JSONResponse
 from pydantic import BaseModel
 from starlette.concurrency import run_in_threadpool
 
-from nonaligned import alignment, engagement, exposure, index, output, query
+from nonaligned import alignment, coverage_years, engagement, exposure, index, output, query
 from nonaligned.errors import NotFoundError, QueryError
 from nonaligned.index.api import fitted_ideal_points
 from nonaligned.web import charts
@@ -279,27 +279,10 @@ def pair_agreement(request: Request, iso3_a: str, iso3_b: str) -> pd.DataFrame:
     return _memo(request, ("pair", a, b), lambda: alignment.pair(con, a, b))
 
 
-def data_through(request: Request) -> dict[str, int | None]:
-    """The last year of each component of the data, for the footer (memoised).
-
-    Computed here from the store until the library has its own function for it.
-    """
-
-    def compute() -> dict[str, int | None]:
-        con = _con(request)
-        tables = {
-            "UN votes": "roll_calls",
-            "trade": "trade_flows",
-            "debt to China": "debt_to_china",
-            "GDP": "wdi",
-            "US travels": "us_travels",
-        }
-        return {
-            name: con.execute(f"SELECT max(year) FROM {table}").fetchone()[0]
-            for name, table in tables.items()
-        }
-
-    return _memo(request, ("data_through",), compute)
+def data_through(request: Request) -> pd.DataFrame:
+    """How far each component of the data reaches (:func:`coverage_years.data_through`,
+    the brief's line too), memoised."""
+    return _memo(request, ("data_through",), lambda: coverage_years.data_through(_con(request)))
 
 
 MAX_COMPARED = 6
@@ -484,8 +467,8 @@ async def get_notable_votes(request: Request, iso3: Iso3) -> list[dict[str, Any]
     return await _answer(request, make)
 
 
-@router.get("/coverage", summary="The last year of each component of the data")
-async def get_coverage(request: Request) -> dict[str, Any]:
+@router.get("/coverage", summary="The last year (and day) of each component of the data")
+async def get_coverage(request: Request) -> list[dict[str, Any]]:
     return await _answer(request, lambda: data_through(request))
 
 

@@ -16,6 +16,7 @@ from fastapi import APIRouter, Query, Request
 from fastapi.responses import HTMLResponse, RedirectResponse, Response
 from fastapi.templating import Jinja2Templates
 
+from nonaligned.coverage_years import through_line
 from nonaligned.errors import NonalignedError, QueryError
 from nonaligned.web.api import (
     FIRST_YEAR,
@@ -40,9 +41,9 @@ templates = Jinja2Templates(directory=Path(__file__).parent / "templates")
 def _page(request: Request, name: str, status: int = 200, **context: object) -> HTMLResponse:
     try:
         with request.app.state.store.reading():
-            through = data_through(request)
+            through = through_line(data_through(request))
     except NonalignedError:  # no store: the page still renders, and its API calls say why
-        through = {}
+        through = ""
     return templates.TemplateResponse(
         request, name, {"bundle": BUNDLE_PATH, "through": through, **context}, status_code=status
     )
