@@ -112,5 +112,3 @@ class Problem:
             if part
         )
         return f"{where}: {self.message}" if where else self.message
-
-

@@ -62,10 +62,7 @@ FULL_COMMITMENT = TIER_WEIGHTS["treaty"]
 SIDES: tuple[str, ...] = ("west", "CHN", "RUS", "nonaligned")
 
 GROUPINGS: dict[str, tuple[str, tuple[str, ...]]] = {
-    **{
-        g: ("treaty", ("west",))
-        for g in ("NATO", "ANZUS", "US_JPN", "US_KOR", "US_PHL", "SEATO")
-    },
+    **{g: ("treaty", ("west",)) for g in ("NATO", "ANZUS", "US_JPN", "US_KOR", "US_PHL", "SEATO")},
     **{g: ("designation", ("west",)) for g in ("MNNA", "AUKUS")},
     **{g: ("bloc", ("west",)) for g in ("EU", "Quad")},
     **{g: ("treaty", ("RUS",)) for g in ("CSTO", "UNION_STATE", "RUS_PRK", "RUS_ARM")},
