@@ -3,8 +3,9 @@
 Written into the store as it is (table ``geo_outlines``, by ``nonaligned
 build``), so the web app serves it from the store and its maps work offline
 and without a mirror; a store built before that table existed falls back to
-acquiring the file (mirror, cache, then verified download). Geometries are keyed by the ISO 3166-1 numeric code as a
-zero-padded string, which the store's ``countries.iso_numeric`` joins to.
+acquiring the file (mirror, cache, then verified download). Geometries are
+keyed by the ISO 3166-1 numeric code as a zero-padded string, which the
+store's ``countries.iso_numeric`` joins to.
 """
 
 from __future__ import annotations
