@@ -20,7 +20,7 @@ from nonaligned.web.assets import TOPOLOGY_PATH
 
 # Okabe-Ito colours (colour-blind safe), each with at least 3:1 contrast on white (so not
 # their orange, sky blue or yellow), and a grey: six colours that stay apart (CIE76 delta-E
-# above 10) under protanopia and deuteranopia. tests/test_web_api.py computes both properties.
+# above 10) under protanopia and deuteranopia. tests/web/test_web_api.py computes both properties.
 BLUE, VERMILLION, GREEN, PURPLE, BLACK, GREY = (
     "#0072B2",
     "#D55E00",

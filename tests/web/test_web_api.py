@@ -18,6 +18,7 @@ import schemathesis
 import uvicorn
 import vl_convert
 from _synthetic import empty_tables
+from conftest import EXAMPLES
 from fastapi.testclient import TestClient
 from hypothesis import HealthCheck, given, settings
 from schemathesis.checks import not_a_server_error
@@ -265,7 +266,7 @@ def test_map_chart_colours(client, colour):
     assert shaded["encoding"]["color"]["field"] == field
 
 
-EXAMPLE_OFFERS = Path(__file__).resolve().parents[1] / "examples" / "offers"
+EXAMPLE_OFFERS = EXAMPLES / "offers"
 
 
 def test_offers_evaluate_matches_the_strategy_desk(client, con):

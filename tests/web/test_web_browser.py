@@ -22,6 +22,7 @@ from urllib.parse import urlsplit
 
 import pytest
 import uvicorn
+from conftest import ROOT
 
 from nonaligned import alignment
 from nonaligned.measures.votes import Selection
@@ -248,7 +249,7 @@ PAGES = {
     "countries": ("/country?q=guin", []),
 }
 
-AXE = Path(__file__).parent / "vendor" / "axe-core" / "axe.min.js"  # axe-core 4.14.1, npm
+AXE = ROOT / "tests" / "vendor" / "axe-core" / "axe.min.js"  # axe-core 4.14.1, npm
 AXE_RUN = """async () => (await axe.run(document, {resultTypes: ['violations']})).violations
     .filter((v) => ['serious', 'critical'].includes(v.impact))
     .map((v) => `${v.id}: ${v.nodes.map((n) => n.html.slice(0, 120)).join(' | ')}`)"""
