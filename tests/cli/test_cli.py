@@ -62,6 +62,7 @@ def test_sources_and_cite(store_path):
         "wdi",
         "us_aid",
         "us_travels",
+        "world_atlas",
     }
     bib = _run("cite", "--bibtex", "--db", str(store_path)).stdout
     assert bib.count("@data{voeten2009unga,") == 1

@@ -14,12 +14,12 @@ import re
 import shutil
 import stat
 import sys
+import time
 from pathlib import Path
 
 import pandas as pd
 import pytest
 import typer
-import uvicorn
 from fastapi.testclient import TestClient
 from typer.testing import CliRunner, Result
 
@@ -331,11 +331,11 @@ def _assert_healed(entries: list[Path], caplog: pytest.LogCaptureFixture) -> Non
 
 
 def test_garbage_or_empty_cache_entries_are_discarded_and_recomputed(
-    store_copy, mirror, tmp_path, caplog, monkeypatch
+    store_copy, mirror, tmp_path, caplog
 ):
-    """idealpoints, index and serve each meet a damaged entry and heal it. The first two
-    use important votes only, whose fit takes a second where the whole record's takes
-    several (serve fits the whole record)."""
+    """idealpoints, index and the web app's background fit each meet a damaged entry and
+    heal it. The first two use important votes only, whose fit takes a second where the
+    whole record's takes several (the web app fits the whole record, after it listens)."""
     caplog.set_level(logging.WARNING, logger="nonaligned.frame_cache")
     cache = store_copy.with_name(store_copy.name + ".cache")
     ideal = ["idealpoints", "--year", 2015, "--important", "--boot", 0, "--db", store_copy]
@@ -356,19 +356,18 @@ def test_garbage_or_empty_cache_entries_are_discarded_and_recomputed(
     assert invoke(*index).exit_code == 0
     _assert_healed(important, caplog)
 
-    served: list[object] = []
-    monkeypatch.setattr(uvicorn.Server, "run", lambda server, sockets: served.append(sockets))
-    serve = [
-        "serve", "--db", store_copy, "--port", 0, "--mirror", mirror,
-        "--cache", tmp_path / "web", "--offline",
-    ]  # fmt: skip
-    assert invoke(*serve).exit_code == 0
+    assert invoke("index", "--year", 2015, "--boot", 0, "--db", store_copy).exit_code == 0
     whole = sorted(set(cache.glob("idealpoints-*.parquet")) - set(important))
+    assert whole, "the whole record's fit left no cache entry"
     _damage(whole, os.urandom(4096))
-    served.clear()
-    done = invoke(*serve)
-    assert done.exit_code == 0 and "nonaligned is serving http://127.0.0.1:" in done.stdout
-    assert len(served) == 1  # it went on to serve
+    index_cache.clear()
+    app = create_app(store_copy, mirror=mirror, cache_dir=tmp_path / "web", offline=True)
+    with TestClient(app) as client:
+        deadline = time.monotonic() + 300
+        while (answer := client.get("/api/index?year=2015")).status_code == 202:
+            assert time.monotonic() < deadline, "the background fit never finished"
+            time.sleep(0.5)
+    assert answer.status_code == 200
     _assert_healed(whole, caplog)
 
 

@@ -93,7 +93,7 @@ BASE: dict[str, dict[str, object]] = {
     "rank": {"year": 2020, "boot": 0},
     "sensitivity": {"year": 2020},
     "scenario": {"country": "AGO", "pole": "CHN", "finance_stop": True},
-    "export": {"directory": "@work@/export"},
+    "export": {"directory": "@work@/export", "format": "parquet"},
     "serve": {"port": 0, "mirror": "@mirror@", "cache": "@webcache@", "offline": True},
     "report": {"iso3": "AGO", "out_path": "@work@/brief.html"},
     "offers evaluate": {"path": OFFERS},

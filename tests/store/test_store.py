@@ -97,6 +97,7 @@ def test_provenance_lists_every_file_with_checksum(con):
         "wdi",
         "us_aid",
         "us_travels",
+        "world_atlas",
     }
     # one provenance row per IMF DOTS workbook
     assert (rows.source == "imf_dots").sum() == len(imf_dots.SOURCE.files)
