@@ -162,6 +162,7 @@ def _naive(a: list[int], b: list[int]) -> dict[str, float]:
     }
 
 
+@pytest.mark.slow  # property test of many engine queries: the full run only
 @settings(max_examples=60, deadline=None)
 @given(
     st.integers(1, 25).flatmap(

@@ -271,6 +271,7 @@ def test_regions() -> None:
 positive = st.floats(min_value=1e-3, max_value=1e12, allow_nan=False)
 
 
+@pytest.mark.slow  # property test of many engine queries: the full run only
 @settings(max_examples=60, deadline=None)
 @given(st.lists(positive, min_size=1, max_size=30))
 def test_hhi_between_one_over_n_and_one(values: list[float]) -> None:
@@ -283,6 +284,7 @@ def test_hhi_between_one_over_n_and_one(values: list[float]) -> None:
         assert 1 / len(values) - 1e-12 <= result[column] <= 1 + 1e-12
 
 
+@pytest.mark.slow  # property test of many engine queries: the full run only
 @settings(max_examples=60, deadline=None)
 @given(
     st.dictionaries(st.sampled_from(["USA", "CHN", "RUS", "FRA", "DEU", "IND", "HKG"]), positive),
@@ -310,6 +312,7 @@ cell_keys = st.tuples(
 ).filter(lambda key: key[0] != key[1])
 
 
+@pytest.mark.slow  # property test of many engine queries: the full run only
 @settings(max_examples=80, deadline=None)
 @given(
     st.dictionaries(cell_keys, st.one_of(st.just(0.0), positive), max_size=40),
