@@ -28,6 +28,11 @@ EXAMPLES = ROOT / "examples"
 FIXTURES = ROOT / "tests" / "fixtures"
 MIRROR = Path(os.environ.get("NONALIGNED_MIRROR", ROOT.parent / "shared" / "data"))
 MIRROR_FIXTURES = frozenset({"mirror", "store_path", "con"})
+MIRROR_SOURCES = frozenset(
+    {"unvotes", "voeten_votes", "unxml", "cow", "memberships", "imf_dots", "hrt"}
+    | {"aiddata_gcdf3", "wdi", "us_aid", "us_travels", "world_atlas"}
+)
+"""Every source a build from the mirror alone records in the store's provenance."""
 
 
 def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:

@@ -6,6 +6,7 @@ import csv
 import io
 import json
 
+from conftest import MIRROR_SOURCES
 from typer.testing import CliRunner
 
 from nonaligned.cli import app
@@ -50,20 +51,7 @@ def test_coverage_and_exclusions(store_path):
 def test_sources_and_cite(store_path):
     result = _run("sources", "--db", str(store_path), "--format", "json")
     names = {r["source"] for r in json.loads(result.stdout)}
-    assert names == {
-        "cow",
-        "memberships",
-        "unvotes",
-        "unxml",
-        "voeten_votes",
-        "imf_dots",
-        "hrt",
-        "aiddata_gcdf3",
-        "wdi",
-        "us_aid",
-        "us_travels",
-        "world_atlas",
-    }
+    assert names == MIRROR_SOURCES
     bib = _run("cite", "--bibtex", "--db", str(store_path)).stdout
     assert bib.count("@data{voeten2009unga,") == 1
 

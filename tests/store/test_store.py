@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import pandas as pd
+from conftest import MIRROR_SOURCES
 
 from nonaligned import query
 from nonaligned.sources import imf_dots
@@ -85,20 +86,7 @@ def test_193_members_answer_each_recent_roll_call(con):
 
 def test_provenance_lists_every_file_with_checksum(con):
     rows = con.execute("SELECT source, file, sha256 FROM provenance").df()
-    assert set(rows.source) == {
-        "unvotes",
-        "voeten_votes",
-        "unxml",
-        "cow",
-        "memberships",
-        "imf_dots",
-        "hrt",
-        "aiddata_gcdf3",
-        "wdi",
-        "us_aid",
-        "us_travels",
-        "world_atlas",
-    }
+    assert set(rows.source) == MIRROR_SOURCES
     # one provenance row per IMF DOTS workbook
     assert (rows.source == "imf_dots").sum() == len(imf_dots.SOURCE.files)
     assert rows.sha256.str.fullmatch(r"[0-9a-f]{64}").all()
