@@ -33,4 +33,5 @@ def export(
     """
     with handle_errors():
         counts = export_parquet(db or default_db_path(), directory, force=force)
-        out.print(f"exported {len(counts)} tables ({sum(counts.values()):,} rows) to {directory}")
+        done = f"exported {len(counts)} tables ({sum(counts.values()):,} rows) to {directory}"
+        out.print(done, markup=False, highlight=False)  # a path is text, never rich markup
