@@ -19,6 +19,7 @@ import pandas as pd
 
 from nonaligned import engines
 from nonaligned.errors import QueryError, UsageError
+from nonaligned.query import unknown_country
 
 
 class Dataset:
@@ -52,13 +53,11 @@ class Dataset:
         return engines.execute(self.table(name), self.engine)
 
     def check_country(self, iso3: str) -> str:
-        """The ISO3 code upper-cased, or the same QueryError as the store's check."""
+        """The ISO3 code upper-cased, or the same QueryError as :func:`query.check_country`."""
         code = iso3.strip().upper()
         countries = self.table("countries")
         if engines.execute(countries.filter(countries.iso3 == code).limit(1), self.engine).empty:
-            raise QueryError(
-                f"unknown country code {iso3!r}: use an ISO3 code such as BRA, ZAF, IND"
-            )
+            raise unknown_country(iso3)
         return code
 
     def vote_tables(self, year: int | None) -> tuple[ir.Table, pd.DataFrame]:

@@ -69,7 +69,7 @@ def export_parquet(store: Path, directory: Path, *, force: bool = False) -> dict
         raise UsageError(f"{directory} exists: choose a new folder or pass --force")
     if directory.exists() and not directory.is_dir():
         raise UsageError(f"{directory} is not a folder")
-    meta = {METADATA_KEY: json.dumps(provenance(store)).encode()}
+    recorded = provenance(store)
     partial = directory.with_name(f".{directory.name}.exporting-{os.getpid()}")
     shutil.rmtree(partial, ignore_errors=True)
     counts: dict[str, int] = {}
@@ -77,7 +77,7 @@ def export_parquet(store: Path, directory: Path, *, force: bool = False) -> dict
         with connect(store) as con:
             present = {name for (name,) in con.execute("SHOW TABLES").fetchall()}
             for table in (name for name in SCHEMA if name in present):
-                counts[table] = _write_table(con, table, partial, meta)
+                counts[table] = _write_table(con, table, partial, recorded)
         if directory.exists():
             shutil.rmtree(directory)
         os.replace(partial, directory)
@@ -89,11 +89,18 @@ def export_parquet(store: Path, directory: Path, *, force: bool = False) -> dict
     return counts
 
 
+def with_provenance(table: pa.Table, provenance: dict[str, object]) -> pa.Table:
+    """``table`` with ``provenance`` in its schema metadata (key :data:`METADATA_KEY`): how an
+    export's files and a command's Parquet output say what they are."""
+    metadata = {**(table.schema.metadata or {}), METADATA_KEY: json.dumps(provenance).encode()}
+    return table.replace_schema_metadata(metadata)
+
+
 def _write_table(
-    con: duckdb.DuckDBPyConnection, table: str, root: Path, meta: dict[bytes, bytes]
+    con: duckdb.DuckDBPyConnection, table: str, root: Path, provenance: dict[str, object]
 ) -> int:
     data = con.sql(PARTITIONED.get(table, f"SELECT * FROM {table}")).to_arrow_table()
-    data = data.replace_schema_metadata({**(data.schema.metadata or {}), **meta})
+    data = with_provenance(data, provenance)
     partitioned = table in PARTITIONED and data.num_rows > 0
     if not partitioned:  # one file, even for an empty table: readers need its schema
         (root / table).mkdir(parents=True)

@@ -99,10 +99,11 @@ def cell(value: object) -> str:
 
 def parquet_bytes(frame: pd.DataFrame, provenance: dict[str, object]) -> bytes:
     """``frame`` as one Parquet file with ``provenance`` in its schema metadata."""
-    table = pa.Table.from_pandas(frame, preserve_index=False)
-    metadata = {**(table.schema.metadata or {}), b"nonaligned": json.dumps(provenance).encode()}
+    from nonaligned.export import with_provenance
+
+    table = with_provenance(pa.Table.from_pandas(frame, preserve_index=False), provenance)
     buffer = pa.BufferOutputStream()
-    pq.write_table(table.replace_schema_metadata(metadata), buffer)
+    pq.write_table(table, buffer)
     return buffer.getvalue().to_pybytes()
 
 
@@ -145,21 +146,15 @@ def _command_store_provenance() -> dict[str, object]:
     return provenance(path) if path is not None and path.is_file() else {}
 
 
-def render(
-    frame: pd.DataFrame,
-    fmt: Format,
-    console: Console,
-    title: str | None = None,
-    provenance: dict[str, object] | None = None,
-) -> None:
+def render(frame: pd.DataFrame, fmt: Format, console: Console, title: str | None = None) -> None:
     """Print ``frame`` in ``fmt``; binary formats go to the console's file as bytes.
 
-    ``provenance`` (the store's, see :func:`nonaligned.export.provenance`) is
-    recorded in binary formats; a binary format on a terminal is refused
-    (UsageError): its bytes are for a file.
+    Binary formats record the provenance of the store the command reads
+    (:data:`command_store`); on a terminal they are refused (UsageError):
+    their bytes are for a file.
     """
     if fmt in BINARY:
-        provenance = provenance if provenance is not None else _command_store_provenance()
+        provenance = _command_store_provenance()
         stream = console.file
         if stream.isatty():
             raise UsageError(f"{fmt} output is binary: redirect it to a file (> result.{fmt})")

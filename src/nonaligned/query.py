@@ -37,8 +37,13 @@ def check_country(con: duckdb.DuckDBPyConnection, iso3: str) -> str:
     """The ISO3 code upper-cased, or a QueryError naming the unknown code."""
     code = iso3.strip().upper()
     if not con.execute("SELECT 1 FROM countries WHERE iso3 = ?", [code]).fetchone():
-        raise QueryError(f"unknown country code {iso3!r}: use an ISO3 code such as BRA, ZAF, IND")
+        raise unknown_country(iso3)
     return code
+
+
+def unknown_country(iso3: str) -> QueryError:
+    """The error for a code no country has, the same from the store and from an export."""
+    return QueryError(f"unknown country code {iso3!r}: use an ISO3 code such as BRA, ZAF, IND")
 
 
 def countries(con: duckdb.DuckDBPyConnection) -> pd.DataFrame:
