@@ -20,14 +20,15 @@ import pandas as pd
 import pytest
 from typer.testing import CliRunner
 
+import nonaligned
 from nonaligned.build import build
-from nonaligned.store import connect, write_store
+from nonaligned.store import write_store
 
 ROOT = Path(__file__).resolve().parents[1]  # the checkout
 EXAMPLES = ROOT / "examples"
 FIXTURES = ROOT / "tests" / "fixtures"
 MIRROR = Path(os.environ.get("NONALIGNED_MIRROR", ROOT.parent / "shared" / "data"))
-MIRROR_FIXTURES = frozenset({"mirror", "store_path", "con"})
+MIRROR_FIXTURES = frozenset({"mirror", "store_path", "store"})
 MIRROR_SOURCES = frozenset(
     {"unvotes", "voeten_votes", "unxml", "cow", "memberships", "imf_dots", "hrt"}
     | {"aiddata_gcdf3", "wdi", "us_aid", "us_travels", "world_atlas"}
@@ -57,10 +58,10 @@ def store_path(mirror: Path, tmp_path_factory: pytest.TempPathFactory) -> Path:
 
 
 @pytest.fixture()
-def con(store_path: Path):
-    connection = connect(store_path)
-    yield connection
-    connection.close()
+def store(store_path: Path):
+    """The real store, opened as the library takes it (:func:`nonaligned.open`)."""
+    with nonaligned.open(store_path) as opened:
+        yield opened
 
 
 @pytest.fixture(scope="session")

@@ -7,13 +7,12 @@ measures in :mod:`nonaligned.measures`; the CLI and web app call these.
 from __future__ import annotations
 
 from dataclasses import asdict
+from typing import TYPE_CHECKING
 
-import duckdb
 import pandas as pd
 
 from nonaligned.dataset import Dataset
 from nonaligned.errors import QueryError
-from nonaligned.frame_cache import cached
 from nonaligned.measures.idealpoints import (
     MODEL_VERSION,
     Settings,
@@ -24,6 +23,9 @@ from nonaligned.measures.poles import pole_alignment
 from nonaligned.measures.similarity import dyad_similarity
 from nonaligned.measures.votes import ISSUES, Selection
 from nonaligned.query import check_country
+
+if TYPE_CHECKING:
+    from nonaligned.session import Store
 
 
 def selection(
@@ -43,24 +45,22 @@ def selection(
     )
 
 
-def flag_years(con: duckdb.DuckDBPyConnection) -> tuple[int | None, int | None]:
+def flag_years(store: Store) -> tuple[int | None, int | None]:
     """Last year of the store's important-vote flag and of its issue codes (None: never).
 
     Both end before the vote record does (the flag in 2017, the codes in 2019
     with the current sources), so they are read from the store, not assumed.
     """
     coded = " OR ".join(f"issue_{code} IS NOT NULL" for code in ISSUES)
-    important, issues = con.execute(
+    important, issues = store.fetchone(
         f"""SELECT max(year) FILTER (WHERE important IS NOT NULL),
                    max(year) FILTER (WHERE {coded})
             FROM roll_calls"""
-    ).fetchone()
+    )
     return important, issues
 
 
-def check_selection(
-    con: duckdb.DuckDBPyConnection, chosen: Selection, year: int | None
-) -> list[str]:
+def check_selection(store: Store, chosen: Selection, year: int | None) -> list[str]:
     """Refuse a selection that can keep no roll call in ``year``; warn of one that changes nothing.
 
     Why: past the last year of a flag, ``--important`` or ``--issue`` select
@@ -70,7 +70,7 @@ def check_selection(
     """
     if year is None:
         return []
-    important, issues = flag_years(con)
+    important, issues = flag_years(store)
 
     def past(last: int | None) -> bool:
         return last is None or year > last
@@ -88,45 +88,41 @@ def check_selection(
     return []
 
 
-class _Store:
+class _StoreTables:
     """The store's vote tables in pandas: what a :class:`Dataset` gives on an engine."""
 
-    engine: str | None = None  # the measures run on the process's engine
-
-    def __init__(self, con: duckdb.DuckDBPyConnection) -> None:
-        self.con = con
+    def __init__(self, store: Store) -> None:
+        self.store = store
+        self.engine = store.engine
 
     def check_country(self, iso3: str) -> str:
-        return check_country(self.con, iso3)
+        return check_country(self.store, iso3)
 
     def vote_tables(self, year: int | None) -> tuple[pd.DataFrame, pd.DataFrame]:
-        roll_calls = self.con.execute(
+        roll_calls = self.store.frame(
             "SELECT * FROM roll_calls WHERE ? IS NULL OR year = ?", [year, year]
-        ).df()
+        )
         if roll_calls.empty:
             raise QueryError(f"no roll calls in {year}")
-        votes = self.con.execute(
+        votes = self.store.frame(
             """SELECT v.* FROM votes v JOIN roll_calls r USING (roll_call_id)
                                WHERE ? IS NULL OR r.year = ?""",
             [year, year],
-        ).df()
+        )
         return votes, roll_calls
 
     def frame(self, name: str) -> pd.DataFrame:
-        return self.con.execute(f"SELECT * FROM {name}").df()
+        return self.store.frame(f"SELECT * FROM {name}")
 
 
-Source = duckdb.DuckDBPyConnection | Dataset
-"""Where the votes are read: the store (in pandas) or an exported dataset on an engine."""
+def _reader(store: Store) -> _StoreTables | Dataset:
+    """Where the votes are read: the exported dataset on the engine (``--data``), else the store."""
+    return store.dataset or _StoreTables(store)
 
 
-def _reader(source: Source) -> _Store | Dataset:
-    return source if isinstance(source, Dataset) else _Store(source)
-
-
-def alignment(source: Source, iso3: str, chosen: Selection | None = None) -> pd.DataFrame:
+def alignment(store: Store, iso3: str, chosen: Selection | None = None) -> pd.DataFrame:
     """Agreement, κ, π and S of one country with USA, CHN, RUS and the EU, per year."""
-    reader = _reader(source)
+    reader = _reader(store)
     code = reader.check_country(iso3)
     votes, roll_calls = reader.vote_tables(None)
     memberships = reader.frame("memberships")
@@ -134,33 +130,31 @@ def alignment(source: Source, iso3: str, chosen: Selection | None = None) -> pd.
     return result[result.iso3 == code].reset_index(drop=True)
 
 
-def dyads(source: Source, year: int, chosen: Selection | None = None) -> pd.DataFrame:
+def dyads(store: Store, year: int, chosen: Selection | None = None) -> pd.DataFrame:
     """Every dyad's agreement, κ, π and S in one year."""
-    reader = _reader(source)
+    reader = _reader(store)
     votes, roll_calls = reader.vote_tables(year)
     return dyad_similarity(votes, roll_calls, selection=chosen, engine=reader.engine)
 
 
-def pair(
-    con: duckdb.DuckDBPyConnection, iso3_a: str, iso3_b: str, chosen: Selection | None = None
-) -> pd.DataFrame:
+def pair(store: Store, iso3_a: str, iso3_b: str, chosen: Selection | None = None) -> pd.DataFrame:
     """Agreement, κ, π and S of two countries per year: any dyad over its whole record.
 
     Reads only the two countries' votes (every dyad measure rests on the two
     vote vectors alone), so it costs a fraction of :func:`dyads` over all years.
     Columns as :func:`dyads`, with ``iso3_a`` the first country given.
     """
-    a, b = check_country(con, iso3_a), check_country(con, iso3_b)
+    a, b = check_country(store, iso3_a), check_country(store, iso3_b)
     if a == b:
         raise QueryError(f"choose two different countries, not {a} twice")
-    roll_calls = con.execute("SELECT * FROM roll_calls").df()
-    votes = con.execute("SELECT * FROM votes WHERE iso3 IN (?, ?)", [a, b]).df()
-    table = dyad_similarity(votes, roll_calls, selection=chosen)
+    roll_calls = store.frame("SELECT * FROM roll_calls")
+    votes = store.frame("SELECT * FROM votes WHERE iso3 IN (?, ?)", [a, b])
+    table = dyad_similarity(votes, roll_calls, selection=chosen, engine=store.engine)
     return table.assign(iso3_a=a, iso3_b=b)
 
 
 def ideal_points(
-    con: duckdb.DuckDBPyConnection,
+    store: Store,
     chosen: Selection | None = None,
     n_boot: int = 20,
     *,
@@ -172,7 +166,7 @@ def ideal_points(
     The dynamic model is fitted on the whole record at once (``static``: one
     fit per year instead); ``se`` comes from ``n_boot`` parametric-bootstrap
     replicates (NaN below 2). Results are memoised beside the store (see
-    :mod:`nonaligned.frame_cache`), keyed by the store's identity, the
+    :meth:`nonaligned.session.Store.cached`), keyed by the store's identity, the
     selection and the settings, so repeated calls are fast.
     """
     chosen = chosen or Selection()
@@ -180,11 +174,11 @@ def ideal_points(
     fit = static_ideal_points if static else dynamic_ideal_points
 
     def compute() -> pd.DataFrame:
-        votes, roll_calls = _Store(con).vote_tables(None)
+        votes, roll_calls = _StoreTables(store).vote_tables(None)
         return fit(votes, roll_calls, selection=chosen, settings=settings)
 
     if not cache:
         return compute()
     key = {"selection": asdict(chosen), "settings": asdict(settings), "static": static}
     key["model"] = MODEL_VERSION
-    return cached(con, "idealpoints", key, compute)
+    return store.cached("idealpoints", key, compute)

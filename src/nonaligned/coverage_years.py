@@ -11,9 +11,13 @@ store (never typed in), so that a rebuild or a refresh moves it.
 from __future__ import annotations
 
 from datetime import date
+from typing import TYPE_CHECKING
 
 import duckdb
 import pandas as pd
+
+if TYPE_CHECKING:
+    from nonaligned.session import Store
 
 __all__ = ["COMPONENTS", "data_through", "through_line"]
 
@@ -33,7 +37,7 @@ COMPONENTS: tuple[tuple[str, str, str, str], ...] = (
 )
 
 
-def data_through(con: duckdb.DuckDBPyConnection) -> pd.DataFrame:
+def data_through(store: Store) -> pd.DataFrame:
     """The last year (and, where the source is dated by day, the last date) of each component.
 
     One row per :data:`COMPONENTS` entry, in that order: ``component,
@@ -45,7 +49,7 @@ def data_through(con: duckdb.DuckDBPyConnection) -> pd.DataFrame:
     rows = []
     for component, label, table, expression in COMPONENTS:
         try:
-            (last,) = con.execute(f"SELECT {expression} FROM {table}").fetchone()
+            (last,) = store.fetchone(f"SELECT {expression} FROM {table}")
         except duckdb.CatalogException:
             last = None
         dated = isinstance(last, date)

@@ -10,11 +10,15 @@ does not enter the index (docs/engagement.md). Every answer here says so.
 
 from __future__ import annotations
 
-import duckdb
+from typing import TYPE_CHECKING
+
 import pandas as pd
 
 from nonaligned.errors import QueryError
 from nonaligned.query import check_country
+
+if TYPE_CHECKING:
+    from nonaligned.session import Store
 
 __all__ = ["ONE_SIDED", "ROLES", "coverage", "us_trips"]
 
@@ -26,15 +30,15 @@ ONE_SIDED = (
 TRIP_COLUMNS = "year, role, traveller, start_date, end_date, country_name, locale, remarks"
 
 
-def coverage(con: duckdb.DuckDBPyConnection) -> str:
+def coverage(store: Store) -> str:
     """The span of the trip record, e.g. "1866-01-09 to 2025-02-19", for titles and notes."""
-    first, last = con.execute("SELECT min(start_date), max(end_date) FROM us_travels").fetchone()
+    first, last = store.fetchone("SELECT min(start_date), max(end_date) FROM us_travels")
     if first is None:
         raise QueryError("the store has no US travel data: rebuild it with `nonaligned build`")
     return f"{first:%Y-%m-%d} to {last:%Y-%m-%d}"
 
 
-def us_trips(con: duckdb.DuckDBPyConnection, iso3: str, role: str | None = None) -> pd.DataFrame:
+def us_trips(store: Store, iso3: str, role: str | None = None) -> pd.DataFrame:
     """Every recorded trip of a US President or Secretary of State to one country.
 
     One row per trip (a tour of several countries is one trip per country),
@@ -45,13 +49,13 @@ def us_trips(con: duckdb.DuckDBPyConnection, iso3: str, role: str | None = None)
     they met, which summit). ``role`` keeps one of :data:`ROLES`. No row is
     no recorded trip within :func:`coverage`, not missing data.
     """
-    code = check_country(con, iso3)
+    code = check_country(store, iso3)
     if role is not None and role not in ROLES:
         raise QueryError(f"unknown role {role!r}: use {' or '.join(ROLES)}")
     roles = [role] if role else list(ROLES)
-    return con.execute(
+    return store.frame(
         f"""SELECT {TRIP_COLUMNS} FROM us_travels
             WHERE iso3 = ? AND list_contains(?, role)
             ORDER BY year, role = 'secretary', start_date, trip_id""",
         [code, roles],
-    ).df()
+    )

@@ -36,9 +36,6 @@ DRIVER_MEMORY_ENV = "NONALIGNED_SPARK_DRIVER_MEMORY"
 SPARK_INSTALL = "pip install 'nonaligned[spark]' and a JDK 17+ (java on PATH, or JAVA_HOME)"
 
 
-_chosen: list[str] = []  # the process-wide choice made by use(), if any
-
-
 def _checked(name: str) -> str:
     name = name.strip().lower()
     if name not in ENGINES:
@@ -46,20 +43,9 @@ def _checked(name: str) -> str:
     return name
 
 
-def use(engine: str | None) -> None:
-    """Make ``engine`` the default of this process (the CLI's ``--engine``); None resets it.
-
-    A process default rather than a parameter threaded through every query
-    function, so that a command's engine reaches the measures however deep
-    they are called.
-    """
-    _chosen[:] = [_checked(engine)] if engine else []
-
-
 def engine_name(engine: str | None = None) -> str:
-    """The engine: ``engine`` if given, else :func:`use`'s, ``$NONALIGNED_ENGINE``, DuckDB."""
-    chosen = _chosen[0] if _chosen else None
-    return _checked(engine or chosen or os.environ.get(ENGINE_ENV) or DEFAULT_ENGINE)
+    """The engine: ``engine`` if given (a store session's), else ``$NONALIGNED_ENGINE``, DuckDB."""
+    return _checked(engine or os.environ.get(ENGINE_ENV) or DEFAULT_ENGINE)
 
 
 def spark_session(master: str | None = None) -> Any:

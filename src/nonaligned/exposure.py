@@ -10,7 +10,8 @@ CLI only formats what is returned here. docs/trade.md documents the methods.
 
 from __future__ import annotations
 
-import duckdb
+from typing import TYPE_CHECKING
+
 import numpy as np
 import pandas as pd
 
@@ -18,6 +19,9 @@ from nonaligned.errors import QueryError
 from nonaligned.measures import finance as finance_measures
 from nonaligned.measures import trade as trade_measures
 from nonaligned.query import check_country
+
+if TYPE_CHECKING:
+    from nonaligned.session import Store
 
 __all__ = [
     "GCDF_PERIOD",
@@ -36,22 +40,22 @@ _FLOW_COLUMNS = (
 )
 
 
-def _df(con: duckdb.DuckDBPyConnection, sql: str, params: list | None = None) -> pd.DataFrame:
-    return con.execute(sql, params or []).df()
+def _df(store: Store, sql: str, params: list | None = None) -> pd.DataFrame:
+    return store.frame(sql, params or [])
 
 
-def trade_coverage(con: duckdb.DuckDBPyConnection) -> tuple[int, int]:
+def trade_coverage(store: Store) -> tuple[int, int]:
     """First and last year of the trade data in the store."""
-    first, last = con.execute("SELECT min(year), max(year) FROM trade_flows").fetchone()
+    first, last = store.fetchone("SELECT min(year), max(year) FROM trade_flows")
     if first is None:
         raise QueryError("the store has no trade data: rebuild it with `nonaligned build`")
     return int(first), int(last)
 
 
-def _check_year(con: duckdb.DuckDBPyConnection, year: int | None, what: str = "year") -> None:
+def _check_year(store: Store, year: int | None, what: str = "year") -> None:
     if year is None:
         return
-    first, last = trade_coverage(con)
+    first, last = trade_coverage(store)
     if not first <= year <= last:
         raise QueryError(
             f"{what} {year} is outside the trade data's coverage, {first}-{last} "
@@ -59,9 +63,7 @@ def _check_year(con: duckdb.DuckDBPyConnection, year: int | None, what: str = "y
         )
 
 
-def _flows(
-    con: duckdb.DuckDBPyConnection, countries: list[str] | None, years: list[int] | None
-) -> pd.DataFrame:
+def _flows(store: Store, countries: list[str] | None, years: list[int] | None) -> pd.DataFrame:
     """Trade flows reported by *or about* ``countries`` (the latter for mirror filling)."""
     where, params = [], []
     if countries is not None:
@@ -73,17 +75,17 @@ def _flows(
     sql = f"SELECT {_FLOW_COLUMNS} FROM trade_flows"
     if where:
         sql += " WHERE " + " AND ".join(where)
-    return _df(con, sql, params).astype({"year": "int64"})
+    return _df(store, sql, params).astype({"year": "int64"})
 
 
-def _memberships(con: duckdb.DuckDBPyConnection) -> pd.DataFrame:
-    return _df(con, "SELECT * FROM memberships").astype(
+def _memberships(store: Store) -> pd.DataFrame:
+    return _df(store, "SELECT * FROM memberships").astype(
         {"joined_year": "float64", "left_year": "float64"}
     )
 
 
 def trade(
-    con: duckdb.DuckDBPyConnection,
+    store: Store,
     iso3: str,
     year: int | None = None,
     include_hk_macao: bool = False,
@@ -100,10 +102,12 @@ def trade(
     :func:`nonaligned.measures.trade.partner_flows`). Amounts with no data are
     missing, never zero. CHN is mainland China unless ``include_hk_macao``.
     """
-    code = check_country(con, iso3)
-    _check_year(con, year)
-    flows = _flows(con, [code], None if year is None else [year])
-    table = trade_measures.pole_trade(flows, _memberships(con), include_hk_macao=include_hk_macao)
+    code = check_country(store, iso3)
+    _check_year(store, year)
+    flows = _flows(store, [code], None if year is None else [year])
+    table = trade_measures.pole_trade(
+        flows, _memberships(store), include_hk_macao=include_hk_macao, engine=store.engine
+    )
     table = table[table.iso3 == code].reset_index(drop=True)
     if table.empty:
         when = f" in {year}" if year is not None else ""
@@ -112,7 +116,7 @@ def trade(
 
 
 def trade_growth(
-    con: duckdb.DuckDBPyConnection,
+    store: Store,
     partner: str,
     from_year: int,
     to_year: int,
@@ -137,21 +141,21 @@ def trade_growth(
         raise QueryError(f"the start year {from_year} is after the end year {to_year}")
     partner = partner.strip().upper()
     if partner not in (*trade_measures.POLES, trade_measures.WORLD):
-        partner = check_country(con, partner)
-    _check_year(con, from_year, "from year")
-    _check_year(con, to_year, "to year")
+        partner = check_country(store, partner)
+    _check_year(store, from_year, "from year")
+    _check_year(store, to_year, "to year")
     if iso3 is not None:
-        iso3 = check_country(con, iso3)
+        iso3 = check_country(store, iso3)
         members = [iso3]
     else:
         try:
             members = sorted(trade_measures.region_members(region))
         except ValueError as exc:
             raise QueryError(str(exc)) from None
-    flows = _flows(con, members, sorted({from_year, to_year}))
+    flows = _flows(store, members, sorted({from_year, to_year}))
     table = trade_measures.growth(
         flows,
-        _memberships(con),
+        _memberships(store),
         partner=partner,
         from_year=from_year,
         to_year=to_year,
@@ -163,15 +167,15 @@ def trade_growth(
     return table.rename(columns={"area": "region" if region is not None else "iso3"})
 
 
-def concentration(con: duckdb.DuckDBPyConnection, year: int | None = None) -> pd.DataFrame:
+def concentration(store: Store, year: int | None = None) -> pd.DataFrame:
     """Hirschman-Herfindahl index of each country's trade partners: ``iso3, year,
     hhi_exports, hhi_imports, hhi_total`` (one year, or all years if none)."""
-    _check_year(con, year)
-    flows = _flows(con, None, None if year is None else [year])
-    return trade_measures.concentration(flows).rename_axis(columns=None)
+    _check_year(store, year)
+    flows = _flows(store, None, None if year is None else [year])
+    return trade_measures.concentration(flows, engine=store.engine).rename_axis(columns=None)
 
 
-def finance(con: duckdb.DuckDBPyConnection, iso3: str) -> pd.DataFrame:
+def finance(store: Store, iso3: str) -> pd.DataFrame:
     """Official finance from China for one country.
 
     One row per year of the Horn-Reinhart-Trebesch debt stock (2000-2017):
@@ -185,10 +189,10 @@ def finance(con: duckdb.DuckDBPyConnection, iso3: str) -> pd.DataFrame:
     but no HRT debt gets a single row with a missing year. Missing where
     unknown, never zero.
     """
-    code = check_country(con, iso3)
-    debt = _df(con, "SELECT * FROM debt_to_china WHERE iso3 = ?", [code])
-    wdi = _df(con, "SELECT * FROM wdi WHERE iso3 = ?", [code])
-    gcdf = _df(con, "SELECT * FROM gcdf_country_commitments WHERE iso3 = ?", [code])
+    code = check_country(store, iso3)
+    debt = _df(store, "SELECT * FROM debt_to_china WHERE iso3 = ?", [code])
+    wdi = _df(store, "SELECT * FROM wdi WHERE iso3 = ?", [code])
+    gcdf = _df(store, "SELECT * FROM gcdf_country_commitments WHERE iso3 = ?", [code])
     if debt.empty and gcdf.empty:
         raise QueryError(
             f"no official finance data for {code}: neither Horn-Reinhart-Trebesch (2000-2017) "
@@ -207,7 +211,7 @@ def finance(con: duckdb.DuckDBPyConnection, iso3: str) -> pd.DataFrame:
     return table
 
 
-def official_finance(con: duckdb.DuckDBPyConnection, iso3: str) -> pd.DataFrame:
+def official_finance(store: Store, iso3: str) -> pd.DataFrame:
     """Official finance from both poles for one country, each row saying what it measures.
 
     US net aid per year (WDI, 2001-2023), beside the debt owed to China per
@@ -217,9 +221,9 @@ def official_finance(con: duckdb.DuckDBPyConnection, iso3: str) -> pd.DataFrame:
     :data:`nonaligned.measures.finance.MEASURES_NOTE` for what each measures.
     A year outside a source's coverage has no row for it, never a zero.
     """
-    code = check_country(con, iso3)
+    code = check_country(store, iso3)
     debt, aid, gcdf, wdi = (
-        _df(con, f"SELECT * FROM {table} WHERE iso3 = ?", [code])
+        _df(store, f"SELECT * FROM {table} WHERE iso3 = ?", [code])
         for table in ("debt_to_china", "us_aid", "gcdf_country_commitments", "wdi")
     )
     if debt.empty and aid.empty and gcdf.empty:

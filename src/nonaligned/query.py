@@ -6,26 +6,30 @@ format what is returned here. Every query is parameterised.
 
 from __future__ import annotations
 
-import duckdb
+from typing import TYPE_CHECKING
+
 import pandas as pd
 
 from nonaligned.errors import QueryError, StoreError
 
+if TYPE_CHECKING:
+    from nonaligned.session import Store
 
-def _df(con: duckdb.DuckDBPyConnection, sql: str, params: list | None = None) -> pd.DataFrame:
-    return con.execute(sql, params or []).df()
+
+def _df(store: Store, sql: str, params: list | None = None) -> pd.DataFrame:
+    return store.frame(sql, params or [])
 
 
-def _columns(con: duckdb.DuckDBPyConnection, table: str) -> set[str]:
-    rows = con.execute(
+def _columns(store: Store, table: str) -> set[str]:
+    rows = store.fetchall(
         "SELECT column_name FROM information_schema.columns WHERE table_name = ?", [table]
-    ).fetchall()
+    )
     return {name for (name,) in rows}
 
 
-def _require(con: duckdb.DuckDBPyConnection, table: str, columns: tuple[str, ...]) -> None:
+def _require(store: Store, table: str, columns: tuple[str, ...]) -> None:
     """A StoreError saying to rebuild when the store predates ``table.columns``."""
-    missing = [c for c in columns if c not in _columns(con, table)]
+    missing = [c for c in columns if c not in _columns(store, table)]
     if missing:
         raise StoreError(
             f"this store was built by an older version (no {table}.{missing[0]}): "
@@ -33,10 +37,10 @@ def _require(con: duckdb.DuckDBPyConnection, table: str, columns: tuple[str, ...
         )
 
 
-def check_country(con: duckdb.DuckDBPyConnection, iso3: str) -> str:
+def check_country(store: Store, iso3: str) -> str:
     """The ISO3 code upper-cased, or a QueryError naming the unknown code."""
     code = iso3.strip().upper()
-    if not con.execute("SELECT 1 FROM countries WHERE iso3 = ?", [code]).fetchone():
+    if not store.fetchone("SELECT 1 FROM countries WHERE iso3 = ?", [code]):
         raise unknown_country(iso3)
     return code
 
@@ -46,23 +50,23 @@ def unknown_country(iso3: str) -> QueryError:
     return QueryError(f"unknown country code {iso3!r}: use an ISO3 code such as BRA, ZAF, IND")
 
 
-def countries(con: duckdb.DuckDBPyConnection) -> pd.DataFrame:
+def countries(store: Store) -> pd.DataFrame:
     """Every country in the store: ``iso3, iso2, iso_numeric, name, un_region, historical``."""
     return _df(
-        con,
+        store,
         """
         SELECT iso3, iso2, iso_numeric, name, continent, un_region, historical
         FROM countries ORDER BY name""",
     )
 
 
-def roll_calls_for_symbol(con: duckdb.DuckDBPyConnection, symbol: str) -> pd.DataFrame:
+def roll_calls_for_symbol(store: Store, symbol: str) -> pd.DataFrame:
     """Every roll call recorded under ``symbol`` (several for paragraph and amendment votes).
 
     Case-insensitive: people type ``a/res/es-11/1``, and no two UN symbols differ by case only.
     """
     return _df(
-        con,
+        store,
         """
         SELECT roll_call_id, date, symbol, title, amendment, paragraph, source
         FROM roll_calls WHERE upper(symbol) = upper(?) ORDER BY roll_call_id""",
@@ -71,7 +75,7 @@ def roll_calls_for_symbol(con: duckdb.DuckDBPyConnection, symbol: str) -> pd.Dat
 
 
 def find_roll_calls(
-    con: duckdb.DuckDBPyConnection,
+    store: Store,
     year: int | None = None,
     text: str | None = None,
     limit: int = 500,
@@ -83,7 +87,7 @@ def find_roll_calls(
     if year is None and text is None:
         raise QueryError("give a year or words of the title or symbol to look for")
     return _df(
-        con,
+        store,
         """
         SELECT roll_call_id, date, year, session, symbol, title, amendment, paragraph
         FROM roll_calls
@@ -95,16 +99,14 @@ def find_roll_calls(
     )
 
 
-def resolution_votes(
-    con: duckdb.DuckDBPyConnection, symbol: str, roll_call_id: int | None = None
-) -> pd.DataFrame:
+def resolution_votes(store: Store, symbol: str, roll_call_id: int | None = None) -> pd.DataFrame:
     """How each UN member voted on one roll call: ``iso3, country, un_region, vote``.
 
     ``symbol`` must identify a single roll call unless ``roll_call_id`` picks
     one of several (paragraph and amendment votes share their resolution's
     symbol); the error lists the candidates.
     """
-    calls = roll_calls_for_symbol(con, symbol)
+    calls = roll_calls_for_symbol(store, symbol)
     if calls.empty:
         raise QueryError(
             f"no recorded vote under the symbol {symbol!r} (try the form "
@@ -121,7 +123,7 @@ def resolution_votes(
     elif roll_call_id not in set(calls.roll_call_id):
         raise QueryError(f"roll call {roll_call_id} is not a vote on {symbol}")
     return _df(
-        con,
+        store,
         """
         SELECT v.roll_call_id, r.symbol, r.date, v.iso3, c.name AS country,
                c.un_region, v.vote
@@ -150,20 +152,18 @@ def vote_summary(votes: pd.DataFrame) -> pd.DataFrame:
     return table.reset_index().rename_axis(columns=None)
 
 
-def country_votes(
-    con: duckdb.DuckDBPyConnection, iso3: str, year: int | None = None
-) -> pd.DataFrame:
+def country_votes(store: Store, iso3: str, year: int | None = None) -> pd.DataFrame:
     """One country's votes: ``roll_call_id, date, symbol, title, vote`` (all years if none).
 
     A year outside the record is refused, naming the years it covers: an
     empty table there would read as a country that did not vote.
     """
-    code = check_country(con, iso3)
-    first, last = vote_years(con)
+    code = check_country(store, iso3)
+    first, last = vote_years(store)
     if year is not None and not first <= year <= last:
         raise QueryError(f"no roll calls in {year}: the vote record covers {first}-{last}")
     return _df(
-        con,
+        store,
         """
         SELECT v.roll_call_id, r.date, r.year, r.symbol, r.title, v.iso3, v.vote
         FROM votes v JOIN roll_calls r USING (roll_call_id)
@@ -173,17 +173,17 @@ def country_votes(
     )
 
 
-def vote_years(con: duckdb.DuckDBPyConnection) -> tuple[int, int]:
+def vote_years(store: Store) -> tuple[int, int]:
     """First and last year with recorded votes."""
-    first, last = con.execute("SELECT min(year), max(year) FROM roll_calls").fetchone()
+    first, last = store.fetchone("SELECT min(year), max(year) FROM roll_calls")
     return int(first), int(last)
 
 
-def coverage(con: duckdb.DuckDBPyConnection) -> pd.DataFrame:
+def coverage(store: Store) -> pd.DataFrame:
     """Roll calls and votes per year and source: ``year, source, roll_calls, votes, absences,
     members``."""
     return _df(
-        con,
+        store,
         """
         SELECT r.year, r.source, COUNT(DISTINCT r.roll_call_id) AS roll_calls,
                COUNT(*) FILTER (WHERE v.vote <> 'absent') AS votes,
@@ -194,19 +194,19 @@ def coverage(con: duckdb.DuckDBPyConnection) -> pd.DataFrame:
     )
 
 
-def exclusions(con: duckdb.DuckDBPyConnection) -> pd.DataFrame:
+def exclusions(store: Store) -> pd.DataFrame:
     """What the build excluded or repaired, and by which rule."""
-    return _df(con, "SELECT * FROM exclusions ORDER BY source, file, line, rule")
+    return _df(store, "SELECT * FROM exclusions ORDER BY source, file, line, rule")
 
 
-def trade_coverage(con: duckdb.DuckDBPyConnection) -> pd.DataFrame:
+def trade_coverage(store: Store) -> pd.DataFrame:
     """Trade rows per year and source, with the DOTS/IMTS agreement where both report:
     ``year, source, reporters, rows, overlap_cells, within_tolerance, median_rel_diff,
     tolerance`` (the last four empty outside the overlap; ``year`` empty: all overlap years)."""
-    _require(con, "trade_flows", ("source",))
-    _require(con, "trade_overlap", ("cells",))
+    _require(store, "trade_flows", ("source",))
+    _require(store, "trade_overlap", ("cells",))
     return _df(
-        con,
+        store,
         """
         WITH kept AS (
             SELECT year, source, COUNT(DISTINCT reporter_iso3) AS reporters, COUNT(*) AS rows
@@ -218,13 +218,13 @@ def trade_coverage(con: duckdb.DuckDBPyConnection) -> pd.DataFrame:
     )
 
 
-def sources(con: duckdb.DuckDBPyConnection) -> pd.DataFrame:
+def sources(store: Store) -> pd.DataFrame:
     """One row per source: version, last year of data, files, checksums (the bytes
     received, for live sources), retrieval time, coverage, citation and terms. A store
     built before last years were recorded answers with ``last_year`` empty."""
-    last_year = "last_year" if "last_year" in _columns(con, "provenance") else "NULL"
+    last_year = "last_year" if "last_year" in _columns(store, "provenance") else "NULL"
     return _df(
-        con,
+        store,
         f"""
         SELECT source, any_value(title) AS title, any_value(version) AS version,
                max({last_year})::INTEGER AS last_year, COUNT(*) AS files, SUM(size) AS bytes,
@@ -236,10 +236,10 @@ def sources(con: duckdb.DuckDBPyConnection) -> pd.DataFrame:
     )
 
 
-def citations(con: duckdb.DuckDBPyConnection, bibtex: bool = False) -> list[str]:
+def citations(store: Store, bibtex: bool = False) -> list[str]:
     """The citation (or BibTeX entry) of every source in the store, de-duplicated."""
     column = "bibtex" if bibtex else "citation"
-    rows = con.execute(f"SELECT DISTINCT {column} FROM provenance ORDER BY 1").fetchall()
+    rows = store.fetchall(f"SELECT DISTINCT {column} FROM provenance ORDER BY 1")
     # a source's BibTeX can hold several entries, some shared with another source
     entries = (
         [e.strip() for (text,) in rows for e in text.split("\n@")]

@@ -65,12 +65,12 @@ def _nearest(years: list[int], claimed: int) -> int | None:
     return best[0] if best and abs(best[0] - claimed) <= MAX_YEAR_GAP else None
 
 
-def _roll_call_votes(con, symbol: str) -> list[tuple[str, str, str]]:
-    return con.execute(
+def _roll_call_votes(store, symbol: str) -> list[tuple[str, str, str]]:
+    return store.fetchall(
         "SELECT v.iso3, v.vote, c.un_region FROM votes v JOIN roll_calls r USING (roll_call_id) "
         "JOIN countries c USING (iso3) WHERE r.symbol = ?",
         [symbol],
-    ).fetchall()
+    )
 
 
 def _pole_value_sql(partner: str) -> str:
@@ -87,11 +87,11 @@ def _pole_value_sql(partner: str) -> str:
         FROM trade_flows WHERE partner_code = '{partner}'"""
 
 
-def _bilateral(con, partner: str, iso3s: list[str], years: list[int]) -> dict:
+def _bilateral(store, partner: str, iso3s: list[str], years: list[int]) -> dict:
     """Total (exports + imports) trade with ``partner`` by (iso3, year): the country's own
     report where it reports that flow and year at all, else the partner's mirror report."""
     assert partner in ("CHN", "USA", "RUS")
-    rows = con.execute(
+    rows = store.fetchall(
         f"""
         WITH reported AS (SELECT DISTINCT reporter_iso3 AS iso3, year, flow FROM trade_flows),
         own AS ({_pole_value_sql(partner)}),
@@ -106,7 +106,7 @@ def _bilateral(con, partner: str, iso3s: list[str], years: list[int]) -> dict:
             SELECT m.* FROM mirror m ANTI JOIN reported r USING (iso3, year, flow))
         SELECT iso3, year, flow, value FROM flows WHERE iso3 IN ? AND year IN ?""",
         [iso3s, years],
-    ).fetchall()
+    )
     by_flow: dict = {}
     for iso3, year, flow, value in rows:
         by_flow[(iso3, year, flow)] = value
@@ -117,23 +117,23 @@ def _bilateral(con, partner: str, iso3s: list[str], years: list[int]) -> dict:
     }
 
 
-def _share(con, claim: dict) -> tuple[float, int]:
+def _share(store, claim: dict) -> tuple[float, int]:
     """Reporter-side share (percent) of a pole in a reporting country's flow."""
     flows = ("exports", "imports") if claim.get("flow", "total") == "total" else (claim["flow"],)
     pole = dict(
         ((y, f), v)
-        for _, y, f, v in con.execute(
+        for _, y, f, v in store.fetchall(
             f"SELECT * FROM ({_pole_value_sql(claim['partner'])}) WHERE iso3 = ?",
             [claim["country"]],
-        ).fetchall()
+        )
     )
     world = dict(
         ((y, f), v)
-        for y, f, v in con.execute(
+        for y, f, v in store.fetchall(
             "SELECT year, flow, value_usd FROM trade_flows "
             "WHERE reporter_iso3 = ? AND partner_code = 'WLD'",
             [claim["country"]],
-        ).fetchall()
+        )
     )
     years = [y for y in {y for y, _ in world} if all((y, f) in pole for f in flows)]
     year = _nearest(years, claim["year"])
@@ -143,70 +143,70 @@ def _share(con, claim: dict) -> tuple[float, int]:
     return value, year
 
 
-def _growth(con, claim: dict) -> tuple[float, int]:
-    first, last = con.execute("SELECT min(year), max(year) FROM trade_flows").fetchone()
+def _growth(store, claim: dict) -> tuple[float, int]:
+    first, last = store.fetchone("SELECT min(year), max(year) FROM trade_flows")
     start = min(max(claim["from_year"], first), last)
     end = min(max(claim["to_year"], first), last)
     if "region" in claim:
         members = [
             iso3
-            for (iso3,) in con.execute(
+            for (iso3,) in store.fetchall(
                 "SELECT iso3 FROM countries WHERE un_region IN ? AND iso3 <> ?",
                 [list(SUBREGIONS[claim["region"]]), claim["partner"]],
-            ).fetchall()
+            )
         ]
     else:
         members = [claim["country"]]
     if claim.get("flow", "total") == "total":
-        totals = _bilateral(con, claim["partner"], members, [start, end])
+        totals = _bilateral(store, claim["partner"], members, [start, end])
     else:  # one flow, reporter side (the example's country reports both years)
         totals = {
             (iso3, year): value
-            for iso3, year, flow, value in con.execute(
+            for iso3, year, flow, value in store.fetchall(
                 f"SELECT * FROM ({_pole_value_sql(claim['partner'])}) "
                 "WHERE iso3 IN ? AND year IN ? AND flow = ?",
                 [members, [start, end], claim["flow"]],
-            ).fetchall()
+            )
         }
     both = [m for m in members if (m, start) in totals and (m, end) in totals]
     return sum(totals[(m, end)] for m in both) / sum(totals[(m, start)] for m in both), end
 
 
-def _rank(con, claim: dict) -> tuple[int, int | None]:
+def _rank(store, claim: dict) -> tuple[int, int | None]:
     members = [
         iso3
-        for (iso3,) in con.execute(
+        for (iso3,) in store.fetchall(
             "SELECT iso3 FROM countries WHERE un_region IN ?", [list(SUBREGIONS[claim["region"]])]
-        ).fetchall()
+        )
     ]
     if claim["measure"] == "gcdf_commitments":
         rows, year = (
-            con.execute(
+            store.fetchall(
                 "SELECT iso3 FROM gcdf_country_commitments WHERE iso3 IN ? "
                 "AND commitments_usd IS NOT NULL ORDER BY commitments_usd DESC",
                 [members],
-            ).fetchall(),
+            ),
             None,
         )
     else:
-        years = [y for (y,) in con.execute("SELECT DISTINCT year FROM debt_to_china").fetchall()]
+        years = [y for (y,) in store.fetchall("SELECT DISTINCT year FROM debt_to_china")]
         year = _nearest(years, claim["year"])
         if year is None:
             return None, None
-        rows = con.execute(
+        rows = store.fetchall(
             "SELECT iso3 FROM debt_to_china WHERE iso3 IN ? AND year = ? "
             "AND debt_to_china_usd IS NOT NULL ORDER BY debt_to_china_usd DESC",
             [members, year],
-        ).fetchall()
+        )
     return [r[0] for r in rows].index(claim["country"]) + 1, year
 
 
-def _debt(con, claim: dict, percent: bool) -> tuple[float, int]:
-    rows = con.execute(
+def _debt(store, claim: dict, percent: bool) -> tuple[float, int]:
+    rows = store.fetchall(
         "SELECT d.year, d.debt_to_china_usd, w.gdp_usd FROM debt_to_china d "
         "LEFT JOIN wdi w USING (iso3, year) WHERE d.iso3 = ? AND d.debt_to_china_usd IS NOT NULL",
         [claim["country"]],
-    ).fetchall()
+    )
     if percent:
         rows = [r for r in rows if r[2]]
     year = _nearest([r[0] for r in rows], claim["year"])
@@ -214,29 +214,29 @@ def _debt(con, claim: dict, percent: bool) -> tuple[float, int]:
     return (100 * debt / gdp if percent else debt), year
 
 
-def _us_aid(con, claim: dict) -> tuple[float | None, int | None]:
+def _us_aid(store, claim: dict) -> tuple[float | None, int | None]:
     """US net aid to the country in the nearest year with a value (None beyond the gap)."""
     rows = dict(
-        con.execute(
+        store.fetchall(
             "SELECT year, us_net_aid_usd FROM us_aid WHERE iso3 = ? AND us_net_aid_usd IS NOT NULL",
             [claim["country"]],
-        ).fetchall()
+        )
     )
     year = _nearest(list(rows), claim["year"])
     return (rows[year] if year is not None else None), year
 
 
-def _us_visit(con, claim: dict) -> tuple[str, int | None, int | None]:
+def _us_visit(store, claim: dict) -> tuple[str, int | None, int | None]:
     """docs/claims.md: a trip in the year supports a visit (and 'first' when none is earlier);
     no trip refutes it only where the record covers the whole year, else not checkable."""
     year = claim["year"]
-    first, last = con.execute("SELECT min(start_date), max(end_date) FROM us_travels").fetchone()
+    first, last = store.fetchone("SELECT min(start_date), max(end_date) FROM us_travels")
     starts = [
         d
-        for (d,) in con.execute(
+        for (d,) in store.fetchall(
             "SELECT start_date FROM us_travels WHERE iso3 = ? AND role = ?",
             [claim["country"], claim.get("role", "president")],
-        ).fetchall()
+        )
     ]
     found = [d for d in starts if d.year == year]
     whole = first <= dt.date(year, 1, 1) and dt.date(year, 12, 31) <= last
@@ -249,36 +249,34 @@ def _us_visit(con, claim: dict) -> tuple[str, int | None, int | None]:
     return "supported", len(found), year
 
 
-def _coverage(con, kind: str) -> tuple[int, int] | None:
+def _coverage(store, kind: str) -> tuple[int, int] | None:
     """First and last year of the source a kind of claim reads (None: no years)."""
     tables = {"trade_share": "trade_flows", "trade_growth": "trade_flows", "us_aid": "us_aid"}
     table = tables.get(kind)
     if kind in ("debt_to_china", "debt_to_china_gdp", "largest_recipient"):
         table = "debt_to_china"
-    return con.execute(f"SELECT min(year), max(year) FROM {table}").fetchone() if table else None
+    return store.fetchone(f"SELECT min(year), max(year) FROM {table}") if table else None
 
 
-def _outside_coverage(con, claim: dict) -> bool:
+def _outside_coverage(store, claim: dict) -> bool:
     """docs/claims.md: a claimed year beyond the source's coverage is not checkable."""
-    coverage = _coverage(con, claim["kind"])
+    coverage = _coverage(store, claim["kind"])
     years = [claim.get(k) for k in ("year", "from_year", "to_year") if claim.get(k) is not None]
     if claim["kind"] == "largest_recipient" and claim["measure"] != "debt_to_china":
         return False
     return coverage is not None and any(not coverage[0] <= y <= coverage[1] for y in years)
 
 
-def _expected(con, claim: dict) -> tuple[str, object, int | None]:
+def _expected(store, claim: dict) -> tuple[str, object, int | None]:
     """Verdict, value and year used for one claim of the example file, computed here; beyond
     the coverage, the value and year are the nearest year's, shown as context."""
     kind = claim["kind"]
     tolerance = claim.get("tolerance", DEFAULT_TOLERANCE[kind])
     if kind == "us_visit":
-        return _us_visit(con, claim)
+        return _us_visit(store, claim)
     if kind in ("vote", "vote_count"):
-        votes = _roll_call_votes(con, claim["symbol"])
-        year = con.execute(
-            "SELECT year FROM roll_calls WHERE symbol = ?", [claim["symbol"]]
-        ).fetchone()[0]
+        votes = _roll_call_votes(store, claim["symbol"])
+        year = store.fetchone("SELECT year FROM roll_calls WHERE symbol = ?", [claim["symbol"]])[0]
         if kind == "vote":
             value = next(v for iso3, v, _ in votes if iso3 == claim["country"])
             return ("supported" if value == claim["vote"] else "not supported"), value, year
@@ -286,20 +284,20 @@ def _expected(con, claim: dict) -> tuple[str, object, int | None]:
         value = sum(v == claim["vote"] and (regions is None or r in regions) for _, v, r in votes)
         claimed = claim["count"]
     elif kind == "trade_share":
-        (value, year), claimed = _share(con, claim), claim["percent"]
+        (value, year), claimed = _share(store, claim), claim["percent"]
     elif kind == "us_aid":
-        (value, year), claimed = _us_aid(con, claim), claim["usd"]
+        (value, year), claimed = _us_aid(store, claim), claim["usd"]
     elif kind == "trade_growth":
-        (value, year), claimed = _growth(con, claim), claim["multiple"]
+        (value, year), claimed = _growth(store, claim), claim["multiple"]
     elif kind == "largest_recipient":
-        (value, year), claimed = _rank(con, claim), claim.get("rank", 1)
+        (value, year), claimed = _rank(store, claim), claim.get("rank", 1)
         if value is None:
             return "not checkable", None, None
     else:
         percent = kind == "debt_to_china_gdp"
-        (value, year) = _debt(con, claim, percent)
+        (value, year) = _debt(store, claim, percent)
         claimed = claim["percent"] if percent else claim["usd"]
-    if _outside_coverage(con, claim) or value is None:
+    if _outside_coverage(store, claim) or value is None:
         return "not checkable", value, year
     gap = value / claimed - 1 if kind in RELATIVE else value - claimed
     bound = claim.get("compare", "about")
@@ -320,13 +318,13 @@ def example_records(store_path) -> list[dict]:
     return json.loads(result.stdout)
 
 
-def test_example_verdicts_match_an_independent_computation(con, example_records):
+def test_example_verdicts_match_an_independent_computation(store, example_records):
     written = tomllib.loads(EXAMPLE.read_text(encoding="utf-8"))["claim"]
     by_id = {r["claim_id"]: r for r in example_records}
     assert list(by_id) == [c["id"] for c in written]
     for claim in written:
         record = by_id[claim["id"]]
-        verdict_, value, year = _expected(con, claim)
+        verdict_, value, year = _expected(store, claim)
         assert record["verdict"] == verdict_, claim["id"]
         if isinstance(value, str) or value is None:
             assert record["value"] == value, claim["id"]
@@ -349,10 +347,8 @@ def test_example_covers_every_kind_and_every_verdict(example_records):
             assert record["sources"], record["claim_id"]
 
 
-def test_records_name_their_sources_with_versions(con, example_records):
-    versions = dict(
-        con.execute("SELECT source, any_value(version) FROM provenance GROUP BY 1").fetchall()
-    )
+def test_records_name_their_sources_with_versions(store, example_records):
+    versions = dict(store.fetchall("SELECT source, any_value(version) FROM provenance GROUP BY 1"))
     by_id = {r["claim_id"]: r for r in example_records}
     trade = by_id["chl-chn-share-2015"]["sources"]
     assert trade == f"imf_dots {versions['imf_dots']}"
@@ -369,39 +365,39 @@ def test_a_year_beyond_the_coverage_is_context_not_a_verdict(example_records):
     assert "For context only, the nearest year with data" in record["explanation"]
 
 
-def test_the_angola_2024_presidential_visit_is_supported_as_the_first(con, example_records):
+def test_the_angola_2024_presidential_visit_is_supported_as_the_first(store, example_records):
     record = {r["claim_id"]: r for r in example_records}["ago-us-president-2024-first"]
     assert (record["verdict"], record["year_used"], record["value"]) == ("supported", 2024, 1)
-    (traveller, start) = con.execute(
+    (traveller, start) = store.fetchone(
         "SELECT traveller, start_date FROM us_travels "
         "WHERE iso3 = 'AGO' AND role = 'president' AND year(start_date) = 2024"
-    ).fetchone()
+    )
     assert f"{traveller} {start:%Y-%m-%d}" in record["explanation"]
     assert record["explanation"].endswith(": the first")
     assert record["sources"].startswith("us_travels ")
 
 
-def test_seed_period_claims_beyond_the_store_are_not_checkable(con, example_records):
+def test_seed_period_claims_beyond_the_store_are_not_checkable(store, example_records):
     """US aid in 2024 (WDI ends 2023), a presidential visit in May 2025 (the travel record ends
     in February 2025) and Chile's trade shares in 2023-2024 while the trade data end earlier."""
     by_id = {r["claim_id"]: r for r in example_records}
-    (last_aid,) = con.execute("SELECT max(year) FROM us_aid").fetchone()
+    (last_aid,) = store.fetchone("SELECT max(year) FROM us_aid")
     aid = by_id["eth-us-aid-2024"]
     assert last_aid < 2024 and aid["verdict"] == "not checkable"
-    context, used = _us_aid(con, {"country": "ETH", "year": 2024})
+    context, used = _us_aid(store, {"country": "ETH", "year": 2024})
     assert (aid["year_used"], aid["value"]) == (used, pytest.approx(context, rel=1e-3))
-    (first_aid,) = con.execute("SELECT min(year) FROM us_aid").fetchone()
+    (first_aid,) = store.fetchone("SELECT min(year) FROM us_aid")
     assert (
         f"cover {first_aid}-{last_aid}, not 2024: the claim is not checkable" in aid["explanation"]
     )
     visit = by_id["sau-us-president-2025"]
     assert (visit["verdict"], visit["value"], visit["year_used"]) == ("not checkable", None, None)
-    (last_trip,) = con.execute("SELECT max(end_date) FROM us_travels").fetchone()
+    (last_trip,) = store.fetchone("SELECT max(end_date) FROM us_travels")
     assert (
         f"to {last_trip:%Y-%m-%d}, not all of 2025: the claim is not checkable"
         in visit["explanation"]
     )
-    (last_trade,) = con.execute("SELECT max(year) FROM trade_flows").fetchone()
+    (last_trade,) = store.fetchone("SELECT max(year) FROM trade_flows")
     for claim_id in ("chl-chn-exports-2024", "chl-usa-exports-2024", "chl-chn-imports-2024"):
         expected = "not checkable" if last_trade < 2024 else by_id[claim_id]["verdict"]
         assert by_id[claim_id]["verdict"] == expected, claim_id
@@ -417,14 +413,14 @@ year = {year}
 """
 
 
-def test_visit_claims_by_hand(con, tmp_path):
+def test_visit_claims_by_hand(store, tmp_path):
     """A year with no trip within the record is not supported and names the nearest trips; a
     'first' visit with an earlier one on record is not supported; a year past the record is
     not checkable; exact kinds take no tolerance."""
-    rows = con.execute(
+    rows = store.fetchall(
         "SELECT year(start_date), traveller FROM us_travels "
         "WHERE iso3 = 'AGO' AND role = 'secretary' ORDER BY start_date"
-    ).fetchall()
+    )
     first_year, first_traveller = rows[0]
     gap = next(y for y in range(first_year + 1, 2024) if y not in {r[0] for r in rows})
     cases = [
@@ -436,29 +432,29 @@ def test_visit_claims_by_hand(con, tmp_path):
     ]  # fmt: skip
     for (country, year, extra), verdict_, words in cases:
         path = _write(tmp_path, VISIT.format(country=country, year=year, extra=extra))
-        record = claims.check(con, claims.load(path, con)).iloc[0]
+        record = claims.check(store, claims.load(path, store)).iloc[0]
         assert (record.verdict, words in record.explanation) == (verdict_, True), (year, extra)
     bad = _write(tmp_path, VISIT.format(country="AGO", year=2024, extra="tolerance = 1"))
     with pytest.raises(ClaimsFileError, match="compared exactly"):
-        claims.load(bad, con)
+        claims.load(bad, store)
     wrong_role = _write(tmp_path, VISIT.format(country="AGO", year=2024, extra='role = "king"'))
     with pytest.raises(ClaimsFileError, match="'role'"):
-        claims.load(wrong_role, con)
+        claims.load(wrong_role, store)
 
 
-def test_nearest_year_within_the_coverage_is_judged_and_reported(con, tmp_path):
+def test_nearest_year_within_the_coverage_is_judged_and_reported(store, tmp_path):
     """A gap inside the source's years (WDI has no Venezuelan GDP after 2014) still uses the
     nearest year, and says so."""
-    (gdp_year,) = con.execute(
+    (gdp_year,) = store.fetchone(
         "SELECT max(year) FROM wdi WHERE iso3 = 'VEN' AND gdp_usd > 0 AND year <= 2017"
-    ).fetchone()
+    )
     assert 2017 - gdp_year <= MAX_YEAR_GAP
     path = _write(
         tmp_path,
         '[[claim]]\nid = "v"\nkind = "debt_to_china_gdp"\ncountry = "VEN"\nyear = 2017\n'
         "percent = 5\n",
     )
-    record = claims.check(con, claims.load(path, con)).iloc[0]
+    record = claims.check(store, claims.load(path, store)).iloc[0]
     assert record.verdict in ("supported", "not supported")
     assert record.year_used == gdp_year
     assert f"no debt data for 2017, nearest year used: {gdp_year}" in record.explanation
@@ -477,14 +473,14 @@ multiple = {multiple}
 
 
 @pytest.mark.parametrize("multiple", [40, 24.8])
-def test_fortyfold_growth_to_2023_is_not_checkable_whatever_the_multiple(con, tmp_path, multiple):
+def test_fortyfold_growth_to_2023_is_not_checkable_whatever_the_multiple(store, tmp_path, multiple):
     """Issue 15: judged on 2000-2020 (24.8-fold) and marked not supported. The data end in
     2020, so no multiple to 2023 can be judged, not even the one 2000-2020 would support."""
     path = _write(tmp_path, FORTYFOLD.format(multiple=multiple))
-    record = claims.check(con, claims.load(path, con)).iloc[0]
-    (last,) = con.execute("SELECT max(year) FROM trade_flows").fetchone()
+    record = claims.check(store, claims.load(path, store)).iloc[0]
+    (last,) = store.fetchone("SELECT max(year) FROM trade_flows")
     context, _ = _growth(
-        con, {"region": "Latin America and the Caribbean", "partner": "CHN",
+        store, {"region": "Latin America and the Caribbean", "partner": "CHN",
               "from_year": 2000, "to_year": last},
     )  # fmt: skip
     assert record.verdict == "not checkable"
@@ -496,20 +492,20 @@ def test_fortyfold_growth_to_2023_is_not_checkable_whatever_the_multiple(con, tm
 
 @pytest.mark.parametrize("beyond", [-3, -1, 1, 3])
 @pytest.mark.parametrize("kind", ["trade_share", "debt_to_china", "debt_to_china_gdp"])
-def test_every_claim_beyond_its_source_is_not_checkable(con, tmp_path, kind, beyond):
+def test_every_claim_beyond_its_source_is_not_checkable(store, tmp_path, kind, beyond):
     """Claims about years outside the coverage are never judged, whatever is claimed: here
     each claims exactly the nearest year's value, which would be supported if it were judged."""
-    first, last = _coverage(con, kind)
+    first, last = _coverage(store, kind)
     year = last + beyond if beyond > 0 else first + beyond
     nearest = last if beyond > 0 else first
     if kind == "trade_share":
         country, (value, used) = (
             "CHL",
-            _share(con, {"country": "CHL", "partner": "USA", "year": nearest}),
+            _share(store, {"country": "CHL", "partner": "USA", "year": nearest}),
         )
     else:
         country = "PAK"  # owed China something in 2000 already (a claim of 0 is refused)
-        value, used = _debt(con, {"country": country, "year": nearest}, kind != "debt_to_china")
+        value, used = _debt(store, {"country": country, "year": nearest}, kind != "debt_to_china")
     field = {"trade_share": "percent", "debt_to_china": "usd", "debt_to_china_gdp": "percent"}
     partner = 'partner = "USA"\n' if kind == "trade_share" else ""
     path = _write(
@@ -517,7 +513,7 @@ def test_every_claim_beyond_its_source_is_not_checkable(con, tmp_path, kind, bey
         f'[[claim]]\nid = "x"\nkind = "{kind}"\ncountry = "{country}"\n{partner}'
         f"year = {year}\n{field[kind]} = {value!r}\n",
     )
-    record = claims.check(con, claims.load(path, con)).iloc[0]
+    record = claims.check(store, claims.load(path, store)).iloc[0]
     assert record.verdict == "not checkable"
     assert record.year_used == used == nearest
     assert record.value == pytest.approx(value, rel=1e-3, abs=5e-5)  # shown to 4 decimals
@@ -542,48 +538,48 @@ count = {count}
 """
 
 
-def test_tolerance_override_is_used_and_reported(con, tmp_path):
+def test_tolerance_override_is_used_and_reported(store, tmp_path):
     (africa_yes,) = [
         v
-        for (v,) in con.execute(
+        for (v,) in store.fetchall(
             "SELECT count(*) FROM votes JOIN roll_calls USING (roll_call_id) "
             "JOIN countries USING (iso3) WHERE symbol = 'A/RES/ES-11/6' AND vote = 'yes' "
             "AND un_region IN ?",
             [list(SUBREGIONS["Africa"])],
-        ).fetchall()
+        )
     ]
     claimed = africa_yes - 2
     strict = _write(tmp_path, VOTE_CLAIM.format(count=claimed, extra=""))
-    record = claims.check(con, claims.load(strict, con)).iloc[0]
+    record = claims.check(store, claims.load(strict, store)).iloc[0]
     assert (record.verdict, record.tolerance) == ("not supported", 0)
     loose = _write(tmp_path, VOTE_CLAIM.format(count=claimed, extra="tolerance = 2"))
-    record = claims.check(con, claims.load(loose, con)).iloc[0]
+    record = claims.check(store, claims.load(loose, store)).iloc[0]
     assert (record.verdict, record.tolerance, record.value) == ("supported", 2, africa_yes)
 
 
-def test_symbol_missing_from_the_store_is_not_checkable(con, tmp_path):
+def test_symbol_missing_from_the_store_is_not_checkable(store, tmp_path):
     path = _write(
         tmp_path,
         '[[claim]]\nid = "x"\nkind = "vote"\ncountry = "IND"\nsymbol = "A/RES/ES-11/99"\n'
         'vote = "abstain"\n',
     )
-    record = claims.check(con, claims.load(path, con)).iloc[0]
+    record = claims.check(store, claims.load(path, store)).iloc[0]
     assert record.verdict == "not checkable"
     assert "A/RES/ES-11/99" in record.explanation
 
 
-def test_year_beyond_the_gap_is_not_checkable(con, tmp_path):
-    (last,) = con.execute("SELECT max(year) FROM trade_flows").fetchone()
+def test_year_beyond_the_gap_is_not_checkable(store, tmp_path):
+    (last,) = store.fetchone("SELECT max(year) FROM trade_flows")
     path = _write(
         tmp_path,
         f'[[claim]]\nid = "far"\nkind = "trade_share"\ncountry = "CHL"\npartner = "CHN"\n'
         f"year = {last + 4}\npercent = 30\n",
     )
-    record = claims.check(con, claims.load(path, con)).iloc[0]
+    record = claims.check(store, claims.load(path, store)).iloc[0]
     assert record.verdict == "not checkable" and pd.isna(record.value)
     # a wider gap brings the nearest year in as context, still without a verdict
     widened = _write(tmp_path, path.read_text() + "max_year_gap = 4\n")
-    record = claims.check(con, claims.load(widened, con)).iloc[0]
+    record = claims.check(store, claims.load(widened, store)).iloc[0]
     assert (record.verdict, record.year_used) == ("not checkable", last)
     assert record.value > 0
 
@@ -591,9 +587,9 @@ def test_year_beyond_the_gap_is_not_checkable(con, tmp_path):
 # --- bad files: every problem located, nothing computed --------------------------------
 
 
-def _problems(path: Path, con=None) -> ClaimsFileError:
+def _problems(path: Path, store=None) -> ClaimsFileError:
     with pytest.raises(ClaimsFileError) as info:
-        claims.load(path, con)
+        claims.load(path, store)
     return info.value
 
 
@@ -662,7 +658,7 @@ multiple = 2
     assert [(p.claim, p.field) for p in found] == [("g", "id")]
 
 
-def test_unknown_country_and_region_are_checked_in_the_store(con, tmp_path):
+def test_unknown_country_and_region_are_checked_in_the_store(store, tmp_path):
     path = _write(
         tmp_path,
         """[[claim]]
@@ -681,7 +677,7 @@ vote = "yes"
 count = 1
 """,
     )
-    found = {(p.claim, p.field): p for p in _problems(path, con).problems}
+    found = {(p.claim, p.field): p for p in _problems(path, store).problems}
     assert "XXZ" in found[("c", "country")].message and found[("c", "country")].line == 4
     assert "Atlantis" in found[("r", "region")].message
 

@@ -40,7 +40,7 @@ from nonaligned.errors import (
     UnknownCountryError,
     UsageError,
 )
-from nonaligned.index import cache as index_cache
+from nonaligned.session import Store
 from nonaligned.web import create_app
 from nonaligned.web.report import chromium
 
@@ -112,7 +112,7 @@ def test_cli_and_web_report_an_error_as_its_class_says(error, store_path):
     with pytest.raises(typer.Exit) as exited, handle_errors():
         raise error("the message")
     assert exited.value.exit_code == exit_code
-    web = create_app(store_path)
+    web = create_app(Store(store_path))
 
     @web.get("/raise")
     def raise_it() -> None:
@@ -147,8 +147,8 @@ def test_bootstrap_replicates_are_bounded(store_path, command):
     refused(*command, "--boot", limit + 1, "--db", store_path, match=bound)
 
 
-def test_votes_in_a_year_outside_the_record_is_exit_2_naming_its_years(store_path, con):
-    first, last = query.vote_years(con)
+def test_votes_in_a_year_outside_the_record_is_exit_2_naming_its_years(store_path, store):
+    first, last = query.vote_years(store)
     refused(
         "votes", "--country", "ZAF", "--year", 2099, "--db", store_path,
         match=f"no roll calls in 2099: the vote record covers {first}-{last}",
@@ -162,8 +162,8 @@ def test_trade_growth_backwards_is_exit_2(store_path):
     )  # fmt: skip
 
 
-def test_important_votes_past_the_flag_are_exit_2_naming_its_last_year(store_path, con):
-    last_important, last_issue = alignment.flag_years(con)
+def test_important_votes_past_the_flag_are_exit_2_naming_its_last_year(store_path, store):
+    last_important, last_issue = alignment.flag_years(store)
     assert (last_important, last_issue) == (2017, 2019)  # the sources of the current build
     refused(
         "index", "--year", last_important + 5, "--important", "--boot", 0, "--db", store_path,
@@ -177,8 +177,8 @@ def test_important_votes_past_the_flag_are_exit_2_naming_its_last_year(store_pat
     assert done.exit_code == 0 and len(done.stdout.splitlines()) > 1000
 
 
-def test_no_middle_east_past_the_issue_codes_warns_on_stderr(store_path, con):
-    _, last_issue = alignment.flag_years(con)
+def test_no_middle_east_past_the_issue_codes_warns_on_stderr(store_path, store):
+    _, last_issue = alignment.flag_years(store)
     args = ["--no-middle-east", "--boot", 0, "--no-ideal-points", "--db", store_path, "-f", "csv"]
     late = invoke("index", "--year", last_issue + 3, *args)
     assert late.exit_code == 0
@@ -224,7 +224,7 @@ def quick_brief(monkeypatch) -> str:
     """The brief's content replaced by a constant: these tests are about where it is written
     (the real brief is tested in test_web_report.py)."""
     html = "<html>brief</html>"
-    monkeypatch.setattr("nonaligned.web.report.country_brief", lambda con, iso3: html)
+    monkeypatch.setattr("nonaligned.web.report.country_brief", lambda store, iso3: html)
     return html
 
 
@@ -273,7 +273,7 @@ def test_report_never_writes_through_a_symlink(store_path, tmp_path, quick_brief
 
 
 def test_report_checks_the_pdf_path_before_the_work(store_path, tmp_path, monkeypatch):
-    def no_brief(con, iso3):
+    def no_brief(store, iso3):
         raise AssertionError("the brief was computed before the output paths were checked")
 
     monkeypatch.setattr("nonaligned.web.report.country_brief", no_brief)
@@ -351,7 +351,6 @@ def test_garbage_or_empty_cache_entries_are_discarded_and_recomputed(
     assert invoke(*ideal).exit_code == 0 and not caplog.records  # healed: no second warning
 
     _damage(important, b"")
-    index_cache.clear()  # the index's in-memory cache would hide the damage on disk
     index = ["index", "--year", 2015, "--important", "--boot", 0, "--db", store_copy]
     assert invoke(*index).exit_code == 0
     _assert_healed(important, caplog)
@@ -360,8 +359,7 @@ def test_garbage_or_empty_cache_entries_are_discarded_and_recomputed(
     whole = sorted(set(cache.glob("idealpoints-*.parquet")) - set(important))
     assert whole, "the whole record's fit left no cache entry"
     _damage(whole, os.urandom(4096))
-    index_cache.clear()
-    app = create_app(store_copy, mirror=mirror, cache_dir=tmp_path / "web", offline=True)
+    app = create_app(Store(store_copy), mirror=mirror, cache_dir=tmp_path / "web", offline=True)
     with TestClient(app) as client:
         deadline = time.monotonic() + 300
         while (answer := client.get("/api/index?year=2015")).status_code == 202:
@@ -380,7 +378,6 @@ def fresh_backends():
     engines.forget_backends()
     yield
     engines.forget_backends()
-    engines.use(None)
 
 
 def test_spark_without_pyspark_names_the_extra_and_java(store_path, monkeypatch, fresh_backends):

@@ -35,7 +35,6 @@ from hypothesis import strategies as st
 from typer.core import TyperArgument
 from typer.testing import CliRunner
 
-from nonaligned import engines
 from nonaligned.cli import app
 from nonaligned.web.assets import Assets
 
@@ -259,7 +258,6 @@ def run(name: str, values: dict[str, object], places: dict) -> int:
             result = runner.invoke(app, _argv(name, filled), env=CLEAN_ENV)
         finally:
             os.chdir(cwd)
-            engines.use(None)
         command = " ".join(_argv(name, filled))
         if result.exception is not None and not isinstance(result.exception, SystemExit):
             raise AssertionError(f"{command}: {result.exception!r}") from result.exception

@@ -57,7 +57,7 @@ def _json(store_path, *args: str) -> list[dict]:
     return json.loads(result.stdout)
 
 
-def test_store_has_the_exposure_tables(con):
+def test_store_has_the_exposure_tables(store):
     for table in (
         "trade_flows",
         "debt_to_china",
@@ -65,14 +65,14 @@ def test_store_has_the_exposure_tables(con):
         "gcdf_country_commitments",
         "gcdf_yearly_flows",
     ):
-        assert con.execute(f"SELECT count(*) FROM {table}").fetchone()[0] > 0, table
-    sources = {s for (s,) in con.execute("SELECT DISTINCT source FROM provenance").fetchall()}
+        assert store.fetchone(f"SELECT count(*) FROM {table}")[0] > 0, table
+    sources = {s for (s,) in store.fetchall("SELECT DISTINCT source FROM provenance")}
     assert {"imf_dots", "hrt", "aiddata_gcdf3", "wdi"} <= sources
     # no reporter-partner-year-flow twice (the primary key also enforces it)
-    dupes = con.execute(
+    dupes = store.fetchone(
         "SELECT count(*) FROM (SELECT 1 FROM trade_flows "
         "GROUP BY reporter_iso3, partner_code, year, flow HAVING count(*) > 1)"
-    ).fetchone()[0]
+    )[0]
     assert dupes == 0
 
 
@@ -91,17 +91,17 @@ def test_trade_json_contract_chile_2020(store_path):
     assert world["total_usd"] > 1e9
 
 
-def test_trade_hong_kong_and_macao_option_only_adds_to_china(con):
-    mainland = exposure.trade(con, "CHL", 2020).set_index("partner")
-    greater = exposure.trade(con, "CHL", 2020, include_hk_macao=True).set_index("partner")
+def test_trade_hong_kong_and_macao_option_only_adds_to_china(store):
+    mainland = exposure.trade(store, "CHL", 2020).set_index("partner")
+    greater = exposure.trade(store, "CHL", 2020, include_hk_macao=True).set_index("partner")
     assert greater.total_usd["CHN"] >= mainland.total_usd["CHN"]
     for pole in ("USA", "RUS", "EU", "WLD"):
         assert greater.total_usd[pole] == pytest.approx(mainland.total_usd[pole])
 
 
-def test_trade_all_years_covers_the_source_and_no_more(con):
-    table = exposure.trade(con, "CHL")
-    first, last = exposure.trade_coverage(con)
+def test_trade_all_years_covers_the_source_and_no_more(store):
+    table = exposure.trade(store, "CHL")
+    first, last = exposure.trade_coverage(store)
     assert table.year.min() >= first and table.year.max() == last
 
 
@@ -127,10 +127,10 @@ def test_trade_growth_json_contract_lac_china(store_path):
     assert record["multiple"] == pytest.approx(record["value_to_usd"] / record["value_from_usd"])
 
 
-def test_trade_growth_for_one_country(con):
-    table = exposure.trade_growth(con, "CHN", 2000, 2020, iso3="CHL")
+def test_trade_growth_for_one_country(store):
+    table = exposure.trade_growth(store, "CHN", 2000, 2020, iso3="CHL")
     assert list(table.iso3) == ["CHL"]
-    chile = exposure.trade(con, "CHL").set_index(["partner", "year"]).total_usd
+    chile = exposure.trade(store, "CHL").set_index(["partner", "year"]).total_usd
     assert table.value_from_usd.iloc[0] == pytest.approx(chile[("CHN", 2000)])
     assert table.value_to_usd.iloc[0] == pytest.approx(chile[("CHN", 2020)])
 
@@ -154,9 +154,9 @@ def test_concentration_json_contract(store_path):
     assert "CHL" in {r["iso3"] for r in records}
 
 
-def test_china_finance_contract_angola(con):
+def test_china_finance_contract_angola(store):
     """The China-only table the strategy desk and the brief read (the CLI shows both poles)."""
-    table = exposure.finance(con, "AGO")
+    table = exposure.finance(store, "AGO")
     records = table.to_dict("records")
     assert records and set(table.columns) >= FINANCE_KEYS
     assert {r["iso3"] for r in records} == {"AGO"}
@@ -168,15 +168,15 @@ def test_china_finance_contract_angola(con):
     assert {r["gcdf_period"] for r in records} == {exposure.GCDF_PERIOD}
 
 
-def test_finance_has_no_rows_outside_coverage(con):
-    years = exposure.finance(con, "AGO").year
+def test_finance_has_no_rows_outside_coverage(store):
+    years = exposure.finance(store, "AGO").year
     assert years.min() >= 2000  # debt before 2000 is unknown: no row, not a zero
 
 
-def test_trade_outside_coverage_is_an_error_not_zero(con):
-    first, last = exposure.trade_coverage(con)
+def test_trade_outside_coverage_is_an_error_not_zero(store):
+    first, last = exposure.trade_coverage(store)
     with pytest.raises(QueryError, match=f"{first}-{last}"):
-        exposure.trade(con, "CHL", last + 1)
+        exposure.trade(store, "CHL", last + 1)
 
 
 @pytest.mark.parametrize(

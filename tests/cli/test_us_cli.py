@@ -27,17 +27,17 @@ def _json(store_path, *args: str) -> list[dict]:
     return json.loads(result.stdout)
 
 
-def test_build_stores_both_sources_with_provenance(con):
+def test_build_stores_both_sources_with_provenance(store):
     us_tables = ("us_aid", "us_travels")
-    counts = [con.execute(f"SELECT count(*) FROM {t}").fetchone()[0] for t in us_tables]
+    counts = [store.fetchone(f"SELECT count(*) FROM {t}")[0] for t in us_tables]
     assert counts == [3174, 4270]
     files = dict(
-        con.execute(
+        store.fetchall(
             "SELECT source, count(*) FROM provenance WHERE source LIKE 'us_%' GROUP BY source"
-        ).fetchall()
+        )
     )
     assert files == {"us_aid": 1, "us_travels": len(us_travels.SOURCE.files)}
-    citations = {s for (s,) in con.execute("SELECT DISTINCT citation FROM provenance").fetchall()}
+    citations = {s for (s,) in store.fetchall("SELECT DISTINCT citation FROM provenance")}
     assert us_aid.SOURCE.citation in citations and us_travels.SOURCE.citation in citations
 
 
@@ -48,7 +48,7 @@ def test_exclusions_list_the_trip_that_is_not_to_a_state(store_path):
     ]
 
 
-def test_finance_angola_shows_us_aid_beside_debt_to_china(store_path, con):
+def test_finance_angola_shows_us_aid_beside_debt_to_china(store_path, store):
     rows = _json(store_path, "finance", "AGO")
     us = {r["year"]: r for r in rows if r["pole"] == "USA"}
     china = {r["year"]: r for r in rows if r["measure"] == finance.DEBT_STOCK}
@@ -64,7 +64,7 @@ def test_finance_angola_shows_us_aid_beside_debt_to_china(store_path, con):
     assert {year: r["value_usd"] for year, r in us.items()} == published
     # percent of the same year's GDP, and the GDP's year named
     assert all(r["gdp_year"] == year and r["pct_gdp"] > 0 for year, r in us.items())
-    gdp = con.execute("SELECT gdp_usd FROM wdi WHERE iso3 = 'AGO' AND year = 2023").fetchone()[0]
+    gdp = store.fetchone("SELECT gdp_usd FROM wdi WHERE iso3 = 'AGO' AND year = 2023")[0]
     assert us[2023]["pct_gdp"] == pytest.approx(100 * published[2023] / gdp)
     (total,) = [r for r in rows if r["measure"] == finance.COMMITMENTS]
     assert total["year"] is None and total["pct_gdp"] is None
@@ -79,13 +79,13 @@ def test_finance_table_says_what_each_measure_is(store_path):
     assert "promises" in text
 
 
-def test_finance_of_a_country_china_does_not_cover(store_path, con):
-    (code,) = con.execute(
+def test_finance_of_a_country_china_does_not_cover(store_path, store):
+    (code,) = store.fetchone(
         """SELECT iso3 FROM us_aid
            WHERE iso3 NOT IN (SELECT iso3 FROM debt_to_china)
              AND iso3 NOT IN (SELECT iso3 FROM gcdf_country_commitments)
            ORDER BY iso3 LIMIT 1"""
-    ).fetchone()
+    )
     rows = _json(store_path, "finance", code)
     assert rows and {r["pole"] for r in rows} == {"USA"}
 

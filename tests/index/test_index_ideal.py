@@ -1,9 +1,9 @@
 """The diplomatic lean from vote agreement *and* ideal points, by default, on real stores.
 
-The session store (``con``) pays for one whole-record ideal-point fit the
+The session store (``store``) pays for one whole-record ideal-point fit the
 first time; later calls read it from the disk cache beside the store. The
-stores that cannot keep a cache (in memory; a blocked cache folder) are
-small two-year copies of the real store, so that refitting stays cheap.
+store that cannot keep a cache (a blocked cache folder) and the sensitivity
+report's store are small two-year copies of the real store, so that refitting stays cheap.
 """
 
 from __future__ import annotations
@@ -16,17 +16,24 @@ import numpy as np
 import pytest
 from typer.testing import CliRunner
 
+import nonaligned
 from nonaligned.cli import app
 from nonaligned.index import CLASSES, country_index, latest_full_year
 from nonaligned.index.sensitivity import sensitivity
-from nonaligned.store import connect
 
 runner = CliRunner()
 YEARS = (2019, 2020)
 
 
+def _small_store(source: Path, path: Path) -> Path:
+    """A store at ``path`` with the tables of ``source`` for ``YEARS`` (whole tables where
+    they have no year)."""
+    with duckdb.connect(str(path)) as target:
+        _copy_years(target, source)
+    return path
+
+
 def _copy_years(target: duckdb.DuckDBPyConnection, source: Path) -> None:
-    """Copy the store's tables for ``YEARS`` (whole tables where they have no year)."""
     target.execute(f"ATTACH '{source}' AS src (READ_ONLY)")
     years = ", ".join(map(str, YEARS))
     for name in ("roll_calls", "trade_flows", "wdi"):
@@ -59,9 +66,9 @@ def _check_both_readings(frame) -> None:
     np.testing.assert_array_equal(russia["lean_diplomatic"], russia["lean_vote_agreement"])
 
 
-def test_ideal_points_enter_the_diplomatic_lean_by_default(con):
-    both = country_index(con, year=2020, n_boot=0)
-    agreement = country_index(con, year=2020, n_boot=0, ideal_points=False)
+def test_ideal_points_enter_the_diplomatic_lean_by_default(store):
+    both = country_index(store, year=2020, n_boot=0)
+    agreement = country_index(store, year=2020, n_boot=0, ideal_points=False)
     _check_both_readings(both)
     assert agreement["lean_ideal_point"].isna().all()
     np.testing.assert_array_equal(agreement["lean_diplomatic"], agreement["lean_vote_agreement"])
@@ -74,10 +81,10 @@ def test_ideal_points_enter_the_diplomatic_lean_by_default(con):
         assert rows.loc[("USA", "west-china"), reading] == 1
 
 
-def test_ideal_points_are_held_fixed_across_bootstrap_replicates(con):
+def test_ideal_points_are_held_fixed_across_bootstrap_replicates(store):
     """With ideal points the lean's bootstrap spread comes from the agreement half only."""
-    both = country_index(con, year=2020, axis="west-china", n_boot=30)
-    agreement = country_index(con, year=2020, axis="west-china", n_boot=30, ideal_points=False)
+    both = country_index(store, year=2020, axis="west-china", n_boot=30)
+    agreement = country_index(store, year=2020, axis="west-china", n_boot=30, ideal_points=False)
     # states that voted often enough to have an agreement reading in every replicate
     # (Somalia voted once in 2020: where a draw misses that vote, the ideal point is alone)
     voters = agreement["participation"] > 0.5
@@ -98,8 +105,8 @@ def _json(*args: str, db: Path) -> list[dict]:
 
 
 def test_no_ideal_points_option_on_every_command(store_path):
-    with connect(store_path) as con:
-        agreement = country_index(con, year=2020, n_boot=0, ideal_points=False)
+    with nonaligned.open(store_path) as store:
+        agreement = country_index(store, year=2020, n_boot=0, ideal_points=False)
     want = agreement.set_index(["iso3", "axis"])["lean_vote_agreement"]
     records = _json("index", "--year", "2020", "--all-columns", "--no-ideal-points", db=store_path)
     assert all(r["lean_ideal_point"] is None for r in records)
@@ -121,48 +128,36 @@ def test_no_ideal_points_option_on_every_command(store_path):
     assert all(r["lean_ideal_point"] is not None for r in default if r["year"] >= 1990)
 
 
-def test_in_memory_store_fits_ideal_points_without_a_cache(store_path):
-    memory = duckdb.connect()
-    _copy_years(memory, store_path)
-    frame = country_index(memory, year=2020, n_boot=0)
-    _check_both_readings(frame)
-    assert frame.dropna(subset=["class"]).shape[0] >= 300  # two axes, ~190 states each
-    memory.close()
-
-
 def test_unwritable_cache_location_still_gives_the_index(store_path, tmp_path):
     """A file where the cache folder would go: the fit cannot be kept, the index still works."""
-    small = tmp_path / "small.duckdb"
-    with duckdb.connect(str(small)) as writer:
-        _copy_years(writer, store_path)
+    small = _small_store(store_path, tmp_path / "small.duckdb")
     blocker = small.with_name(small.name + ".cache")
     blocker.write_text("not a folder")
-    with connect(small) as con:
-        first = country_index(con, year=2020, n_boot=0)
+    with nonaligned.open(small) as store:
+        first = country_index(store, year=2020, n_boot=0)
         _check_both_readings(first)
     assert blocker.is_file() and blocker.read_text() == "not a folder"
 
 
-def test_sensitivity_shows_the_agreement_only_reading(store_path):
-    memory = duckdb.connect()
-    _copy_years(memory, store_path)
-    report = sensitivity(memory, 2020, "west-china")
+def test_sensitivity_shows_the_agreement_only_reading(store_path, tmp_path):
+    small = nonaligned.open(_small_store(store_path, tmp_path / "small.duckdb"))
+    report = sensitivity(small, 2020, "west-china")
     row = report[report.variant == "diplomatic lean"]
     assert row["setting"].item() == "vote agreement only"
-    agreement = country_index(memory, year=2020, axis="west-china", n_boot=0, ideal_points=False)
+    agreement = country_index(small, year=2020, axis="west-china", n_boot=0, ideal_points=False)
     counts = agreement["class"].value_counts()
     for name in CLASSES:
         assert row[f"n_{name}"].item() == counts.get(name, 0)
-    baseline = country_index(memory, year=2020, axis="west-china", n_boot=0)
+    baseline = country_index(small, year=2020, axis="west-china", n_boot=0)
     base_row = report[report.variant == "baseline"]
     assert base_row["n_split"].item() == (baseline["class"] == "split").sum()
-    memory.close()
+    small.close()
 
 
-def test_latest_full_year_is_the_last_with_votes_and_trade(con):
-    year = latest_full_year(con)
-    (last_trade,) = con.execute("SELECT max(year) FROM trade_flows").fetchone()
+def test_latest_full_year_is_the_last_with_votes_and_trade(store):
+    year = latest_full_year(store)
+    (last_trade,) = store.fetchone("SELECT max(year) FROM trade_flows")
     assert year == last_trade
-    rows = country_index(con, iso3="BRA", axis="west-china", n_boot=0)
+    rows = country_index(store, iso3="BRA", axis="west-china", n_boot=0)
     economic_year = rows.set_index("year")["economic_year"]
     assert economic_year[year] == year and economic_year[year + 1] == year

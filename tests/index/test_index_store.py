@@ -8,6 +8,7 @@ import numpy as np
 import pytest
 from typer.testing import CliRunner
 
+import nonaligned
 from nonaligned.cli import app
 from nonaligned.errors import QueryError
 from nonaligned.index import CLASSES, country_index, rank
@@ -34,10 +35,8 @@ def _json(*args: str):
 
 @pytest.fixture(scope="module")
 def index_2020(store_path):
-    from nonaligned.store import connect
-
-    with connect(store_path) as con:
-        return country_index(con, year=2020, n_boot=100)
+    with nonaligned.open(store_path) as store:
+        return country_index(store, year=2020, n_boot=100)
 
 
 def test_at_least_150_states_classified_in_2020_on_the_us_china_axis(index_2020):
@@ -149,17 +148,17 @@ def test_bad_requests_exit_2(store_path, args):
     assert result.exit_code == 2, result.output
 
 
-def test_rank_api_refuses_unknown_measure(con):
+def test_rank_api_refuses_unknown_measure(store):
     with pytest.raises(QueryError, match="cannot rank"):
-        rank(con, 2020, by="gdp", n_boot=0)
+        rank(store, 2020, by="gdp", n_boot=0)
 
 
-def test_sensitivity_report_counts_add_up(con):
+def test_sensitivity_report_counts_add_up(store):
     from nonaligned.index.sensitivity import sensitivity
 
     # agreement only: with ideal points each vote subset needs its own whole-record fit
     # (test_index_ideal checks the default on a small store)
-    report = sensitivity(con, 2017, "west-russia", ideal_points=False)
+    report = sensitivity(store, 2017, "west-russia", ideal_points=False)
     assert {"baseline", "votes", "lean threshold", "activity threshold"} <= set(report.variant)
     counts = report[[f"n_{name}" for name in CLASSES]].sum(axis=1)
     assert (counts == report["n_classified"]).all()
@@ -170,37 +169,37 @@ def test_sensitivity_report_counts_add_up(con):
     assert report["same_class_share"].between(0, 1).all()
 
 
-def test_ideal_points_enter_the_diplomatic_lean_when_given(con):
+def test_ideal_points_enter_the_diplomatic_lean_when_given(store):
     import pandas as pd
 
     from nonaligned.measures.poles import eu_members
 
-    base = country_index(con, year=2020, axis="west-china", n_boot=0)
-    eu = set(eu_members(con.execute("SELECT * FROM memberships").df(), [2020])["iso3"])
+    base = country_index(store, year=2020, axis="west-china", n_boot=0)
+    eu = set(eu_members(store.frame("SELECT * FROM memberships"), [2020])["iso3"])
     # a hand-made line: the West (US, EU members) at 1, China at -1, the rest at 0
     theta = pd.DataFrame({"iso3": base["iso3"], "year": 2020, "ideal_point": 0.0})
     theta.loc[theta.iso3.isin(eu | {"USA"}), "ideal_point"] = 1.0
     theta.loc[theta.iso3 == "CHN", "ideal_point"] = -1.0
-    with_ideal = country_index(con, year=2020, axis="west-china", n_boot=0, ideal_points=theta)
+    with_ideal = country_index(store, year=2020, axis="west-china", n_boot=0, ideal_points=theta)
     row = with_ideal.set_index("iso3").loc["BRA"]
     assert row["lean_ideal_point"] == pytest.approx(0.0)
     assert row["lean_diplomatic"] == pytest.approx(row["lean_vote_agreement"] / 2)
     assert base.set_index("iso3").loc["BRA", "lean_ideal_point"] != row["lean_ideal_point"]
 
 
-def test_basis_names_the_components_behind_each_row(con):
-    rows = country_index(con, iso3="BRA", axis="west-china", n_boot=0).set_index("year")
+def test_basis_names_the_components_behind_each_row(store):
+    rows = country_index(store, iso3="BRA", axis="west-china", n_boot=0).set_index("year")
     assert rows.loc[2020, "basis"] == "votes+trade+memberships"
     assert rows.loc[2020, "economic_year"] == 2020
     # trade ends in 2020: later years carry its economic component forward, and say so
-    last = int(con.execute("SELECT max(year) FROM trade_flows").fetchone()[0])
+    last = int(store.fetchone("SELECT max(year) FROM trade_flows")[0])
     assert rows.loc[last + 2, "economic_year"] == last
     assert rows.loc[last + 2, "lean_economic"] == rows.loc[last, "lean_economic"]
 
 
-def test_well_known_cases_of_2022(con):
+def test_well_known_cases_of_2022(store):
     """What the field knows (docs/validation.md has the full record and its sources)."""
-    china = country_index(con, year=2022, axis="west-china", n_boot=0).set_index("iso3")["class"]
+    china = country_index(store, year=2022, axis="west-china", n_boot=0).set_index("iso3")["class"]
     for ally in ("JPN", "KOR", "AUS", "NZL"):  # US treaty allies whose trade leans to China
         assert china[ally] == "aligned_west", ally
     for hedger in ("IND", "BRA", "ZAF", "IDN", "SAU", "ARE"):  # the swing states
@@ -209,28 +208,30 @@ def test_well_known_cases_of_2022(con):
         assert china[partner] == "aligned_china", partner
     # most of the G77 votes with China on most roll calls: that is the baseline, not alignment
     assert (china == "aligned_china").sum() < 40
-    russia = country_index(con, year=2022, axis="west-russia", n_boot=0).set_index("iso3")
-    no = con.execute(
+    russia = country_index(store, year=2022, axis="west-russia", n_boot=0).set_index("iso3")
+    no = store.frame(
         """SELECT v.iso3 FROM votes v JOIN roll_calls r USING (roll_call_id)
            WHERE r.symbol = 'A/RES/ES-11/1' AND v.vote = 'no'"""
-    ).df()["iso3"]
+    )["iso3"]
     assert len(no) == 5 and (russia.loc[no, "class"] == "aligned_russia").all()
 
 
-def test_no_cliff_where_trade_ends(con):
-    last = int(con.execute("SELECT max(year) FROM trade_flows").fetchone()[0])
+def test_no_cliff_where_trade_ends(store):
+    last = int(store.fetchone("SELECT max(year) FROM trade_flows")[0])
     counts = [
-        (country_index(con, year=y, axis="west-china", n_boot=0)["class"] == "aligned_china").sum()
+        (
+            country_index(store, year=y, axis="west-china", n_boot=0)["class"] == "aligned_china"
+        ).sum()
         for y in (last, last + 1)
     ]
     assert abs(counts[1] - counts[0]) <= 15
 
 
-def test_a_partial_session_is_provisional(con):
-    (year, n) = con.execute(
+def test_a_partial_session_is_provisional(store):
+    (year, n) = store.fetchone(
         "SELECT year, count(*) FROM roll_calls GROUP BY year ORDER BY year DESC LIMIT 1"
-    ).fetchone()
-    frame = country_index(con, year=year, n_boot=0)
+    )
+    frame = country_index(store, year=year, n_boot=0)
     if n < 20:
         assert frame["provisional"].all() and frame["class"].isna().all()
     else:

@@ -167,8 +167,8 @@ def test_bootstrap_replicate_zero_is_the_observed_year():
     assert np.nanstd(boot.distance[..., 1:]) > 0
 
 
-def test_distances_agree_with_pole_alignment_on_the_real_store(con):
-    inputs = load(con, [2020], None)
+def test_distances_agree_with_pole_alignment_on_the_real_store(store):
+    inputs = load(store, [2020], None)
     year = vote_years(inputs.votes, inputs.roll_calls, inputs.memberships, None, 0, 0)[2020]
     reference = pole_alignment(inputs.votes, inputs.roll_calls, inputs.memberships)
     reference = reference[reference.year == 2020].set_index(["iso3", "pole"])["agreement"]
@@ -183,9 +183,9 @@ def test_distances_agree_with_pole_alignment_on_the_real_store(con):
     assert checked > 650  # about 193 states x 4 poles, less the EU members' EU pole
 
 
-def test_real_distances_respect_the_triangle_inequality_closely(con):
+def test_real_distances_respect_the_triangle_inequality_closely(store):
     # why the position lean needs little clipping: disagreement is close to a metric
-    inputs = load(con, [2020], None)
+    inputs = load(store, [2020], None)
     year = vote_years(inputs.votes, inputs.roll_calls, inputs.memberships, None, 0, 0)[2020]
     usa, chn = POLE_VOTERS.index("USA"), POLE_VOTERS.index("CHN")
     raw = (year.distance[:, chn, 0] - year.distance[:, usa, 0]) / year.pole_distance[usa, chn, 0]

@@ -20,6 +20,7 @@ import pandas as pd
 import pytest
 from typer.testing import CliRunner
 
+import nonaligned
 from nonaligned import engines
 from nonaligned.cli import app
 from nonaligned.dataset import Dataset
@@ -107,11 +108,8 @@ def test_cli_dyads_from_parquet_on_spark(spark, store_path, tmp_path):
     folder = tmp_path / "export"
     assert runner.invoke(app, ["export", str(folder), "--db", str(store_path)]).exit_code == 0
     args = ["dyads", "--year", "1996", "--format", "csv"]
-    try:
-        duck = runner.invoke(app, [*args, "--db", str(store_path)])
-        on_spark = runner.invoke(app, [*args, "--engine", "spark", "--data", str(folder)])
-    finally:
-        engines.use(None)
+    duck = runner.invoke(app, [*args, "--db", str(store_path)])
+    on_spark = runner.invoke(app, [*args, "--engine", "spark", "--data", str(folder)])
     assert duck.exit_code == 0 and on_spark.exit_code == 0, on_spark.output
     duck_rows = pd.read_csv(io.StringIO(duck.stdout))
     assert len(duck_rows) > 10_000
@@ -176,18 +174,14 @@ def test_pole_trade_shares_equal_on_spark(spark, trade_slice, importer_factor):
         np.testing.assert_allclose(on_spark[name], duck[name], rtol=1e-12, equal_nan=True)
 
 
-def test_engine_choice_order(monkeypatch):
+def test_engine_choice_order(store_path, monkeypatch):
     monkeypatch.delenv(engines.ENGINE_ENV, raising=False)
     assert engines.engine_name() == "duckdb"
     monkeypatch.setenv(engines.ENGINE_ENV, "Spark")
     assert engines.engine_name() == "spark"
-    engines.use("duckdb")
-    try:
-        assert engines.engine_name() == "duckdb"
-        assert engines.engine_name("spark") == "spark"
-    finally:
-        engines.use(None)
-    assert engines.engine_name() == "spark"
+    assert engines.engine_name("duckdb") == "duckdb"  # an explicit choice wins over the env
+    assert nonaligned.open(store_path, engine="DuckDB").engine == "duckdb"
+    assert nonaligned.open(store_path).engine == "spark"
     with pytest.raises(EngineError, match="unknown engine 'polars'"):
         engines.engine_name("polars")
 
@@ -196,12 +190,9 @@ def test_cli_engine_option(store_path, monkeypatch):
     monkeypatch.delenv(engines.ENGINE_ENV, raising=False)
     runner = CliRunner()
     args = ["dyads", "--year", "1996", "--db", str(store_path), "--format", "csv"]
-    try:
-        bad = runner.invoke(app, [*args, "--engine", "polars"])
-        assert bad.exit_code == 2
-        assert "unknown engine 'polars'" in bad.output
-        good = runner.invoke(app, [*args, "--engine", "duckdb"])
-        assert good.exit_code == 0, good.output
-        assert good.stdout.splitlines()[0].startswith("iso3_a,iso3_b,year,agreement")
-    finally:
-        engines.use(None)
+    bad = runner.invoke(app, [*args, "--engine", "polars"])
+    assert bad.exit_code == 2
+    assert "unknown engine 'polars'" in bad.output
+    good = runner.invoke(app, [*args, "--engine", "duckdb"])
+    assert good.exit_code == 0, good.output
+    assert good.stdout.splitlines()[0].startswith("iso3_a,iso3_b,year,agreement")

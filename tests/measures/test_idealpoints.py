@@ -17,10 +17,10 @@ from test_similarity import roll_calls_frame
 from threadpoolctl import threadpool_info
 from typer.testing import CliRunner
 
-from nonaligned import frame_cache
 from nonaligned.cli import app
 from nonaligned.measures import idealpoints as ip
 from nonaligned.measures.idealpoints import Settings, dynamic_ideal_points, static_ideal_points
+from nonaligned.session import Store
 
 N_STATES, YEARS, ITEMS_PER_YEAR = 40, range(2000, 2008), 40
 
@@ -269,32 +269,32 @@ def test_bridging_pools_repeated_roll_calls_in_the_dynamic_model_only(simulated)
 
 
 def test_cache_reuses_and_invalidates(tmp_path):
+    """The store's disk cache: one entry per settings, and none survives a rebuilt file."""
     path = tmp_path / "store.duckdb"
     with duckdb.connect(str(path)) as con:
-        columns = ", ".join(f"{c} VARCHAR" for c in ("source", "file", "sha256", "retrieved_at"))
-        con.execute(f"CREATE TABLE provenance ({columns})")
+        con.execute("CREATE TABLE provenance (source VARCHAR)")
     calls = []
 
     def compute():
         calls.append(1)
         return pd.DataFrame({"x": [len(calls)]})
 
-    with duckdb.connect(str(path)) as con:
-        first = frame_cache.cached(con, "demo", {"n": 1}, compute)
-        again = frame_cache.cached(con, "demo", {"n": 1}, compute)
-        other = frame_cache.cached(con, "demo", {"n": 2}, compute)
+    store = Store(path)
+    first = store.cached("demo", {"n": 1}, compute)
+    again = store.cached("demo", {"n": 1}, compute)
+    other = store.cached("demo", {"n": 2}, compute)
     assert len(calls) == 2 and first.x[0] == again.x[0] == 1 and other.x[0] == 2
     os.utime(path, ns=(1, 1))  # a rebuilt store has a new modification time
-    with duckdb.connect(str(path)) as con:
-        assert frame_cache.cached(con, "demo", {"n": 1}, compute).x[0] == 3
+    assert store.cached("demo", {"n": 1}, compute).x[0] == 3
+    assert Store(path).cached("demo", {"n": 1}, compute).x[0] == 3  # another process's session
 
 
-def test_in_memory_store_is_not_cached():
+def test_a_missing_store_file_is_not_cached(tmp_path):
     calls = []
-    with duckdb.connect() as con:
-        for _ in range(2):
-            frame_cache.cached(con, "demo", {}, lambda: pd.DataFrame({"x": [calls.append(1)]}))
-    assert len(calls) == 2
+    store = Store(tmp_path / "missing.duckdb")
+    for _ in range(2):
+        store.cached("demo", {}, lambda: pd.DataFrame({"x": [calls.append(1)]}))
+    assert len(calls) == 2 and not (tmp_path / "missing.duckdb.cache").exists()
 
 
 def test_cli_idealpoints_json_and_cache(store_path):

@@ -89,12 +89,10 @@ def test_no_alliances_row_repeats_a_memberships_row(files, alliances):
     assert repeats.empty, repeats
 
 
-def test_store_holds_both_files_rows(con, files):
-    stored = con.execute("SELECT * FROM memberships").df()
+def test_store_holds_both_files_rows(store, files):
+    stored = store.frame("SELECT * FROM memberships")
     expected = memberships.parse_all(list(files.values()))
     assert _row_counts(stored) == _row_counts(expected)
     assert len(stored) == sum(len(_records(path)) for path in files.values())
-    recorded = con.execute(
-        "SELECT file, sha256 FROM provenance WHERE source = 'memberships'"
-    ).fetchall()
+    recorded = store.fetchall("SELECT file, sha256 FROM provenance WHERE source = 'memberships'")
     assert sorted(recorded) == sorted((f.relpath, f.sha256) for f in memberships.SOURCE.files)

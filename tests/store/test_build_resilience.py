@@ -23,6 +23,7 @@ import duckdb
 import pytest
 from conftest import MIRROR
 
+import nonaligned
 from nonaligned import query
 from nonaligned.errors import StoreError
 from nonaligned.sources import unxml
@@ -66,11 +67,8 @@ def _sha256(path: Path) -> str:
 
 
 def _es11_1_yes(path: Path) -> int:
-    con = connect(path)
-    try:
-        return query.vote_totals(query.resolution_votes(con, ES11_1))["yes"]
-    finally:
-        con.close()
+    with nonaligned.open(path) as store:
+        return query.vote_totals(query.resolution_votes(store, ES11_1))["yes"]
 
 
 def _yes_or_error(path: Path) -> int | str:
@@ -436,12 +434,13 @@ def test_write_phase_killed_at_random_moments_never_corrupts_the_store(write_cop
 
 
 def test_readers_keep_answering_while_the_store_is_replaced(write_copy, tmp_path):
-    """A connection held across the rename reads the old file; new ones the new file."""
+    """A session held across the rename keeps answering (it reopens the replaced file);
+    new ones read the new file."""
     source, _ = write_copy
     store = tmp_path / "store.duckdb"
     shutil.copyfile(source, store)
     inode = store.stat().st_ino
-    held = connect(store)
+    held = nonaligned.open(store)
     answers: list[int | str] = []
     fresh_inodes = set()
     try:

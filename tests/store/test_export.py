@@ -11,8 +11,8 @@ import pyarrow.dataset as ds
 import pytest
 from typer.testing import CliRunner
 
+import nonaligned
 from nonaligned.cli import app
-from nonaligned.dataset import Dataset
 from nonaligned.errors import QueryError, UsageError
 from nonaligned.export import export_parquet, metadata_of
 from nonaligned.store import connect
@@ -75,12 +75,13 @@ def test_existing_folder_refused_unless_forced(store_path, tmp_path):
 def test_dataset_on_duckdb_gives_the_stores_answers(store_path, exported):
     from nonaligned import alignment
 
-    with connect(store_path) as con:
+    export = nonaligned.open(engine="duckdb", data=exported)
+    with nonaligned.open(store_path) as store:
         pd.testing.assert_frame_equal(
-            alignment.alignment(con, "IND"), alignment.alignment(Dataset(exported, "duckdb"), "ind")
+            alignment.alignment(store, "IND"), alignment.alignment(export, "ind")
         )
     with pytest.raises(QueryError, match="unknown country code 'XXX'"):
-        alignment.alignment(Dataset(exported, "duckdb"), "XXX")
+        alignment.alignment(export, "XXX")
 
 
 def test_cli_export_and_data_option(store_path, tmp_path):

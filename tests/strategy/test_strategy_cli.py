@@ -57,29 +57,29 @@ def test_evaluate_json_contract(store_path):
     assert grant["total_debt_service_usd"] == 0.0
 
 
-def _gdp(con, iso3: str, year: int | None = None) -> tuple[int, float]:
+def _gdp(store, iso3: str, year: int | None = None) -> tuple[int, float]:
     """WDI GDP of a year, or the latest."""
     where = "AND year = ?" if year is not None else ""
-    return con.execute(
+    return store.fetchone(
         f"SELECT year, gdp_usd FROM wdi WHERE iso3 = ? AND gdp_usd > 0 {where} "
         "ORDER BY year DESC LIMIT 1",
         [iso3] + ([year] if year is not None else []),
-    ).fetchone()
+    )
 
 
-def _last_debt(con, iso3: str) -> tuple[int, float]:
-    return con.execute(
+def _last_debt(store, iso3: str) -> tuple[int, float]:
+    return store.fetchone(
         "SELECT year, debt_to_china_usd FROM debt_to_china WHERE iso3 = ? "
         "AND debt_to_china_usd IS NOT NULL ORDER BY year DESC LIMIT 1",
         [iso3],
-    ).fetchone()
+    )
 
 
-def test_exposure_divides_same_year_values_and_names_each_year(con):
-    table = desk.evaluate(con, ANGOLA).set_index("offer_id")
-    debt_year, debt = _last_debt(con, "AGO")
-    _, debt_gdp = _gdp(con, "AGO", debt_year)  # the stock over its own year's GDP
-    latest_year, gdp = _gdp(con, "AGO")  # the new principal over the latest GDP
+def test_exposure_divides_same_year_values_and_names_each_year(store):
+    table = desk.evaluate(store, ANGOLA).set_index("offer_id")
+    debt_year, debt = _last_debt(store, "AGO")
+    _, debt_gdp = _gdp(store, "AGO", debt_year)  # the stock over its own year's GDP
+    latest_year, gdp = _gdp(store, "AGO")  # the new principal over the latest GDP
     assert debt_year < latest_year  # 2017 against a later GDP: the case of issue 15
     china = table.loc["chn-oil-backed"]
     assert (china.debt_year, china.debt_gdp_year, china.gdp_year) == (
@@ -95,12 +95,12 @@ def test_exposure_divides_same_year_values_and_names_each_year(con):
     assert table.new_debt_pct_gdp.tolist() == pytest.approx([100 * 1e9 / gdp] * 3)
 
 
-def test_evaluate_accepts_a_toml_string_and_a_mapping(con):
+def test_evaluate_accepts_a_toml_string_and_a_mapping(store):
     text = KENYA.read_text()
-    from_text = desk.evaluate(con, text)
+    from_text = desk.evaluate(store, text)
     import tomllib
 
-    from_mapping = desk.evaluate(con, tomllib.loads(text))
+    from_mapping = desk.evaluate(store, tomllib.loads(text))
     assert from_text.equals(from_mapping)
 
 
@@ -161,57 +161,53 @@ def test_compete_json(store_path):
     assert [r["leverage_gain_usd"] for r in none if r["winner"]] == [0]
 
 
-def test_compete_derives_pivotality_by_default(con):
-    table = desk.compete(con, ANGOLA)
+def test_compete_derives_pivotality_by_default(store):
+    table = desk.compete(store, ANGOLA)
     assert table.pivotality.nunique() == 1
     assert 0.0 <= table.pivotality.iloc[0] <= 1.0
     assert table.pivotality_source.iloc[0].split(":")[0] in ("index", "alignment")
 
 
-def test_scenario_finance_stop(store_path, con):
+def test_scenario_finance_stop(store_path, store):
     (row,) = run(store_path, "scenario", "AGO", "--pole", "CHN", "--finance-stop")
-    year, debt = _last_debt(con, "AGO")
+    year, debt = _last_debt(store, "AGO")
     assert row["debt_to_pole_usd"] == debt
     # issue 15: the 2017 stock over the 2017 GDP, both years named, not a later GDP
     assert row["debt_year"] == row["debt_gdp_year"] == year
-    assert row["debt_to_pole_pct_gdp"] == pytest.approx(100 * debt / _gdp(con, "AGO", year)[1])
+    assert row["debt_to_pole_pct_gdp"] == pytest.approx(100 * debt / _gdp(store, "AGO", year)[1])
     assert row["debt_exposed_pct_gdp"] == row["debt_to_pole_pct_gdp"] > 0
     assert row["exports_exposed_share"] == row["imports_exposed_share"] == 0.0
     assert row["hhi_exports_after"] == row["hhi_exports_before"]
 
 
-def test_scenario_tariff(store_path, con):
+def test_scenario_tariff(store_path, store):
     (row,) = run(store_path, "scenario", "CHL", "--pole", "USA", "--tariff", "0.25")
     year = row["trade_year"]
-    trade = exposure.trade(con, "CHL", year).set_index("partner")
+    trade = exposure.trade(store, "CHL", year).set_index("partner")
     assert row["exports_exposed_share"] == pytest.approx(trade.exports_share["USA"])
     assert row["tariff_cost_usd"] == pytest.approx(0.25 * trade.exports_usd["USA"])
     assert row["imports_exposed_share"] == 0.0
     assert row["debt_to_pole_usd"] is None  # unknown for the US, not zero
     # Chile reports its own exports: the remaining partners' HHI straight from the table
-    shares = (
-        con.execute(
-            """SELECT value_usd FROM trade_flows
+    shares = store.frame(
+        """SELECT value_usd FROM trade_flows
            WHERE reporter_iso3 = 'CHL' AND year = ? AND flow = 'exports'
              AND NOT partner_is_aggregate AND partner_code <> 'USA' AND value_usd > 0""",
-            [year],
-        )
-        .df()
-        .value_usd
-    )
+        [year],
+    ).value_usd
     assert row["hhi_exports_after"] == pytest.approx(((shares / shares.sum()) ** 2).sum())
     assert row["hhi_imports_after"] == row["hhi_imports_before"]
 
 
-def test_scenario_sanctions_expose_both_flows(con):
-    row = scenario(con, "AGO", "CHN", "sanctions").iloc[0]
-    trade = exposure.trade(con, "AGO", int(row.trade_year)).set_index("partner")
+def test_scenario_sanctions_expose_both_flows(store):
+    row = scenario(store, "AGO", "CHN", "sanctions").iloc[0]
+    trade = exposure.trade(store, "AGO", int(row.trade_year)).set_index("partner")
     assert row.exports_exposed_share == pytest.approx(trade.exports_share["CHN"])
     assert row.imports_exposed_share == pytest.approx(trade.imports_share["CHN"])
     assert row.debt_exposed_pct_gdp > 0
     assert (
         row.export_partners_after
-        < scenario(con, "AGO", "CHN", "finance_stop").iloc[0].export_partners_after
+        < scenario(store, "AGO", "CHN", "finance_stop").iloc[0].export_partners_after
     )
 
 
@@ -238,12 +234,12 @@ def test_scenario_refuses_bad_input(store_path, args, message):
     assert message in result.output
 
 
-def test_scenario_library_refuses_tariff_without_rate(con):
+def test_scenario_library_refuses_tariff_without_rate(store):
     with pytest.raises(QueryError, match="tariff rate"):
-        scenario(con, "KEN", "USA", "tariff")
+        scenario(store, "KEN", "USA", "tariff")
 
 
-def test_offers_exposure_command(store_path, con):
+def test_offers_exposure_command(store_path, store):
     records = run(store_path, "offers", "exposure", str(KENYA))
     assert [r["offer_id"] for r in records] == [
         "chn-policy-bank",
@@ -252,7 +248,7 @@ def test_offers_exposure_command(store_path, con):
         "eu-gateway-loan",
     ]
     china = records[0]
-    trade = exposure.trade(con, "KEN", china["trade_year"]).set_index("partner")
+    trade = exposure.trade(store, "KEN", china["trade_year"]).set_index("partner")
     assert china["trade_share"] == pytest.approx(trade.share["CHN"])
     assert china["exposure_after"] > china["exposure_before"]
     grant = records[2]
@@ -260,16 +256,16 @@ def test_offers_exposure_command(store_path, con):
     assert len({r["trade_hhi"] for r in records}) == 1  # one country, one concentration
 
 
-def test_scenario_debt_falls_back_to_the_nearest_gdp_year_and_says_so(con):
+def test_scenario_debt_falls_back_to_the_nearest_gdp_year_and_says_so(store):
     """Venezuela has no WDI GDP after 2014: its 2017 stock is divided by the 2014 GDP."""
-    row = scenario(con, "VEN", "CHN", "finance_stop").iloc[0]
-    year, debt = _last_debt(con, "VEN")
-    (gdp_year,) = con.execute(
+    row = scenario(store, "VEN", "CHN", "finance_stop").iloc[0]
+    year, debt = _last_debt(store, "VEN")
+    (gdp_year,) = store.fetchone(
         "SELECT max(year) FROM wdi WHERE iso3 = 'VEN' AND gdp_usd > 0 AND year <= ?", [year]
-    ).fetchone()
-    assert gdp_year < year and _gdp(con, "VEN", year) is None
+    )
+    assert gdp_year < year and _gdp(store, "VEN", year) is None
     assert (row.debt_year, row.debt_gdp_year) == (year, gdp_year)
-    assert row.debt_to_pole_pct_gdp == pytest.approx(100 * debt / _gdp(con, "VEN", gdp_year)[1])
+    assert row.debt_to_pole_pct_gdp == pytest.approx(100 * debt / _gdp(store, "VEN", gdp_year)[1])
 
 
 def test_convention_option(store_path):

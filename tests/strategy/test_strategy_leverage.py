@@ -135,19 +135,19 @@ def test_compete_reports_committed_and_competitive_terms():
     assert grant_element(better) == pytest.approx(won.competitive_grant_element, abs=1e-9)
 
 
-def test_pivotality_from_the_index(con):
+def test_pivotality_from_the_index(store):
     index = pytest.importorskip("nonaligned.index")
-    derived = pivotality(con, "KEN", 2020)
-    row = index.country_index(con, year=2020, iso3="KEN", axis="west-china", n_boot=0).iloc[0]
+    derived = pivotality(store, "KEN", 2020)
+    row = index.country_index(store, year=2020, iso3="KEN", axis="west-china", n_boot=0).iloc[0]
     assert derived.source == "index"
     assert derived.value == pytest.approx(math.sqrt(row.balance * row.activity))
     assert 0.0 <= derived.value <= 1.0
 
 
-def test_pivotality_from_vote_agreement_without_the_index(con, monkeypatch):
+def test_pivotality_from_vote_agreement_without_the_index(store, monkeypatch):
     monkeypatch.setitem(sys.modules, "nonaligned.index", None)
-    derived = pivotality(con, "KEN", 2020)
-    table = alignment(con, "KEN")
+    derived = pivotality(store, "KEN", 2020)
+    table = alignment(store, "KEN")
     agreement = table[table.year == 2020].set_index("pole").agreement
     assert derived.source == "alignment"
     assert derived.value == pytest.approx(1.0 - abs(agreement["USA"] - agreement["CHN"]))

@@ -56,8 +56,8 @@ def test_a_good_document_parses_with_defaults():
 
 
 @pytest.mark.parametrize("path", EXAMPLES, ids=lambda p: p.name)
-def test_the_example_files_validate_against_the_store(path, con):
-    document = desk.read(con, path)
+def test_the_example_files_validate_against_the_store(path, store):
+    document = desk.read(store, path)
     assert len(document.offers) >= 2
     assert "ILLUSTRATIVE" in path.read_text().upper()
 
@@ -222,14 +222,14 @@ def test_invalid_toml_is_an_offer_error():
     assert "not valid TOML" in problems("country = \n")[0][2]
 
 
-def test_a_bad_file_is_not_half_processed(con, monkeypatch):
+def test_a_bad_file_is_not_half_processed(store, monkeypatch):
     evaluated = []
     real_terms = desk.terms
     monkeypatch.setattr(desk, "terms", lambda *a, **k: evaluated.append(a) or real_terms(*a, **k))
     with pytest.raises(OfferError):
-        desk.evaluate(con, with_offer(id="late", partner="CHN", kind="grant", amount_usd=-1))
+        desk.evaluate(store, with_offer(id="late", partner="CHN", kind="grant", amount_usd=-1))
     assert evaluated == []
-    desk.evaluate(con, GOOD)
+    desk.evaluate(store, GOOD)
     assert len(evaluated) == 2
 
 

@@ -76,22 +76,22 @@ def test_existing_columns_keep_their_order_and_the_new_ones_follow():
     ]  # fmt: skip
 
 
-def _last_aid(con, iso3: str) -> tuple[int, float, float]:
+def _last_aid(store, iso3: str) -> tuple[int, float, float]:
     """The latest US net aid of a country and the WDI GDP of the same year, by SQL."""
-    return con.execute(
+    return store.fetchone(
         """SELECT a.year, a.us_net_aid_usd, w.gdp_usd FROM us_aid a
            JOIN wdi w USING (iso3, year)
            WHERE a.iso3 = ? AND a.us_net_aid_usd IS NOT NULL AND w.gdp_usd > 0
            ORDER BY a.year DESC LIMIT 1""",
         [iso3],
-    ).fetchone()
+    )
 
 
-def test_baseline_reads_the_latest_us_net_aid_with_its_own_years_gdp(con):
-    year, aid, gdp = _last_aid(con, "AGO")
-    (last,) = con.execute("SELECT max(year) FROM us_aid WHERE iso3 = 'AGO'").fetchone()
+def test_baseline_reads_the_latest_us_net_aid_with_its_own_years_gdp(store):
+    year, aid, gdp = _last_aid(store, "AGO")
+    (last,) = store.fetchone("SELECT max(year) FROM us_aid WHERE iso3 = 'AGO'")
     assert year == last  # the store has a GDP for the aid's last year
-    base = baseline(con, "AGO")
+    base = baseline(store, "AGO")
     assert (base.aid_year, base.aid_gdp_year) == (year, year)
     assert base.us_net_aid_usd == pytest.approx(aid)
     assert base.aid_pct_gdp == pytest.approx(100 * aid / gdp)
@@ -101,9 +101,9 @@ def test_baseline_reads_the_latest_us_net_aid_with_its_own_years_gdp(con):
     ("action", "tariff", "exposed"),
     [("finance_stop", None, True), ("sanctions", None, True), ("tariff", 0.1, False)],
 )
-def test_scenario_exposes_us_net_aid_where_the_action_cuts_finance(con, action, tariff, exposed):
-    year, aid, gdp = _last_aid(con, "AGO")
-    row = scenario(con, "AGO", "USA", action, tariff).iloc[0]
+def test_scenario_exposes_us_net_aid_where_the_action_cuts_finance(store, action, tariff, exposed):
+    year, aid, gdp = _last_aid(store, "AGO")
+    row = scenario(store, "AGO", "USA", action, tariff).iloc[0]
     assert (row.net_aid_year, row.net_aid_gdp_year) == (year, year)
     assert row.net_aid_from_pole_usd == pytest.approx(aid)
     assert row.net_aid_from_pole_pct_gdp == pytest.approx(100 * aid / gdp)
@@ -112,21 +112,21 @@ def test_scenario_exposes_us_net_aid_where_the_action_cuts_finance(con, action, 
     assert np.isnan(row.debt_to_pole_usd) and np.isnan(row.debt_exposed_pct_gdp)
 
 
-def test_scenario_against_china_keeps_the_stock_and_has_no_flow(con):
-    row = scenario(con, "AGO", "CHN", "finance_stop").iloc[0]
+def test_scenario_against_china_keeps_the_stock_and_has_no_flow(store):
+    row = scenario(store, "AGO", "CHN", "finance_stop").iloc[0]
     assert row.debt_exposed_pct_gdp > 0
     assert np.isnan(row.net_aid_from_pole_usd) and np.isnan(row.net_aid_exposed_pct_gdp)
     assert row.net_aid_year is pd.NA
 
 
-def test_a_country_without_us_aid_data_has_it_missing_not_zero(con):
-    assert con.execute("SELECT count(*) FROM us_aid WHERE iso3 = 'CHE'").fetchone() == (0,)
-    row = scenario(con, "CHE", "USA", "sanctions").iloc[0]
+def test_a_country_without_us_aid_data_has_it_missing_not_zero(store):
+    assert store.fetchone("SELECT count(*) FROM us_aid WHERE iso3 = 'CHE'") == (0,)
+    row = scenario(store, "CHE", "USA", "sanctions").iloc[0]
     assert np.isnan(row.net_aid_from_pole_usd) and np.isnan(row.net_aid_exposed_pct_gdp)
     assert row.net_aid_year is pd.NA
 
 
-def test_cli_says_what_each_measure_is_and_json_carries_the_flow(store_path, con):
+def test_cli_says_what_each_measure_is_and_json_carries_the_flow(store_path, store):
     table = runner.invoke(app, ["offers", "exposure", KENYA, "--db", str(store_path)])
     assert table.exit_code == 0, table.output
     words = " ".join(table.output.split())
@@ -136,7 +136,7 @@ def test_cli_says_what_each_measure_is_and_json_carries_the_flow(store_path, con
         app, ["offers", "exposure", KENYA, "--db", str(store_path), "--format", "json"]
     )
     records = {r["partner"]: r for r in json.loads(result.output)}
-    year, aid, gdp = _last_aid(con, "KEN")
+    year, aid, gdp = _last_aid(store, "KEN")
     assert records["USA"]["net_aid_year"] == year
     assert records["USA"]["net_aid_pct_gdp"] == pytest.approx(100 * aid / gdp)
     assert records["CHN"]["net_aid_usd"] is None and records["CHN"]["debt_before_usd"] > 0

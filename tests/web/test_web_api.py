@@ -25,21 +25,22 @@ from schemathesis.checks import not_a_server_error
 
 from nonaligned import alignment, engagement, query
 from nonaligned.measures.votes import Selection
+from nonaligned.session import Store
 from nonaligned.store import write_store
 from nonaligned.web import charts, create_app
 from nonaligned.web.security import CSP
 
 
-def important_ideal_points(con) -> pd.DataFrame:
+def important_ideal_points(store) -> pd.DataFrame:
     """The real ideal-point fit on important votes only, two bootstrap replicates: seconds,
     where the web app's default (every vote, 20 replicates) takes about a minute."""
-    return alignment.ideal_points(con, Selection(important_only=True), n_boot=2, cache=False)
+    return alignment.ideal_points(store, Selection(important_only=True), n_boot=2, cache=False)
 
 
 @pytest.fixture(scope="module")
 def client(store_path: Path, mirror: Path, tmp_path_factory: pytest.TempPathFactory):
     app = create_app(
-        store_path,
+        Store(store_path),
         mirror=mirror,
         cache_dir=tmp_path_factory.mktemp("webcache"),
         fit_ideal_points=important_ideal_points,
@@ -64,9 +65,9 @@ def _message(response) -> str:
     return body["message"]
 
 
-def test_countries_match_the_library(client, con):
+def test_countries_match_the_library(client, store):
     body = client.get("/api/countries").json()
-    expected = query.countries(con)
+    expected = query.countries(store)
     assert [r["iso3"] for r in body] == list(expected.iso3)
     one = client.get("/api/countries/ind").json()
     assert one["iso3"] == "IND" and one["name"] == expected.set_index("iso3").name["IND"]
@@ -102,9 +103,9 @@ def test_bad_input_is_a_json_4xx(client, url, status):
     assert _message(response)
 
 
-def test_resolution_es11_1_matches_the_library(client, con):
+def test_resolution_es11_1_matches_the_library(client, store):
     body = client.get("/api/resolutions", params={"symbol": "A/RES/ES-11/1"}).json()
-    votes = query.resolution_votes(con, "A/RES/ES-11/1")
+    votes = query.resolution_votes(store, "A/RES/ES-11/1")
     assert body["totals"] == query.vote_totals(votes)
     assert len(body["votes"]) == len(votes)
     assert body["by_region"][-1]["un_region"] == "World"
@@ -113,35 +114,35 @@ def test_resolution_es11_1_matches_the_library(client, con):
     assert encoded["totals"] == body["totals"]
 
 
-def test_resolution_symbols_ignore_case_and_offer_every_roll_call(client, con):
-    symbol = con.execute(
+def test_resolution_symbols_ignore_case_and_offer_every_roll_call(client, store):
+    symbol = store.fetchone(
         "SELECT symbol FROM roll_calls WHERE symbol IS NOT NULL "
         "GROUP BY symbol HAVING count(*) > 1 ORDER BY symbol LIMIT 1"
-    ).fetchone()[0]
-    calls = query.roll_calls_for_symbol(con, symbol)
+    )[0]
+    calls = query.roll_calls_for_symbol(store, symbol)
     body = client.get("/api/resolutions", params={"symbol": symbol.lower()}).json()
     assert body["symbol"] == symbol
     assert [c["roll_call_id"] for c in body["roll_calls"]] == list(calls.roll_call_id)
     other = int(calls.roll_call_id.iloc[0])
     chosen = client.get("/api/resolutions", params={"symbol": symbol, "roll_call": other}).json()
     assert chosen["roll_call_id"] == other
-    assert chosen["totals"] == query.vote_totals(query.resolution_votes(con, symbol, other))
+    assert chosen["totals"] == query.vote_totals(query.resolution_votes(store, symbol, other))
 
 
-def test_trade_matches_the_library(client, con):
+def test_trade_matches_the_library(client, store):
     from nonaligned import exposure
 
     body = client.get("/api/trade/CHL?year=2020").json()
-    expected = exposure.trade(con, "CHL", 2020)
+    expected = exposure.trade(store, "CHL", 2020)
     assert [r["partner"] for r in body] == list(expected.partner)
     assert [r["share"] for r in body] == pytest.approx(list(expected.share))
 
 
-def test_map_is_each_states_agreement_with_the_pole(client, con):
+def test_map_is_each_states_agreement_with_the_pole(client, store):
     from nonaligned import alignment
 
     body = client.get("/api/map?year=2022&pole=CHN").json()
-    dyads = alignment.dyads(con, 2022)
+    dyads = alignment.dyads(store, 2022)
     bra = dyads[(dyads.iso3_a == "BRA") & (dyads.iso3_b == "CHN")].agreement.iloc[0]
     row = next(r for r in body if r["iso3"] == "BRA")
     assert row["agreement"] == pytest.approx(bra)
@@ -149,7 +150,7 @@ def test_map_is_each_states_agreement_with_the_pole(client, con):
     assert all(r["iso3"] != "CHN" for r in body)
 
 
-def test_alignment_and_its_chart(client, con):
+def test_alignment_and_its_chart(client, store):
     body = client.get("/api/alignment/BRA").json()
     assert {r["pole"] for r in body} == {"USA", "CHN", "RUS", "EU"}
     spec = client.get("/api/charts/agreement/BRA").json()
@@ -161,10 +162,10 @@ def test_alignment_and_its_chart(client, con):
     ]
 
 
-def test_json_keeps_every_digit(client, con):
+def test_json_keeps_every_digit(client, store):
     """As the CLI's --format json: pandas' JSON writer kept ten decimals."""
     body = client.get("/api/alignment/BRA").json()
-    expected = alignment.alignment(con, "BRA")
+    expected = alignment.alignment(store, "BRA")
     assert [r["agreement"] for r in body] == [None if pd.isna(x) else x for x in expected.agreement]
     assert any(len(repr(r["agreement"])) > 12 for r in body)  # more than ten decimals to keep
 
@@ -196,9 +197,9 @@ def test_pages_and_assets_are_local(client):
     assert topo.status_code == 200 and topo.json()["type"] == "Topology"
 
 
-def test_map_opens_on_the_last_year_with_trade(client, con):
+def test_map_opens_on_the_last_year_with_trade(client, store):
     """Later years have no trade, so their classes rest on votes alone; the map opens earlier."""
-    (last_trade,) = con.execute("SELECT max(year) FROM trade_flows").fetchone()
+    (last_trade,) = store.fetchone("SELECT max(year) FROM trade_flows")
     assert f'data-year="{last_trade}"' in client.get("/").text
     assert 'data-year="1990"' in client.get("/?year=1990").text
 
@@ -224,7 +225,7 @@ def test_request_body_limit(client):
 
 
 def test_no_store_is_a_503(tmp_path, mirror):
-    app = create_app(tmp_path / "missing.duckdb", mirror=mirror, cache_dir=tmp_path)
+    app = create_app(Store(tmp_path / "missing.duckdb"), mirror=mirror, cache_dir=tmp_path)
     with TestClient(app) as test_client:
         response = test_client.get("/api/countries")
     assert response.status_code == 503
@@ -243,11 +244,11 @@ def test_openapi_lists_the_api(client):
     assert "413" in paths["/api/offers/evaluate"]["post"]["responses"]
 
 
-def test_index_endpoints_match_the_library(client, con):
+def test_index_endpoints_match_the_library(client, store):
     from nonaligned import index
 
     body = _ready(client, "/api/index?year=2022&axis=west-russia").json()
-    expected = index.country_index(con, year=2022, axis="west-russia", n_boot=0)
+    expected = index.country_index(store, year=2022, axis="west-russia", n_boot=0)
     assert sorted(r["iso3"] for r in body) == sorted(expected.iso3)
     ind = next(r for r in body if r["iso3"] == "IND")
     assert ind["class"] == expected.set_index("iso3").loc["IND", "class"]
@@ -269,19 +270,19 @@ def test_map_chart_colours(client, colour):
 EXAMPLE_OFFERS = EXAMPLES / "offers"
 
 
-def test_offers_evaluate_matches_the_strategy_desk(client, con):
+def test_offers_evaluate_matches_the_strategy_desk(client, store):
     from nonaligned.strategy import evaluate
 
     text = (EXAMPLE_OFFERS / "kenya_port.toml").read_text(encoding="utf-8")
     response = client.post("/api/offers/evaluate", json={"toml": text, "discount_rate": 0.05})
     assert response.status_code == 200, response.text
     body = response.json()
-    expected = evaluate.evaluate(con, text, 0.05)
+    expected = evaluate.evaluate(store, text, 0.05)
     assert [r["offer_id"] for r in body["evaluation"]] == list(expected.offer_id)
     assert [r["grant_element"] for r in body["evaluation"]] == pytest.approx(
         list(expected.grant_element)
     )
-    assert len(body["schedules"]) == len(evaluate.schedules(con, text))
+    assert len(body["schedules"]) == len(evaluate.schedules(store, text))
     assert body["chart"]["$schema"].startswith("https://vega.github.io/schema/vega-lite/")
 
 
@@ -319,7 +320,7 @@ def test_offers_body_must_be_json(client):
 @pytest.fixture(scope="module")
 def api_schema(store_path: Path, mirror: Path, tmp_path_factory: pytest.TempPathFactory):
     app = create_app(
-        store_path,
+        Store(store_path),
         mirror=mirror,
         cache_dir=tmp_path_factory.mktemp("fuzzcache"),
         fit_ideal_points=important_ideal_points,
@@ -360,7 +361,7 @@ def _tiny_store(name: str) -> dict[str, pd.DataFrame]:
 def test_readers_keep_answering_during_a_rebuild(tmp_path, mirror):
     path = tmp_path / "store.duckdb"
     write_store(path, _tiny_store("Before"))
-    app = create_app(path, mirror=mirror, cache_dir=tmp_path)
+    app = create_app(Store(path), mirror=mirror, cache_dir=tmp_path)
     statuses: list[int] = []
     stop = threading.Event()
 
@@ -384,7 +385,7 @@ def test_readers_keep_answering_during_a_rebuild(tmp_path, mirror):
     assert statuses and set(statuses) == {200}
 
 
-def test_ideal_points_are_computed_in_the_background(client, con):
+def test_ideal_points_are_computed_in_the_background(client, store):
     first = client.get("/api/idealpoints/IND")
     if first.status_code == 202:  # the fit runs in the background; the request did not wait
         assert "ask again" in first.json()["message"]
@@ -393,7 +394,7 @@ def test_ideal_points_are_computed_in_the_background(client, con):
         assert time.monotonic() < deadline, "the ideal points never arrived"
         time.sleep(0.5)
     assert response.status_code == 200
-    expected = important_ideal_points(con)
+    expected = important_ideal_points(store)
     expected = expected[expected.iso3 == "IND"]
     assert [r["year"] for r in response.json()] == list(expected.year)
     assert [r["ideal_point"] for r in response.json()] == pytest.approx(list(expected.ideal_point))
@@ -407,10 +408,10 @@ def test_ideal_points_are_computed_in_the_background(client, con):
 
 def test_unknown_query_parameters_do_not_enter_the_memo(client):
     client.get("/api/countries")
-    before = len(client.app.state.memo)
+    before = len(client.app.state.store.memo)
     for n in range(300):  # more than the memo holds: junk used to evict every real entry
         assert client.get(f"/api/countries?junk={n}").status_code == 200
-    assert len(client.app.state.memo) == before
+    assert len(client.app.state.store.memo) == before
 
 
 def test_static_assets_are_gzipped(client):
@@ -425,7 +426,7 @@ def test_static_assets_are_gzipped(client):
 
 def test_six_parallel_cold_requests_never_fail(store_path, mirror, tmp_path):
     """A fresh app (empty memo): six first-time index years at once, then the map page."""
-    app = create_app(store_path, mirror=mirror, cache_dir=tmp_path)
+    app = create_app(Store(store_path), mirror=mirror, cache_dir=tmp_path)
     with TestClient(app) as fresh:
         _ready(fresh, "/api/index?year=2000")  # the background fit, shared by every year
 
@@ -442,7 +443,7 @@ def test_server_answers_within_two_seconds_while_the_index_fit_runs(store_path, 
     with the index's fit running (held in its slot here, so that it costs no CPU). Until
     the fit is done, index answers are 202 with its progress; others are answered."""
     started = time.monotonic()
-    app = create_app(store_path, mirror=mirror, cache_dir=tmp_path)
+    app = create_app(Store(store_path), mirror=mirror, cache_dir=tmp_path)
     release = threading.Event()
     app.state.jobs.start((app.state.store.identity(), "index ideal points"), release.wait)
     with socket.socket() as probe:
@@ -479,10 +480,10 @@ def _headers_ok(response) -> None:
 
 
 def test_an_unexpected_error_is_a_json_500_with_the_security_headers(store_path, mirror, tmp_path):
-    def broken(con):
+    def broken(store):
         raise ZeroDivisionError("a bug")
 
-    app = create_app(store_path, mirror=mirror, cache_dir=tmp_path, fit_ideal_points=broken)
+    app = create_app(Store(store_path), mirror=mirror, cache_dir=tmp_path, fit_ideal_points=broken)
     with TestClient(app, raise_server_exceptions=False) as fresh:
         deadline = time.monotonic() + 30
         while (response := fresh.get("/api/idealpoints/IND")).status_code == 202:
@@ -596,17 +597,17 @@ def _svg_paths(spec: dict) -> list[str]:
     return re.findall(r'<path[^>]* d="(M[^"]*)"', vl_convert.vegalite_to_svg(spec))
 
 
-def test_lines_break_across_years_without_data(client, con):
+def test_lines_break_across_years_without_data(client, store):
     """South Africa did not vote from 1974 to 1994: its lines stop and start again."""
-    years = set(alignment.alignment(con, "ZAF").year)
+    years = set(alignment.alignment(store, "ZAF").year)
     assert 1980 not in years and {1973, 1995} <= years
     spec = client.get("/api/charts/agreement/ZAF").json()
     lines = [d for d in _svg_paths(spec) if d.count("L") > 5]
     assert lines and all(d.count("M") >= 2 for d in lines)  # each pole's line is broken
 
 
-def test_points_on_fewer_than_ten_votes_are_not_plotted(client, con):
-    table = alignment.alignment(con, "SOM")
+def test_points_on_fewer_than_ten_votes_are_not_plotted(client, store):
+    table = alignment.alignment(store, "SOM")
     few = table[(table.n_votes < charts.MIN_VOTES) & table.agreement.notna()]
     assert len(few), "Somalia has years with few votes in the record"
     spec = client.get("/api/charts/agreement/SOM").json()
@@ -628,8 +629,8 @@ def test_points_on_fewer_than_ten_votes_are_not_plotted(client, con):
     assert set(zip(few.year, few.pole, strict=True)) <= rows
 
 
-def test_provisional_years_are_labelled(client, con):
-    counts = query.coverage(con).groupby("year").roll_calls.sum()
+def test_provisional_years_are_labelled(client, store):
+    counts = query.coverage(store).groupby("year").roll_calls.sum()
     last = int(counts.index.max())
     assert counts[last] < charts.MIN_ROLL_CALLS  # the mirror's last session is partial
     spec = client.get(f"/api/charts/map?year={last}&colour=agreement").json()
@@ -682,9 +683,9 @@ def test_compare_accepts_what_people_type_with_one_error(client):
     assert 'data-countries=""' in bad.text  # no chart asks the API and fails again
 
 
-def test_agreement_of_any_two_countries_matches_the_dyads(client, con):
+def test_agreement_of_any_two_countries_matches_the_dyads(client, store):
     body = client.get("/api/agreement/bra/ind").json()
-    dyads = alignment.dyads(con, 2000)
+    dyads = alignment.dyads(store, 2000)
     expected = dyads[(dyads.iso3_a == "BRA") & (dyads.iso3_b == "IND")].iloc[0]
     row = next(r for r in body if r["year"] == 2000)
     assert row["agreement"] == expected.agreement and row["n_votes"] == expected.n_votes
@@ -701,28 +702,28 @@ def test_several_countries_ideal_points_on_one_chart(client):
     assert {r["country"] for r in rows} == {"BRA", "IND"}
 
 
-def test_us_engagement_is_one_sided_evidence(client, con):
+def test_us_engagement_is_one_sided_evidence(client, store):
     body = client.get("/api/engagement/AGO").json()
     assert body["note"] == engagement.ONE_SIDED
-    assert len(body["trips"]) == len(engagement.us_trips(con, "AGO")) > 0
+    assert len(body["trips"]) == len(engagement.us_trips(store, "AGO")) > 0
     assert "one-sided" in body["chart"]["title"]
 
 
-def test_notable_votes_link_a_profile_to_resolutions(client, con):
+def test_notable_votes_link_a_profile_to_resolutions(client, store):
     body = client.get("/api/countries/IND/notable-votes").json()
     symbols = {r["symbol"] for r in body}
     assert "A/RES/ES-11/1" in symbols
-    votes = query.resolution_votes(con, "A/RES/ES-11/1")
+    votes = query.resolution_votes(store, "A/RES/ES-11/1")
     assert (
         next(r for r in body if r["symbol"] == "A/RES/ES-11/1")["vote"]
         == (votes.set_index("iso3").vote["IND"])
     )
 
 
-def test_footer_says_how_far_each_component_reaches(client, con):
+def test_footer_says_how_far_each_component_reaches(client, store):
     """The brief's line on every page, and the same figures from the API, read by hand here."""
-    (votes,) = con.execute("SELECT max(date) FROM roll_calls").fetchone()
-    (trade,) = con.execute("SELECT max(year) FROM trade_flows").fetchone()
+    (votes,) = store.fetchone("SELECT max(date) FROM roll_calls")
+    (trade,) = store.fetchone("SELECT max(year) FROM trade_flows")
     page = client.get("/offers").text
     assert f"UN General Assembly recorded votes {votes.isoformat()}" in page
     assert f"goods trade with each partner {trade}" in page
@@ -731,15 +732,17 @@ def test_footer_says_how_far_each_component_reaches(client, con):
 
 
 def test_outlines_come_from_the_store_without_a_mirror(store_path, tmp_path):
-    app = create_app(store_path, mirror=tmp_path / "no-mirror", cache_dir=tmp_path, offline=True)
+    app = create_app(
+        Store(store_path), mirror=tmp_path / "no-mirror", cache_dir=tmp_path, offline=True
+    )
     with TestClient(app) as fresh:
         response = fresh.get("/geo/countries-110m.json")
     assert response.status_code == 200 and response.json()["type"] == "Topology"
 
 
-def test_resolution_browser_finds_roll_calls_by_year_and_words(client, con):
+def test_resolution_browser_finds_roll_calls_by_year_and_words(client, store):
     body = client.get("/api/roll-calls", params={"year": 2022, "q": "  UKRAINE "}).json()
-    expected = query.find_roll_calls(con, 2022, "ukraine")
+    expected = query.find_roll_calls(store, 2022, "ukraine")
     assert [r["roll_call_id"] for r in body] == list(expected.roll_call_id)
     assert "A/RES/ES-11/1" in {r["symbol"] for r in body}
     assert all("ukraine" in (r["title"] + r["symbol"]).lower() for r in body)

@@ -26,6 +26,7 @@ from conftest import ROOT
 
 from nonaligned import alignment
 from nonaligned.measures.votes import Selection
+from nonaligned.session import Store
 from nonaligned.web import create_app
 
 CHROMIUM = Path("/usr/bin/chromium")
@@ -63,7 +64,7 @@ def _free_port() -> int:
 @pytest.fixture(scope="module")
 def server(store_path: Path, mirror: Path, tmp_path_factory: pytest.TempPathFactory):
     app = create_app(
-        store_path,
+        Store(store_path),
         mirror=mirror,
         cache_dir=tmp_path_factory.mktemp("webcache"),
         fit_ideal_points=important_ideal_points,

@@ -14,6 +14,7 @@ import httpx
 import pytest
 from typer.testing import CliRunner
 
+import nonaligned
 from nonaligned import query
 from nonaligned.cli import app
 from nonaligned.errors import QueryError
@@ -22,31 +23,26 @@ from nonaligned.web.report import chromium, country_brief, print_pdf
 
 @pytest.fixture(scope="module")
 def angola(store_path: Path) -> str:
-    from nonaligned.store import connect
-
-    con = connect(store_path)
-    try:
-        return country_brief(con, "ago")
-    finally:
-        con.close()
+    with nonaligned.open(store_path) as store:
+        return country_brief(store, "ago")
 
 
-def test_brief_is_self_contained_with_charts_sources_and_citations(angola, con):
+def test_brief_is_self_contained_with_charts_sources_and_citations(angola, store):
     assert "<h1>Angola (AGO)</h1>" in angola
     # index profile, ideal point, agreement with the poles, trade shares, US trips
     assert angola.count('src="data:image/png;base64,') == 5
     assert "Active nonalignment: lean and class by year" in angola
     assert 'src="http' not in angola and "<script" not in angola and "<link" not in angola
     text = html.unescape(angola)
-    for citation in query.citations(con):
+    for citation in query.citations(store):
         assert citation in text
-    for source in query.sources(con).source:
+    for source in query.sources(store).source:
         assert f"<td>{source}</td>" in angola
 
 
-def test_brief_of_unknown_country_is_refused(con):
+def test_brief_of_unknown_country_is_refused(store):
     with pytest.raises(QueryError, match="unknown country"):
-        country_brief(con, "XXX")
+        country_brief(store, "XXX")
 
 
 @pytest.mark.skipif(chromium() is None, reason="needs Chromium to print")
@@ -106,7 +102,7 @@ def test_serve_prints_its_address_and_answers(store_path, mirror, tmp_path):
         server.wait(timeout=10)
 
 
-def test_brief_shows_us_engagement_as_one_sided_and_data_through(angola, con):
+def test_brief_shows_us_engagement_as_one_sided_and_data_through(angola, store):
     """Issue 17: the US trips timeline (a chart, trips per year by role, the latest trips),
     US net aid beside the debt owed to China, and the data-through line of every component."""
     from nonaligned.coverage_years import data_through, through_line
@@ -117,26 +113,26 @@ def test_brief_shows_us_engagement_as_one_sided_and_data_through(angola, con):
     assert ONE_SIDED in text and "it does not enter the index" in text
     assert 'alt="Trips of US Presidents and Secretaries of State to Angola by date"' in angola
     counts = dict(
-        con.execute(
+        store.fetchall(
             "SELECT role, count(*) FROM us_travels WHERE iso3 = 'AGO' AND year = 2024 GROUP BY 1"
-        ).fetchall()
+        )
     )
     row = f"<tr><td>2024</td><td>{counts['president']}</td><td>{counts['secretary']}</td></tr>"
     assert row in angola
-    (first_president,) = con.execute(
+    (first_president,) = store.fetchone(
         "SELECT min(start_date) FROM us_travels WHERE iso3 = 'AGO' AND role = 'president'"
-    ).fetchone()
+    )
     assert f"<td>{first_president:%Y-%m-%d}" in angola  # the latest trips list it
-    (last_aid,) = con.execute("SELECT max(year) FROM us_aid WHERE iso3 = 'AGO'").fetchone()
+    (last_aid,) = store.fetchone("SELECT max(year) FROM us_aid WHERE iso3 = 'AGO'")
     assert f"<tr><td>{last_aid}</td>" in angola and "never added to it" in text
-    line = through_line(data_through(con))
+    line = through_line(data_through(store))
     assert text.count(line) == 2  # under the title and above the sources
 
 
-def test_brief_without_us_trips_says_so(con):
-    (code,) = con.execute(
+def test_brief_without_us_trips_says_so(store):
+    (code,) = store.fetchone(
         "SELECT iso3 FROM countries WHERE iso3 NOT IN (SELECT iso3 FROM us_travels) "
         "AND iso3 IN (SELECT iso3 FROM votes) ORDER BY iso3 LIMIT 1"
-    ).fetchone()
-    brief = html.unescape(country_brief(con, code))
+    )
+    brief = html.unescape(country_brief(store, code))
     assert "No recorded trip of a US President or Secretary of State to" in brief

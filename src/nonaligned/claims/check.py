@@ -2,11 +2,15 @@
 
 from __future__ import annotations
 
-import duckdb
+from typing import TYPE_CHECKING
+
 import pandas as pd
 
 from nonaligned.claims.kinds import KINDS
 from nonaligned.claims.spec import Claim
+
+if TYPE_CHECKING:
+    from nonaligned.session import Store
 
 __all__ = ["COLUMNS", "check"]
 
@@ -31,9 +35,8 @@ COLUMNS = [
 ]
 
 
-def _versions(con: duckdb.DuckDBPyConnection) -> dict[str, str]:
-    rows = con.execute("SELECT source, any_value(version) FROM provenance GROUP BY source")
-    return dict(rows.fetchall())
+def _versions(store: Store) -> dict[str, str]:
+    return dict(store.fetchall("SELECT source, any_value(version) FROM provenance GROUP BY source"))
 
 
 def _plain(value: object) -> object:
@@ -44,18 +47,18 @@ def _plain(value: object) -> object:
     return round(value, 4) if isinstance(value, float) else value
 
 
-def check(con: duckdb.DuckDBPyConnection, claims: list[Claim]) -> pd.DataFrame:
+def check(store: Store, claims: list[Claim]) -> pd.DataFrame:
     """One record per claim: the data's value and year, the verdict, the tolerance used,
     the sources behind the value (with their versions) and a short explanation.
 
     ``year`` and ``from_year`` are the claimed years (``from_year`` for growth
     claims only); ``year_used`` and ``from_year_used`` those of the data.
     """
-    versions = _versions(con)
+    versions = _versions(store)
     rows = []
     for claim in claims:
         kind = KINDS[claim.kind]
-        outcome = kind.evaluate(con, claim)
+        outcome = kind.evaluate(store, claim)
         params = claim.params
         claimed = [params[name] for name in kind.claimed]
         rows.append(

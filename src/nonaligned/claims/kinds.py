@@ -15,8 +15,8 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 from datetime import date
+from typing import TYPE_CHECKING
 
-import duckdb
 import pandas as pd
 
 from nonaligned import engagement, exposure, query
@@ -33,6 +33,9 @@ from nonaligned.claims.spec import (
 from nonaligned.errors import QueryError
 from nonaligned.measures import trade as trade_measures
 from nonaligned.measures.finance import NET_AID
+
+if TYPE_CHECKING:
+    from nonaligned.session import Store
 
 __all__ = ["KINDS", "region_subregions"]
 
@@ -79,8 +82,8 @@ def _after(outside: str, reason: str) -> str:
     return f"{outside} {reason[0].upper()}{reason[1:]}" if outside else reason
 
 
-def _hrt_coverage(con: duckdb.DuckDBPyConnection) -> tuple[int, int]:
-    first, last = con.execute("SELECT min(year), max(year) FROM debt_to_china").fetchone()
+def _hrt_coverage(store: Store) -> tuple[int, int]:
+    first, last = store.fetchone("SELECT min(year), max(year) FROM debt_to_china")
     return int(first), int(last)
 
 
@@ -125,13 +128,13 @@ def _trade_sources(partner: str) -> tuple[str, ...]:
     return ("imf_dots", "memberships") if partner == "EU" else ("imf_dots",)
 
 
-def _trade_share(con: duckdb.DuckDBPyConnection, claim: Claim) -> Outcome:
+def _trade_share(store: Store, claim: Claim) -> Outcome:
     p = claim.params
     column = {"total": "share", "exports": "exports_share", "imports": "imports_share"}[p["flow"]]
     sources = _trade_sources(p["partner"])
-    outside = _outside([p["year"]], exposure.trade_coverage(con), TRADE_DATA)
+    outside = _outside([p["year"]], exposure.trade_coverage(store), TRADE_DATA)
     try:
-        table = exposure.trade(con, p["country"], include_hk_macao=p["include_hk_macao"])
+        table = exposure.trade(store, p["country"], include_hk_macao=p["include_hk_macao"])
     except QueryError as exc:
         return Outcome(NOT_CHECKABLE, str(exc), sources)
     rows = table[(table.partner == p["partner"]) & table[column].notna()]
@@ -159,10 +162,10 @@ def _trade_share(con: duckdb.DuckDBPyConnection, claim: Claim) -> Outcome:
     )  # fmt: skip
 
 
-def _trade_growth(con: duckdb.DuckDBPyConnection, claim: Claim) -> Outcome:
+def _trade_growth(store: Store, claim: Claim) -> Outcome:
     p = claim.params
     sources = _trade_sources(p["partner"])
-    first, last = exposure.trade_coverage(con)
+    first, last = exposure.trade_coverage(store)
     outside = _outside([p["from_year"], p["to_year"]], (first, last), TRADE_DATA)
     years = range(first, last + 1)
     start = nearest_year(years, p["from_year"], claim.max_year_gap)
@@ -178,7 +181,7 @@ def _trade_growth(con: duckdb.DuckDBPyConnection, claim: Claim) -> Outcome:
             sources,
         )
     table = exposure.trade_growth(
-        con, p["partner"], start, end, region=p["region"], iso3=p["country"], flow=p["flow"],
+        store, p["partner"], start, end, region=p["region"], iso3=p["country"], flow=p["flow"],
         include_hk_macao=p["include_hk_macao"],
     )  # fmt: skip
     row = table.iloc[0]
@@ -207,18 +210,16 @@ def _trade_growth(con: duckdb.DuckDBPyConnection, claim: Claim) -> Outcome:
     )  # fmt: skip
 
 
-def _roll_call(
-    con: duckdb.DuckDBPyConnection, claim: Claim
-) -> tuple[pd.DataFrame | None, tuple[str, ...], str]:
+def _roll_call(store: Store, claim: Claim) -> tuple[pd.DataFrame | None, tuple[str, ...], str]:
     """The votes on the claim's roll call, its sources, or None and why it is not checkable."""
     p = claim.params
     try:
-        votes = query.resolution_votes(con, p["symbol"], p["roll_call"])
+        votes = query.resolution_votes(store, p["symbol"], p["roll_call"])
     except QueryError as exc:
         return None, (), str(exc)
-    source = con.execute(
+    source = store.fetchone(
         "SELECT source FROM roll_calls WHERE roll_call_id = ?", [int(votes.roll_call_id.iloc[0])]
-    ).fetchone()[0]
+    )[0]
     return votes, (source,), ""
 
 
@@ -227,9 +228,9 @@ def _with_absences(sources: tuple[str, ...], *votes: str) -> tuple[str, ...]:
     return (*sources, "voeten_votes") if "absent" in votes else sources
 
 
-def _vote(con: duckdb.DuckDBPyConnection, claim: Claim) -> Outcome:
+def _vote(store: Store, claim: Claim) -> Outcome:
     p = claim.params
-    votes, sources, reason = _roll_call(con, claim)
+    votes, sources, reason = _roll_call(store, claim)
     if votes is None:
         return Outcome(NOT_CHECKABLE, reason, sources)
     year = int(pd.Timestamp(votes.date.iloc[0]).year)
@@ -252,9 +253,9 @@ def _vote(con: duckdb.DuckDBPyConnection, claim: Claim) -> Outcome:
     return Outcome(judged, explanation, sources, value, year)
 
 
-def _vote_count(con: duckdb.DuckDBPyConnection, claim: Claim) -> Outcome:
+def _vote_count(store: Store, claim: Claim) -> Outcome:
     p = claim.params
-    votes, sources, reason = _roll_call(con, claim)
+    votes, sources, reason = _roll_call(store, claim)
     if votes is None:
         return Outcome(NOT_CHECKABLE, reason, sources)
     year = int(pd.Timestamp(votes.date.iloc[0]).year)
@@ -269,31 +270,31 @@ def _vote_count(con: duckdb.DuckDBPyConnection, claim: Claim) -> Outcome:
 
 
 def _finance_table(
-    con: duckdb.DuckDBPyConnection, measure: str, year: int | None, max_gap: int
+    store: Store, measure: str, year: int | None, max_gap: int
 ) -> tuple[pd.DataFrame, int | None]:
     """``iso3, amount`` for every country with a value, and the year used (for the stock)."""
     if measure == "gcdf_commitments":
-        table = con.execute(
+        table = store.frame(
             "SELECT iso3, commitments_usd AS amount FROM gcdf_country_commitments "
             "WHERE commitments_usd IS NOT NULL"
-        ).df()
+        )
         return table, None
-    years = [y for (y,) in con.execute("SELECT DISTINCT year FROM debt_to_china").fetchall()]
+    years = [y for (y,) in store.fetchall("SELECT DISTINCT year FROM debt_to_china")]
     used = nearest_year(years, year, max_gap)
-    table = con.execute(
+    table = store.frame(
         "SELECT iso3, debt_to_china_usd AS amount FROM debt_to_china "
         "WHERE year = ? AND debt_to_china_usd IS NOT NULL",
         [used],
-    ).df()
+    )
     return table, used
 
 
-def _largest_recipient(con: duckdb.DuckDBPyConnection, claim: Claim) -> Outcome:
+def _largest_recipient(store: Store, claim: Claim) -> Outcome:
     p = claim.params
     stock = p["measure"] == "debt_to_china"
     sources = ("hrt",) if stock else ("aiddata_gcdf3",)
-    table, used = _finance_table(con, p["measure"], p["year"], claim.max_year_gap)
-    outside = _outside([p["year"]], _hrt_coverage(con), HRT_DATA) if stock else ""
+    table, used = _finance_table(store, p["measure"], p["year"], claim.max_year_gap)
+    outside = _outside([p["year"]], _hrt_coverage(store), HRT_DATA) if stock else ""
     if stock and used is None:
         return Outcome(
             NOT_CHECKABLE,
@@ -328,18 +329,18 @@ def _largest_recipient(con: duckdb.DuckDBPyConnection, claim: Claim) -> Outcome:
     )  # fmt: skip
 
 
-def _debt(con: duckdb.DuckDBPyConnection, claim: Claim, column: str, kind: str) -> Outcome:
+def _debt(store: Store, claim: Claim, column: str, kind: str) -> Outcome:
     p = claim.params
     sources = ("hrt", "wdi") if column == "debt_to_china_pct_gdp" else ("hrt",)
-    outside = _outside([p["year"]], _hrt_coverage(con), HRT_DATA)
+    outside = _outside([p["year"]], _hrt_coverage(store), HRT_DATA)
     try:
-        table = exposure.finance(con, p["country"])
+        table = exposure.finance(store, p["country"])
     except QueryError as exc:
         return Outcome(NOT_CHECKABLE, str(exc), sources)
     rows = table[table.year.notna() & table[column].notna()]
     year = nearest_year(rows.year.astype(int), p["year"], claim.max_year_gap)
     if year is None:
-        first, last = _hrt_coverage(con)
+        first, last = _hrt_coverage(store)
         return Outcome(
             NOT_CHECKABLE,
             _after(
@@ -368,22 +369,22 @@ def _debt(con: duckdb.DuckDBPyConnection, claim: Claim, column: str, kind: str) 
     )
 
 
-def _debt_usd(con: duckdb.DuckDBPyConnection, claim: Claim) -> Outcome:
-    return _debt(con, claim, "debt_to_china_usd", "debt_to_china")
+def _debt_usd(store: Store, claim: Claim) -> Outcome:
+    return _debt(store, claim, "debt_to_china_usd", "debt_to_china")
 
 
-def _debt_pct(con: duckdb.DuckDBPyConnection, claim: Claim) -> Outcome:
+def _debt_pct(store: Store, claim: Claim) -> Outcome:
     column = {"wdi": "debt_to_china_pct_gdp", "hrt": "debt_to_china_pct_gdp_hrt"}
-    return _debt(con, claim, column[claim.params["gdp"]], "debt_to_china_gdp")
+    return _debt(store, claim, column[claim.params["gdp"]], "debt_to_china_gdp")
 
 
-def _us_aid(con: duckdb.DuckDBPyConnection, claim: Claim) -> Outcome:
+def _us_aid(store: Store, claim: Claim) -> Outcome:
     p = claim.params
     sources = ("us_aid",)
-    first, last = con.execute("SELECT min(year), max(year) FROM us_aid").fetchone()
+    first, last = store.fetchone("SELECT min(year), max(year) FROM us_aid")
     outside = _outside([p["year"]], (int(first), int(last)), US_AID_DATA)
     try:
-        table = exposure.official_finance(con, p["country"])
+        table = exposure.official_finance(store, p["country"])
     except QueryError as exc:
         return Outcome(NOT_CHECKABLE, _after(outside, str(exc)), sources)
     rows = table[(table.pole == "USA") & (table.measure == NET_AID) & table.value_usd.notna()]
@@ -416,18 +417,18 @@ def _trip(row: pd.Series) -> str:
     return f"{row.traveller} {row.start_date:%Y-%m-%d}{end}{where}"
 
 
-def _us_visit(con: duckdb.DuckDBPyConnection, claim: Claim) -> Outcome:
+def _us_visit(store: Store, claim: Claim) -> Outcome:
     """A visit is in the record or not; a year the record covers only in part (it ends in
     February 2025) can support a visit but never refute one."""
     p = claim.params
     sources = ("us_travels",)
     who, country = ROLE_NAMES[p["role"]], p["country"]
     try:
-        span = engagement.coverage(con)
+        span = engagement.coverage(store)
     except QueryError as exc:
         return Outcome(NOT_CHECKABLE, str(exc), sources)
-    first, last = con.execute("SELECT min(start_date), max(end_date) FROM us_travels").fetchone()
-    trips = engagement.us_trips(con, country, p["role"])
+    first, last = store.fetchone("SELECT min(start_date), max(end_date) FROM us_travels")
+    trips = engagement.us_trips(store, country, p["role"])
     found = trips[trips.year == p["year"]]
     outside = _outside([p["year"]], (first.year, last.year), TRAVEL_DATA)
     whole = first <= date(p["year"], 1, 1) and date(p["year"], 12, 31) <= last

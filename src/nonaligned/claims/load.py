@@ -10,15 +10,16 @@ from __future__ import annotations
 import re
 import tomllib
 from pathlib import Path
-from typing import Any
-
-import duckdb
+from typing import TYPE_CHECKING, Any
 
 from nonaligned.claims.kinds import KINDS
 from nonaligned.claims.spec import COMPARISONS, Claim, Field, Kind, Problem
 from nonaligned.errors import ClaimsFileError, QueryError
 from nonaligned.measures import trade as trade_measures
 from nonaligned.query import check_country, roll_calls_for_symbol
+
+if TYPE_CHECKING:
+    from nonaligned.session import Store
 
 __all__ = ["DEFAULT_MAX_YEAR_GAP", "load"]
 
@@ -165,9 +166,7 @@ def _validate_claim(table: Any, index: int, where: _Locator) -> tuple[Claim | No
     return claim, []
 
 
-def _check_against_store(
-    con: duckdb.DuckDBPyConnection, claim: Claim, index: int, where: _Locator
-) -> list[Problem]:
+def _check_against_store(store: Store, claim: Claim, index: int, where: _Locator) -> list[Problem]:
     """Countries, partners, regions and ambiguous symbols, checked in the store (codes
     are upper-cased in place)."""
     problems: list[Problem] = []
@@ -177,24 +176,24 @@ def _check_against_store(
             continue
         try:
             if spec.role == "country":
-                claim.params[spec.name] = check_country(con, value)
+                claim.params[spec.name] = check_country(store, value)
             elif spec.role == "partner":
                 code = value.strip().upper()
                 poles = (*trade_measures.POLES, trade_measures.WORLD)
-                claim.params[spec.name] = code if code in poles else check_country(con, code)
+                claim.params[spec.name] = code if code in poles else check_country(store, code)
             elif spec.role == "region":
                 trade_measures.region_members(value)
             elif spec.role == "symbol":
-                _check_symbol(con, value, claim.params.get("roll_call"))
+                _check_symbol(store, value, claim.params.get("roll_call"))
         except (QueryError, ValueError) as exc:
             problems.append(Problem(str(exc), claim.id, spec.name, where.line(index, spec.name)))
     return problems
 
 
-def _check_symbol(con: duckdb.DuckDBPyConnection, symbol: str, roll_call: int | None) -> None:
+def _check_symbol(store: Store, symbol: str, roll_call: int | None) -> None:
     """A symbol with several roll calls needs ``roll_call``; one with none is left to the
     evaluator, which reports it as not checkable (the store may simply not cover it)."""
-    ids = list(roll_calls_for_symbol(con, symbol).roll_call_id)
+    ids = list(roll_calls_for_symbol(store, symbol).roll_call_id)
     if not ids:
         return
     if roll_call is None and len(ids) > 1:
@@ -206,7 +205,7 @@ def _check_symbol(con: duckdb.DuckDBPyConnection, symbol: str, roll_call: int | 
         raise QueryError(f"roll call {roll_call} is not a vote on {symbol}")
 
 
-def load(path: str | Path, con: duckdb.DuckDBPyConnection | None = None) -> list[Claim]:
+def load(path: str | Path, store: Store | None = None) -> list[Claim]:
     """The claims of a TOML file, every one validated; a :class:`ClaimsFileError` listing
     every problem otherwise.
 
@@ -242,8 +241,8 @@ def load(path: str | Path, con: duckdb.DuckDBPyConnection | None = None) -> list
                 )
             )
         seen.setdefault(claim.id, claim.line)
-        if con is not None:
-            problems += _check_against_store(con, claim, index, where)
+        if store is not None:
+            problems += _check_against_store(store, claim, index, where)
         claims.append(claim)
     if problems:
         raise ClaimsFileError(name, problems)

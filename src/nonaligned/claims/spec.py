@@ -9,9 +9,10 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import dataclass, field
-from typing import Any, Literal
+from typing import TYPE_CHECKING, Any, Literal
 
-import duckdb
+if TYPE_CHECKING:
+    from nonaligned.session import Store
 
 SUPPORTED = "supported"
 NOT_SUPPORTED = "not supported"
@@ -65,7 +66,7 @@ class Outcome:
     from_year_used: int | None = None
 
 
-Evaluator = Callable[[duckdb.DuckDBPyConnection, Claim], Outcome]
+Evaluator = Callable[["Store", Claim], Outcome]
 
 
 @dataclass(frozen=True)

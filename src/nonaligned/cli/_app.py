@@ -10,9 +10,8 @@ from __future__ import annotations
 from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
-from typing import Annotated
+from typing import TYPE_CHECKING, Annotated
 
-import duckdb
 import typer
 from rich.console import Console
 from rich.markup import escape
@@ -22,6 +21,9 @@ from nonaligned.errors import NonalignedError
 from nonaligned.measures.votes import Selection
 from nonaligned.output import Format, command_store
 from nonaligned.store import default_db_path
+
+if TYPE_CHECKING:
+    from nonaligned.session import Store
 
 app = typer.Typer(
     help="Measure, evaluate and check active nonalignment.",
@@ -76,7 +78,7 @@ def handle_errors() -> Iterator[None]:
 
 
 def checked_selection(
-    con: duckdb.DuckDBPyConnection,
+    store: Store,
     year: int | None,
     issue: str | None,
     important: bool,
@@ -86,7 +88,7 @@ def checked_selection(
     """The roll-call selection of the shared options, refused (or warned about on stderr)
     where a flag it rests on is not recorded in ``year`` (see alignment.check_selection)."""
     chosen = alignment.selection(issue, important, no_middle_east, resolutions_only)
-    for warning in alignment.check_selection(con, chosen, year):
+    for warning in alignment.check_selection(store, chosen, year):
         err.print(f"warning: {warning}", markup=False, highlight=False, soft_wrap=True)
     return chosen
 

@@ -7,10 +7,10 @@ from typing import Annotated
 
 import typer
 
+import nonaligned
 from nonaligned import claims
 from nonaligned.cli._app import DbOption, FormatOption, app, handle_errors, input_file, out
 from nonaligned.output import Format, render
-from nonaligned.store import connect
 
 TABLE_COLUMNS = ["claim_id", "claimed", "value", "year", "year_used", "verdict", "explanation"]
 
@@ -28,8 +28,8 @@ def check_command(
     The whole file is validated first; any problem stops the check (exit code 2).
     """
     with handle_errors():
-        con = connect(db)
-        table = claims.check(con, claims.load(file, con))
+        store = nonaligned.open(db)
+        table = claims.check(store, claims.load(file, store))
         if format is Format.table:  # the full record is for json and csv; a screen needs less
             table = table[TABLE_COLUMNS]
         render(table, format, out, title=str(file))

@@ -9,6 +9,7 @@ import typer
 from rich.markup import escape
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
 
+import nonaligned
 from nonaligned import __version__, query
 from nonaligned.build import build as build_store
 from nonaligned.cli._app import DbOption, FormatOption, app, err, handle_errors, out
@@ -16,7 +17,7 @@ from nonaligned.errors import UsageError
 from nonaligned.output import Format, render
 from nonaligned.refresh import LIVE
 from nonaligned.refresh import refresh as refresh_store
-from nonaligned.store import connect, default_db_path
+from nonaligned.store import default_db_path
 from nonaligned.trade_merge import MIN_CELL_USD, TOLERANCE
 
 
@@ -113,7 +114,7 @@ def refresh(
 def sources(db: DbOption = None, format: FormatOption = Format.table) -> None:
     """Each source in the store: version, checksums, coverage, citation and terms."""
     with handle_errors():
-        frame = query.sources(connect(db))
+        frame = query.sources(nonaligned.open(db))
         if format is Format.table:
             frame = frame.assign(retrieved=frame.retrieved_at.dt.date)
             frame = frame[["source", "version", "last_year", "retrieved", "files", "origin"]]
@@ -127,7 +128,7 @@ def cite(
 ) -> None:
     """Citations for everything in the store."""
     with handle_errors():
-        for entry in query.citations(connect(db), bibtex=bibtex):
+        for entry in query.citations(nonaligned.open(db), bibtex=bibtex):
             out.print(entry, markup=False, highlight=False, soft_wrap=True)
             out.print()
 
@@ -146,7 +147,7 @@ def vote(
 ) -> None:
     """Who voted how on one resolution: one row per UN member at the time."""
     with handle_errors():
-        votes = query.resolution_votes(connect(db), symbol, roll_call)
+        votes = query.resolution_votes(nonaligned.open(db), symbol, roll_call)
         totals = query.vote_totals(votes)
         title = f"{symbol} ({votes.date.iloc[0]:%d %B %Y}): " + ", ".join(
             f"{n} {k}" for k, n in totals.items()
@@ -163,7 +164,7 @@ def votes(
 ) -> None:
     """One country's votes, optionally for one year."""
     with handle_errors():
-        render(query.country_votes(connect(db), country, year), format, out)
+        render(query.country_votes(nonaligned.open(db), country, year), format, out)
 
 
 @app.command()
@@ -182,15 +183,15 @@ def coverage(
 ) -> None:
     """Roll calls and votes per year and source, the exclusions, or trade and its overlap."""
     with handle_errors():
-        con = connect(db)
+        store = nonaligned.open(db)
         if trade:
             title = (
                 f"Trade by year and source; overlap: cells within {TOLERANCE:.0%} "
                 f"(both >= US${MIN_CELL_USD:,.0f}); year empty = all overlap years"
             )
-            render(query.trade_coverage(con), format, out, title=title)
+            render(query.trade_coverage(store), format, out, title=title)
             return
-        frame = query.exclusions(con) if excluded else query.coverage(con)
+        frame = query.exclusions(store) if excluded else query.coverage(store)
         render(frame, format, out)
 
 

@@ -2,13 +2,12 @@
 
 from __future__ import annotations
 
-from pathlib import Path
 from typing import Annotated
 
 import typer
 
+import nonaligned
 from nonaligned import alignment, engines
-from nonaligned.alignment import Source
 from nonaligned.cli._app import (
     DbOption,
     FormatOption,
@@ -21,9 +20,7 @@ from nonaligned.cli._app import (
     handle_errors,
     out,
 )
-from nonaligned.dataset import Dataset
 from nonaligned.output import Format, render
-from nonaligned.store import connect
 
 EngineOption = Annotated[
     str | None,
@@ -43,11 +40,6 @@ DataOption = Annotated[
 ]
 
 
-def _source(db: Path | None, data: str | None, engine: str | None) -> Source:
-    """The exported dataset on the engine if ``--data`` is given, else the store."""
-    return Dataset(data, engine) if data else connect(db)
-
-
 @app.command("alignment")
 def alignment_command(
     country: Annotated[str, typer.Argument(help="ISO3 code, e.g. BRA.")],
@@ -62,9 +54,9 @@ def alignment_command(
 ) -> None:
     """Agreement, kappa, pi and S score with USA, CHN, RUS and the EU, per year."""
     with handle_errors():
-        engines.use(engine)
         chosen = alignment.selection(issue, important, no_middle_east, resolutions_only)
-        render(alignment.alignment(_source(db, data, engine), country, chosen), format, out)
+        store = nonaligned.open(db, engine=engine, data=data)
+        render(alignment.alignment(store, country, chosen), format, out)
 
 
 @app.command()
@@ -81,12 +73,11 @@ def dyads(
 ) -> None:
     """Every dyad's agreement, kappa, pi and S score in one year."""
     with handle_errors():
-        engines.use(engine)
-        source = _source(db, data, engine)
+        store = nonaligned.open(db, engine=engine, data=data)
         if data:  # the flags' coverage is checked against the store's tables only
             chosen = alignment.selection(issue, important, no_middle_east, resolutions_only)
         else:
             chosen = checked_selection(
-                source, year, issue, important, no_middle_east, resolutions_only
+                store, year, issue, important, no_middle_east, resolutions_only
             )
-        render(alignment.dyads(source, year, chosen), format, out)
+        render(alignment.dyads(store, year, chosen), format, out)

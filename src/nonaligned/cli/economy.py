@@ -6,11 +6,11 @@ from typing import Annotated
 
 import typer
 
+import nonaligned
 from nonaligned import exposure
 from nonaligned.cli._app import DbOption, FormatOption, app, handle_errors, out
 from nonaligned.measures import finance as finance_measures
 from nonaligned.output import Format, render
-from nonaligned.store import connect
 
 
 @app.command()
@@ -25,7 +25,7 @@ def trade(
 ) -> None:
     """Goods trade with each pole (USA, CHN, RUS, EU) and the world, in US dollars and shares."""
     with handle_errors():
-        render(exposure.trade(connect(db), country, year, include_hk_macao), format, out)
+        render(exposure.trade(nonaligned.open(db), country, year, include_hk_macao), format, out)
 
 
 @app.command("trade-growth")
@@ -46,7 +46,9 @@ def trade_growth(
     """Growth multiple of a region's (or country's) trade with a partner between two years."""
     with handle_errors():
         render(
-            exposure.trade_growth(connect(db), partner, from_year, to_year, region, country),
+            exposure.trade_growth(
+                nonaligned.open(db), partner, from_year, to_year, region, country
+            ),
             format,
             out,
         )
@@ -60,7 +62,7 @@ def concentration(
 ) -> None:
     """Hirschman-Herfindahl concentration of each country's trade partners."""
     with handle_errors():
-        render(exposure.concentration(connect(db), year), format, out)
+        render(exposure.concentration(nonaligned.open(db), year), format, out)
 
 
 @app.command()
@@ -76,5 +78,5 @@ def finance(
     year's GDP; the ``measure`` column says which is which. They do not add up.
     """
     with handle_errors():
-        table = exposure.official_finance(connect(db), country)
+        table = exposure.official_finance(nonaligned.open(db), country)
         render(table, format, out, title=finance_measures.MEASURES_NOTE)

@@ -6,10 +6,10 @@ from typing import Annotated
 
 import typer
 
+import nonaligned
 from nonaligned import engagement as engagement_queries
 from nonaligned.cli._app import DbOption, FormatOption, app, handle_errors, out
 from nonaligned.output import Format, render
-from nonaligned.store import connect
 
 
 @app.command()
@@ -27,10 +27,10 @@ def engagement(
     record of Chinese or Russian leaders' trips, so it is not in the index.
     """
     with handle_errors():
-        con = connect(db)
-        trips = engagement_queries.us_trips(con, country, role)
+        store = nonaligned.open(db)
+        trips = engagement_queries.us_trips(store, country, role)
         title = (
-            f"US trips to {country.strip().upper()}, {engagement_queries.coverage(con)}. "
+            f"US trips to {country.strip().upper()}, {engagement_queries.coverage(store)}. "
             f"{engagement_queries.ONE_SIDED}."
         )
         render(trips, format, out, title=title)

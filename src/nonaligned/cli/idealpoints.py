@@ -6,6 +6,7 @@ from typing import Annotated
 
 import typer
 
+import nonaligned
 from nonaligned import alignment
 from nonaligned.cli._app import (
     DbOption,
@@ -22,7 +23,6 @@ from nonaligned.cli._app import (
 from nonaligned.errors import QueryError
 from nonaligned.output import Format, render
 from nonaligned.query import check_country
-from nonaligned.store import connect
 
 MAX_BOOT = 200  # each replicate refits the whole record (about 2 s): at most minutes
 
@@ -53,11 +53,11 @@ def idealpoints_command(
     first call takes a while and later ones are fast.
     """
     with handle_errors():
-        con = connect(db)
-        chosen = checked_selection(con, year, issue, important, no_middle_east, resolutions_only)
-        result = alignment.ideal_points(con, chosen, n_boot=boot, static=static)
+        store = nonaligned.open(db)
+        chosen = checked_selection(store, year, issue, important, no_middle_east, resolutions_only)
+        result = alignment.ideal_points(store, chosen, n_boot=boot, static=static)
         if country is not None:
-            result = result[result["iso3"] == check_country(con, country)]
+            result = result[result["iso3"] == check_country(store, country)]
         if year is not None:
             result = result[result["year"] == year]
             if result.empty:

@@ -3,11 +3,11 @@
 from __future__ import annotations
 
 from dataclasses import replace
-from typing import Annotated
+from typing import TYPE_CHECKING, Annotated
 
-import duckdb
 import typer
 
+import nonaligned
 from nonaligned import index as nonalignment
 from nonaligned.cli._app import (
     DbOption,
@@ -22,7 +22,9 @@ from nonaligned.cli._app import (
 from nonaligned.errors import UsageError
 from nonaligned.index.sensitivity import sensitivity
 from nonaligned.output import Format, render
-from nonaligned.store import connect
+
+if TYPE_CHECKING:
+    from nonaligned.session import Store
 
 MAX_BOOT = 1000  # about a second a year: bounds `country` over all years to minutes
 AxisOption = Annotated[str | None, typer.Option(help="west-china or west-russia (default: both).")]
@@ -78,7 +80,7 @@ def _show(frame, format: Format, title: str | None = None) -> None:
 
 
 def _options(
-    con: duckdb.DuckDBPyConnection,
+    store: Store,
     year: int | None,
     important: bool,
     no_middle_east: bool,
@@ -95,7 +97,7 @@ def _options(
     if provisional:
         thresholds = replace(thresholds, min_roll_calls=0)
     return {
-        "selection": checked_selection(con, year, None, important, no_middle_east),
+        "selection": checked_selection(store, year, None, important, no_middle_east),
         "thresholds": thresholds,
         "n_boot": boot,
         "ideal_points": ideal,
@@ -119,11 +121,11 @@ def index_command(
 ) -> None:
     """Lean, balance, activity and class of every UN member in one year."""
     with handle_errors():
-        con = connect(db)
+        store = nonaligned.open(db)
         options = _options(
-            con, year, important, no_middle_east, lean, activity, boot, ideal_points, provisional
+            store, year, important, no_middle_east, lean, activity, boot, ideal_points, provisional
         )
-        frame = nonalignment.country_index(con, year=year, axis=axis, **options)
+        frame = nonalignment.country_index(store, year=year, axis=axis, **options)
         _show(frame if all_columns else frame[BRIEF_COLUMNS], format)
 
 
@@ -147,11 +149,11 @@ def country_command(
     replicates; --boot 200 for the precision of `index`, --boot 0 for speed.
     """
     with handle_errors():
-        con = connect(db)
+        store = nonaligned.open(db)
         options = _options(
-            con, None, important, no_middle_east, lean, activity, boot, ideal_points, provisional
+            store, None, important, no_middle_east, lean, activity, boot, ideal_points, provisional
         )
-        frame = nonalignment.country_profile(con, country, axis, **options)
+        frame = nonalignment.country_profile(store, country, axis, **options)
         if format is Format.table:
             frame = frame[PROFILE_COLUMNS]
         _show(frame, format, title=f"{country.strip().upper()}: active-nonalignment index")
@@ -174,9 +176,9 @@ def rank_command(
 ) -> None:
     """Countries of one year ranked by a measure of the index."""
     with handle_errors():
-        con = connect(db)
+        store = nonaligned.open(db)
         options = _options(
-            con,
+            store,
             year,
             important,
             no_middle_east,
@@ -185,7 +187,7 @@ def rank_command(
             boot,
             ideal_points,
         )
-        frame = nonalignment.rank(con, year, by=by, axis=axis, ascending=ascending, **options)
+        frame = nonalignment.rank(store, year, by=by, axis=axis, ascending=ascending, **options)
         _show(frame[["rank", *BRIEF_COLUMNS]], format)
 
 
@@ -198,4 +200,4 @@ def sensitivity_command(
 ) -> None:
     """How the class counts move with the vote subset, the thresholds and the memberships."""
     with handle_errors():
-        _show(sensitivity(connect(db), year, axis), format)
+        _show(sensitivity(nonaligned.open(db), year, axis), format)

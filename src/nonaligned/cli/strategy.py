@@ -8,10 +8,10 @@ from typing import Annotated
 
 import typer
 
+import nonaligned
 from nonaligned.cli._app import DbOption, FormatOption, app, handle_errors, input_file, out
 from nonaligned.errors import QueryError
 from nonaligned.output import Format, render
-from nonaligned.store import connect
 from nonaligned.strategy import evaluate as desk
 from nonaligned.strategy import scenario as scenarios
 from nonaligned.strategy.exposure_change import FINANCE_NOTE
@@ -67,11 +67,11 @@ def evaluate(
 ) -> None:
     """Each offer on its own terms: grant element, present value, debt service, exposure."""
     with handle_errors():
-        con = connect(db)
+        store = nonaligned.open(db)
         if schedule:
-            render(desk.schedules(con, path), format, out)
+            render(desk.schedules(store, path), format, out)
         else:
-            table = desk.evaluate(con, path, discount_rate, threshold, convention.value)
+            table = desk.evaluate(store, path, discount_rate, threshold, convention.value)
             render(table, format, out)
 
 
@@ -83,7 +83,7 @@ def exposure(path: OffersFile, db: DbOption = None, format: FormatOption = Forma
     only one known): a stock and a flow, side by side, never added.
     """
     with handle_errors():
-        render(desk.exposure(connect(db), path), format, out, title=FINANCE_NOTE)
+        render(desk.exposure(nonaligned.open(db), path), format, out, title=FINANCE_NOTE)
 
 
 @offers_app.command("compete")
@@ -112,7 +112,13 @@ def compete(
     """
     with handle_errors():
         table = desk.compete(
-            connect(db), path, pivotality, year, discount_rate, value_share, convention.value
+            nonaligned.open(db),
+            path,
+            pivotality,
+            year,
+            discount_rate,
+            value_share,
+            convention.value,
         )
         render(table, format, out)
 
@@ -149,5 +155,5 @@ def scenario(
         ]
         if len(chosen) != 1:
             raise QueryError("choose exactly one of --tariff X, --sanctions and --finance-stop")
-        table = scenarios.scenario(connect(db), country, pole, chosen[0], tariff, year)
+        table = scenarios.scenario(nonaligned.open(db), country, pole, chosen[0], tariff, year)
         render(table, format, out, title=FINANCE_NOTE)

@@ -10,10 +10,10 @@ from typing import Annotated
 
 import typer
 
+import nonaligned
 from nonaligned import userfiles
 from nonaligned.cli._app import DbOption, app, err, handle_errors, out
 from nonaligned.errors import AcquisitionError, UsageError
-from nonaligned.store import connect, default_db_path
 
 MirrorOption = Annotated[
     Path | None,
@@ -47,13 +47,12 @@ def serve(
 
     from nonaligned.web import create_app
 
-    path = db or default_db_path()
     with handle_errors():
-        connect(path).close()  # fail now, with the usual message, if there is no store
+        store = nonaligned.open(db)  # fail now, with the usual message, if there is no store
         sock = _listening_socket(host, port)
     with sock:
         with handle_errors():
-            application = create_app(path, mirror=mirror, cache_dir=cache, offline=offline)
+            application = create_app(store, mirror=mirror, cache_dir=cache, offline=offline)
             try:
                 application.state.assets.topology()  # from the store, or acquired
             except AcquisitionError as exc:
@@ -106,11 +105,8 @@ def report(
         for path in (out_path, pdf):  # refuse now, not after the brief's seconds of work
             if path is not None:
                 userfiles.check_output(path, force)
-        con = connect(db or default_db_path())
-        try:
-            html = brief.country_brief(con, iso3)
-        finally:
-            con.close()
+        with nonaligned.open(db) as store:
+            html = brief.country_brief(store, iso3)
         with userfiles.atomic_output(out_path, force) as aside:
             aside.write_text(html, encoding="utf-8")
         out.print(f"wrote {out_path}", markup=False, highlight=False)

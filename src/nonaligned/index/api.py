@@ -7,13 +7,12 @@ Stable public signatures (the web app and the strategy desk call them):
 from __future__ import annotations
 
 from collections.abc import Callable, Mapping
+from typing import TYPE_CHECKING
 
-import duckdb
 import pandas as pd
 
 from nonaligned import alignment
 from nonaligned.errors import QueryError
-from nonaligned.index import cache
 from nonaligned.index.assemble import COLUMNS, Economy, economy_of, year_index
 from nonaligned.index.axes import AXES
 from nonaligned.index.classes import Thresholds
@@ -23,6 +22,9 @@ from nonaligned.index.store_inputs import Inputs, load
 from nonaligned.measures.trade import IMPORTER_FACTOR
 from nonaligned.measures.votes import Selection
 from nonaligned.query import check_country
+
+if TYPE_CHECKING:
+    from nonaligned.session import Store
 
 DEFAULT_BOOT = 200
 RANKABLE: tuple[str, ...] = (
@@ -38,9 +40,7 @@ IdealPoints = pd.DataFrame | Callable[[], pd.DataFrame] | None
 """Ideal points (``iso3, year, ideal_point``), a call that returns them, or None (none)."""
 
 
-def fitted_ideal_points(
-    con: duckdb.DuckDBPyConnection, selection: Selection | None
-) -> Callable[[], pd.DataFrame]:
+def fitted_ideal_points(store: Store, selection: Selection | None) -> Callable[[], pd.DataFrame]:
     """A call returning the store's dynamic ideal points on ``selection`` (point estimates).
 
     :func:`nonaligned.alignment.ideal_points` with ``n_boot=0``: the index's
@@ -50,7 +50,7 @@ def fitted_ideal_points(
     read-only folder or an in-memory store: it is then refitted per call).
     Deferred so that a selection without votes in the years asked costs no fit.
     """
-    return lambda: alignment.ideal_points(con, selection, n_boot=0)
+    return lambda: alignment.ideal_points(store, selection, n_boot=0)
 
 
 def compute(
@@ -115,14 +115,13 @@ def compute(
     return pd.concat(parts, ignore_index=True)
 
 
-def _check(con: duckdb.DuckDBPyConnection, year: int | None, axis: str | None) -> None:
+def _check(store: Store, year: int | None, axis: str | None) -> None:
     if axis is not None and axis not in AXES:
         raise QueryError(f"unknown axis {axis!r}: use one of {', '.join(AXES)}")
-    if (
-        year is not None
-        and not con.execute("SELECT 1 FROM roll_calls WHERE year = ? LIMIT 1", [year]).fetchone()
+    if year is not None and not store.fetchone(
+        "SELECT 1 FROM roll_calls WHERE year = ? LIMIT 1", [year]
     ):
-        first, last = con.execute("SELECT min(year), max(year) FROM roll_calls").fetchone()
+        first, last = store.fetchone("SELECT min(year), max(year) FROM roll_calls")
         raise QueryError(
             f"no UN roll calls in {year} (votes cover {first}-{last}, none in 1964): "
             "the index needs votes"
@@ -130,7 +129,7 @@ def _check(con: duckdb.DuckDBPyConnection, year: int | None, axis: str | None) -
 
 
 def country_index(
-    con: duckdb.DuckDBPyConnection,
+    store: Store,
     year: int | None = None,
     iso3: str | None = None,
     axis: str | None = None,
@@ -154,8 +153,8 @@ def country_index(
     calls and reporters; ``n_boot=0`` skips the bootstrap and leaves them
     missing). ``year``/``iso3``/``axis`` filter (None: all). All countries
     of a year are always computed, because ranks and expectations need them;
-    results are kept in memory per store file and options
-    (:mod:`nonaligned.index.cache`), so repeated calls are fast.
+    results are kept in the store's memory per options
+    (:attr:`nonaligned.session.Store.memo`), so repeated calls are fast.
     The diplomatic lean is the mean of two readings of the votes, both
     reported: ``lean_vote_agreement`` (disagreement with the poles) and
     ``lean_ideal_point`` (distance on the dynamic ideal-point line, fitted on
@@ -165,8 +164,8 @@ def country_index(
     DataFrame (``iso3, year, ideal_point``) supplies other ideal points (such
     calls are not cached in memory). docs/methodology.md documents every column.
     """
-    _check(con, year, axis)
-    code = check_country(con, iso3) if iso3 is not None else None
+    _check(store, year, axis)
+    code = check_country(store, iso3) if iso3 is not None else None
     years = None if year is None else [year]
     # defaults spelled out, so that the CLI's explicit defaults share cache entries with None
     options = {
@@ -175,17 +174,16 @@ def country_index(
         "n_boot": n_boot,
         "seed": seed,
     }
-    store = cache.store_key(con)
+
+    def make(source: IdealPoints) -> pd.DataFrame:
+        return compute(load(store, years, IMPORTER_FACTOR), ideal_points=source, **options)
+
     if isinstance(ideal_points, pd.DataFrame):
-        source: IdealPoints = ideal_points
-        key = None
+        frame = make(ideal_points)
     else:
-        source = fitted_ideal_points(con, options["selection"]) if ideal_points else None
-        key = None if store is None else (store, year, bool(ideal_points), *options.values())
-    frame = cache.cached(
-        key,
-        lambda: compute(load(con, years, IMPORTER_FACTOR), ideal_points=source, **options),
-    )
+        source = fitted_ideal_points(store, options["selection"]) if ideal_points else None
+        key = ("index", year, bool(ideal_points), *options.values())
+        frame = store.remembered(key, lambda: make(source)).copy()
     if code is not None:
         frame = frame[frame["iso3"] == code]
         if frame.empty:
@@ -196,31 +194,31 @@ def country_index(
 
 
 def country_profile(
-    con: duckdb.DuckDBPyConnection,
+    store: Store,
     iso3: str,
     axis: str | None = None,
     **options,
 ) -> pd.DataFrame:
     """Every year of one country's index (both axes unless ``axis``), oldest first."""
-    frame = country_index(con, iso3=iso3, axis=axis, **options)
+    frame = country_index(store, iso3=iso3, axis=axis, **options)
     return frame.sort_values(["axis", "year"], ignore_index=True)
 
 
-def latest_full_year(con: duckdb.DuckDBPyConnection) -> int | None:
+def latest_full_year(store: Store) -> int | None:
     """The last year with both UN votes and trade: the last year of the full index.
 
     Later years carry this year's economic component forward (their
     ``economic_year``); a map that opens on a later year should say so.
     None when the store holds no trade.
     """
-    (year,) = con.execute(
+    (year,) = store.fetchone(
         "SELECT max(year) FROM trade_flows WHERE year IN (SELECT year FROM roll_calls)"
-    ).fetchone()
+    )
     return None if year is None else int(year)
 
 
 def rank(
-    con: duckdb.DuckDBPyConnection,
+    store: Store,
     year: int,
     by: str = "balance",
     axis: str = "west-china",
@@ -235,7 +233,7 @@ def rank(
     """
     if by not in RANKABLE:
         raise QueryError(f"cannot rank by {by!r}: use one of {', '.join(RANKABLE)}")
-    frame = country_index(con, year=year, axis=axis, **options)
+    frame = country_index(store, year=year, axis=axis, **options)
     frame = frame.sort_values([by, "iso3"], ascending=[ascending, True], na_position="last")
     ranks = frame[by].rank(method="min", ascending=ascending)
     frame.insert(0, "rank", ranks.astype("Int64"))

@@ -10,8 +10,8 @@ class is unchanged.
 from __future__ import annotations
 
 from dataclasses import replace
+from typing import TYPE_CHECKING
 
-import duckdb
 import numpy as np
 import pandas as pd
 
@@ -22,6 +22,9 @@ from nonaligned.index.institutional import GROUPINGS
 from nonaligned.index.store_inputs import Inputs, load
 from nonaligned.measures.trade import IMPORTER_FACTOR
 from nonaligned.measures.votes import Selection
+
+if TYPE_CHECKING:
+    from nonaligned.session import Store
 
 VOTE_SUBSETS: dict[str, Selection] = {
     "all": Selection(),
@@ -68,7 +71,7 @@ def _row(variant: str, setting: str, classes: pd.Series, baseline: pd.Series) ->
 
 
 def sensitivity(
-    con: duckdb.DuckDBPyConnection,
+    store: Store,
     year: int,
     axis: str = "west-china",
     *,
@@ -89,8 +92,8 @@ def sensitivity(
     fit: each vote subset otherwise needs its own whole-record fit, tens of
     seconds the first time on a store).
     """
-    _check(con, year, axis)
-    inputs = load(con, [year], IMPORTER_FACTOR)
+    _check(store, year, axis)
+    inputs = load(store, [year], IMPORTER_FACTOR)
     base_t = Thresholds()
 
     def run(
@@ -99,7 +102,7 @@ def sensitivity(
         data: Inputs = inputs,
         **options,
     ) -> pd.DataFrame:
-        source = fitted_ideal_points(con, selection) if ideal else None
+        source = fitted_ideal_points(store, selection) if ideal else None
         frame = compute(data, n_boot=0, selection=selection, ideal_points=source, **options)
         return frame[frame["axis"] == axis]
 
@@ -130,6 +133,6 @@ def sensitivity(
     for setting, groupings in MEMBERSHIP_VARIANTS.items():
         frame = run(groupings=groupings)
         rows.append(_row("memberships", setting, frame.set_index("iso3")["class"], baseline))
-    reported = run(data=load(con, [year], None)).set_index("iso3")["class"]
+    reported = run(data=load(store, [year], None)).set_index("iso3")["class"]
     rows.append(_row("trade", "reporter figures (no importer check)", reported, baseline))
     return pd.DataFrame(rows).assign(year=year, axis=axis)

@@ -3,15 +3,17 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
+from typing import TYPE_CHECKING
 
-import duckdb
 import numpy as np
 import pandas as pd
 
-from nonaligned import frame_cache
 from nonaligned.index.economic import side_trade
 from nonaligned.measures.poles import eu_members
 from nonaligned.measures.trade import pole_trade
+
+if TYPE_CHECKING:
+    from nonaligned.session import Store
 
 
 @dataclass(frozen=True)
@@ -50,9 +52,7 @@ class Inputs:
         return {"west": {"USA", *self.eu_states(year)}, "CHN": {"CHN"}, "RUS": {"RUS"}}
 
 
-def load(
-    con: duckdb.DuckDBPyConnection, years: list[int] | None, importer_factor: float | None
-) -> Inputs:
+def load(store: Store, years: list[int] | None, importer_factor: float | None) -> Inputs:
     """Read the store's rows for ``years`` (all years if None).
 
     ``importer_factor``: the mirror check of
@@ -60,25 +60,22 @@ def load(
     """
     where = "" if years is None else "WHERE year IN ?"
     params = [] if years is None else [years]
-    roll_calls = con.execute(f"SELECT * FROM roll_calls {where}", params).df()
-    votes = con.execute(
+    roll_calls = store.frame(f"SELECT * FROM roll_calls {where}", params)
+    votes = store.frame(
         f"""SELECT roll_call_id, iso3, vote FROM votes
             WHERE roll_call_id IN (SELECT roll_call_id FROM roll_calls {where})""",
         params,
-    ).df()
-    memberships = (
-        con.execute("SELECT * FROM memberships")
-        .df()
-        .astype({"joined_year": "float64", "left_year": "float64"})
     )
-    (last,) = con.execute("SELECT max(year) FROM trade_flows").fetchone()
+    memberships = store.frame("SELECT * FROM memberships").astype(
+        {"joined_year": "float64", "left_year": "float64"}
+    )
+    (last,) = store.fetchone("SELECT max(year) FROM trade_flows")
     trade_years = None if years is None or last is None else sorted({min(y, last) for y in years})
     settings = {"years": trade_years, "importer_factor": importer_factor, "version": 1}
-    trade = frame_cache.cached(
-        con,
+    trade = store.cached(
         "index-side-trade",
         settings,
-        lambda: _side_trade(con, trade_years, memberships, importer_factor),
+        lambda: _side_trade(store, trade_years, memberships, importer_factor),
     )
     years_read = np.union1d(roll_calls["year"].unique(), trade["year"].unique()).astype(int)
     eu = eu_members(memberships, years_read).groupby("year")["iso3"].agg(frozenset)
@@ -93,7 +90,7 @@ def load(
 
 
 def _side_trade(
-    con: duckdb.DuckDBPyConnection,
+    store: Store,
     years: list[int] | None,
     memberships: pd.DataFrame,
     importer_factor: float | None,
@@ -104,14 +101,17 @@ def _side_trade(
     cells), so :func:`load` keeps it in the store's disk cache.
     """
     where = "" if years is None else "WHERE year IN ?"
-    flows = con.execute(
+    flows = store.frame(
         "SELECT reporter_iso3, partner_code, partner_is_aggregate, year, flow, value_usd, "
         f"estimated FROM trade_flows {where}",
         [] if years is None else [years],
-    ).df()
+    )
     if flows.empty:
         return pd.DataFrame(columns=["iso3", "year", "west", "USA", "EU", "CHN", "RUS", "world"])
     table = pole_trade(
-        flows.astype({"year": "int64"}), memberships, importer_factor=importer_factor
+        flows.astype({"year": "int64"}),
+        memberships,
+        importer_factor=importer_factor,
+        engine=store.engine,
     )
     return side_trade(table)

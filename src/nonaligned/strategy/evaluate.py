@@ -11,9 +11,8 @@ from __future__ import annotations
 from collections.abc import Callable, Mapping
 from dataclasses import asdict
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-import duckdb
 import pandas as pd
 
 from nonaligned.errors import QueryError
@@ -31,6 +30,9 @@ from nonaligned.strategy.terms import (
     check_convention,
     terms,
 )
+
+if TYPE_CHECKING:
+    from nonaligned.session import Store
 
 __all__ = [
     "Source",
@@ -71,19 +73,19 @@ EVALUATE_COLUMNS = [
 ]
 
 
-def country_checker(con: duckdb.DuckDBPyConnection) -> Callable[[str], bool]:
+def country_checker(store: Store) -> Callable[[str], bool]:
     """Whether an ISO3 code is in the store's countries table."""
-    codes = {row[0] for row in con.execute("SELECT iso3 FROM countries").fetchall()}
+    codes = {row[0] for row in store.fetchall("SELECT iso3 FROM countries")}
     return offers_file.known_codes(codes)
 
 
-def read(con: duckdb.DuckDBPyConnection, source: Source) -> OffersDocument:
+def read(store: Store, source: Source) -> OffersDocument:
     """A validated offers document from a path, TOML text, a mapping or a document."""
     if isinstance(source, OffersDocument):
         return source
     if isinstance(source, Path):
-        return offers_file.load(source, country_checker(con))
-    return offers_file.parse(source, country_checker(con))
+        return offers_file.load(source, country_checker(store))
+    return offers_file.parse(source, country_checker(store))
 
 
 def _check_rates(discount_rate: float, threshold: float, convention: str) -> None:
@@ -97,7 +99,7 @@ def _check_rates(discount_rate: float, threshold: float, convention: str) -> Non
 
 
 def evaluate(
-    con: duckdb.DuckDBPyConnection,
+    store: Store,
     source: Source,
     discount_rate: float = DEFAULT_DISCOUNT_RATE,
     threshold: float = DEFAULT_CONCESSIONAL_THRESHOLD,
@@ -118,8 +120,8 @@ def evaluate(
     :mod:`nonaligned.strategy.exposure_change`); the clause flags.
     """
     _check_rates(discount_rate, threshold, convention)
-    document = read(con, source)
-    debt = debt_exposure(document, baseline(con, document.country)).set_index("offer_id")
+    document = read(store, source)
+    debt = debt_exposure(document, baseline(store, document.country)).set_index("offer_id")
     rows = []
     for offer in document.offers:
         figures = asdict(terms(offer, discount_rate, threshold, convention))
@@ -142,26 +144,26 @@ def evaluate(
     return table[EVALUATE_COLUMNS]
 
 
-def schedules(con: duckdb.DuckDBPyConnection, source: Source) -> pd.DataFrame:
+def schedules(store: Store, source: Source) -> pd.DataFrame:
     """The debt-service schedule of every loan in the document, stacked: ``offer_id`` first."""
-    document = read(con, source)
+    document = read(store, source)
     parts = [schedule(o).assign(offer_id=o.id) for o in document.offers if o.kind == "loan"]
     if not parts:
         return pd.DataFrame(columns=["offer_id", *SCHEDULE_COLUMNS])
     return pd.concat(parts, ignore_index=True)[["offer_id", *SCHEDULE_COLUMNS]]
 
 
-def exposure(con: duckdb.DuckDBPyConnection, source: Source) -> pd.DataFrame:
+def exposure(store: Store, source: Source) -> pd.DataFrame:
     """Debt before/after, the partner's net aid flow and trade context for each offer (one row
     per offer; the columns of :func:`nonaligned.strategy.exposure_change.debt_exposure` and
     :func:`nonaligned.strategy.exposure_change.trade_context`)."""
-    document = read(con, source)
-    debt = debt_exposure(document, baseline(con, document.country))
-    return debt.merge(trade_context(con, document), on=["offer_id", "partner"])
+    document = read(store, source)
+    debt = debt_exposure(document, baseline(store, document.country))
+    return debt.merge(trade_context(store, document), on=["offer_id", "partner"])
 
 
 def compete(
-    con: duckdb.DuckDBPyConnection,
+    store: Store,
     source: Source,
     pivotality: float | None = None,
     year: int | None = None,
@@ -183,9 +185,9 @@ def compete(
         raise QueryError(f"value share {value_share!r} must be in [0, 1], e.g. 0.1")
     if pivotality is not None and not 0.0 <= pivotality <= 1.0:
         raise QueryError(f"pivotality {pivotality!r} must be in [0, 1]")
-    document = read(con, source)
+    document = read(store, source)
     if pivotality is None:
-        derived = default_pivotality(con, document.country, year)
+        derived = default_pivotality(store, document.country, year)
         pi, origin, when = derived.value, f"{derived.source}: {derived.detail}", derived.year
     else:
         pi, origin, when = pivotality, "given", None

@@ -26,8 +26,8 @@ What the store knows, and so what is shown (docs/strategy.md, "Exposure"):
 from __future__ import annotations
 
 from dataclasses import dataclass
+from typing import TYPE_CHECKING
 
-import duckdb
 import ibis
 import numpy as np
 import pandas as pd
@@ -38,6 +38,9 @@ from nonaligned.errors import QueryError
 from nonaligned.measures import relational
 from nonaligned.measures import trade as trade_measures
 from nonaligned.strategy.offers import OffersDocument
+
+if TYPE_CHECKING:
+    from nonaligned.session import Store
 
 __all__ = [
     "FINANCE_NOTE",
@@ -96,11 +99,9 @@ class Baseline:
         return 100.0 * self.us_net_aid_usd / self.aid_gdp_usd
 
 
-def _gdp(con: duckdb.DuckDBPyConnection, iso3: str, year: int | None) -> tuple[int | None, float]:
+def _gdp(store: Store, iso3: str, year: int | None) -> tuple[int | None, float]:
     """WDI GDP nearest ``year`` (the earlier on a tie), or the latest where ``year`` is None."""
-    rows = con.execute(
-        "SELECT year, gdp_usd FROM wdi WHERE iso3 = ? AND gdp_usd > 0", [iso3]
-    ).fetchall()
+    rows = store.fetchall("SELECT year, gdp_usd FROM wdi WHERE iso3 = ? AND gdp_usd > 0", [iso3])
     if not rows:
         return None, np.nan
     target = max(y for y, _ in rows) if year is None else year
@@ -109,7 +110,7 @@ def _gdp(con: duckdb.DuckDBPyConnection, iso3: str, year: int | None) -> tuple[i
 
 
 def _latest(
-    con: duckdb.DuckDBPyConnection, iso3: str, table: pd.DataFrame, column: str
+    store: Store, iso3: str, table: pd.DataFrame, column: str
 ) -> tuple[int | None, float, int | None, float]:
     """The last year of ``column`` in ``table`` (rows of one country by year), its value, and
     the GDP it is divided by (its year's, or the nearest): all missing where there is none."""
@@ -118,21 +119,21 @@ def _latest(
         return None, np.nan, None, np.nan
     last = known.iloc[-1]
     year = int(last.year)
-    return (year, float(last[column]), *_gdp(con, iso3, year))
+    return (year, float(last[column]), *_gdp(store, iso3, year))
 
 
-def baseline(con: duckdb.DuckDBPyConnection, iso3: str) -> Baseline:
+def baseline(store: Store, iso3: str) -> Baseline:
     """Latest WDI GDP, the latest Horn-Reinhart-Trebesch stock owed to China and the latest
     US net aid flow, each with the GDP of its own year."""
     try:
-        debt = exposure.finance(con, iso3)
+        debt = exposure.finance(store, iso3)
     except QueryError:
         debt = pd.DataFrame(columns=["year", "debt_to_china_usd"])
-    aid = con.execute("SELECT year, us_net_aid_usd FROM us_aid WHERE iso3 = ?", [iso3]).df()
+    aid = store.frame("SELECT year, us_net_aid_usd FROM us_aid WHERE iso3 = ?", [iso3])
     return Baseline(
-        *_gdp(con, iso3, None),
-        *_latest(con, iso3, debt, "debt_to_china_usd"),
-        *_latest(con, iso3, aid, "us_net_aid_usd"),
+        *_gdp(store, iso3, None),
+        *_latest(store, iso3, debt, "debt_to_china_usd"),
+        *_latest(store, iso3, aid, "us_net_aid_usd"),
     )
 
 
@@ -197,35 +198,33 @@ def hhi(values: pd.Series) -> float:
     return float(result)
 
 
-def partner_flows(con: duckdb.DuckDBPyConnection, iso3: str, year: int) -> pd.DataFrame:
+def partner_flows(store: Store, iso3: str, year: int) -> pd.DataFrame:
     """The country's exports and imports with each partner country in one year (mirror-filled).
 
     Columns as :func:`nonaligned.measures.trade.partner_flows`, World totals
     (``partner == "WLD"``) included.
     """
-    flows = con.execute(
+    flows = store.frame(
         """SELECT reporter_iso3, partner_code, partner_is_aggregate, year, flow, value_usd,
                   estimated
            FROM trade_flows WHERE (reporter_iso3 = ? OR partner_code = ?) AND year = ?""",
         [iso3, iso3, year],
-    ).df()
+    )
     dyads = trade_measures.partner_flows(flows.astype({"year": "int64"}))
     return dyads[dyads.iso3 == iso3].reset_index(drop=True)
 
 
-def trade_year(
-    con: duckdb.DuckDBPyConnection, iso3: str, year: int | None = None
-) -> tuple[pd.DataFrame, int]:
+def trade_year(store: Store, iso3: str, year: int | None = None) -> tuple[pd.DataFrame, int]:
     """The country's pole trade (``exposure.trade``) with both flows known, and its latest year
     (or ``year``); a QueryError where there is none, rather than a year of NaN."""
-    table = exposure.trade(con, iso3, year)
+    table = exposure.trade(store, iso3, year)
     table = table[table.total_usd.notna()]
     if table.empty:
         raise QueryError(f"no trade data for {iso3} with both exports and imports")
     return table, int(table.year.max())
 
 
-def trade_context(con: duckdb.DuckDBPyConnection, document: OffersDocument) -> pd.DataFrame:
+def trade_context(store: Store, document: OffersDocument) -> pd.DataFrame:
     """Each offer's partner's share of the country's trade, latest year with data.
 
     Columns: ``offer_id, partner, trade_year, trade_share, exports_share,
@@ -234,9 +233,9 @@ def trade_context(con: duckdb.DuckDBPyConnection, document: OffersDocument) -> p
     partners). Unchanged by a financing offer; shown so the analyst sees
     both channels side by side.
     """
-    poles, year = trade_year(con, document.country)
+    poles, year = trade_year(store, document.country)
     latest = poles[poles.year == year].set_index("partner")
-    flows = partner_flows(con, document.country, year)
+    flows = partner_flows(store, document.country, year)
     countries = flows[flows.partner != trade_measures.WORLD]
     hhi_total = hhi(countries.groupby("partner").value_usd.sum(min_count=1))
     rows = []

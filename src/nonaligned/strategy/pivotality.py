@@ -22,13 +22,15 @@ from __future__ import annotations
 
 import math
 from dataclasses import dataclass
-
-import duckdb
+from typing import TYPE_CHECKING
 
 from nonaligned.alignment import alignment
 from nonaligned.errors import QueryError
 from nonaligned.exposure import trade_coverage
 from nonaligned.query import check_country
+
+if TYPE_CHECKING:
+    from nonaligned.session import Store
 
 __all__ = ["Pivotality", "pivotality"]
 
@@ -45,7 +47,7 @@ class Pivotality:
     detail: str
 
 
-def _from_index(con: duckdb.DuckDBPyConnection, iso3: str, year: int) -> Pivotality | None:
+def _from_index(store: Store, iso3: str, year: int) -> Pivotality | None:
     try:
         from nonaligned.index import country_index
     except ModuleNotFoundError as exc:
@@ -53,7 +55,7 @@ def _from_index(con: duckdb.DuckDBPyConnection, iso3: str, year: int) -> Pivotal
             raise
         return None
     try:
-        row = country_index(con, year=year, iso3=iso3, axis=AXIS, n_boot=0).iloc[0]
+        row = country_index(store, year=year, iso3=iso3, axis=AXIS, n_boot=0).iloc[0]
     except QueryError as exc:
         raise QueryError(f"{exc}; give the pivotality explicitly instead") from None
     if math.isnan(row.balance) or math.isnan(row.activity):
@@ -66,8 +68,8 @@ def _from_index(con: duckdb.DuckDBPyConnection, iso3: str, year: int) -> Pivotal
     return Pivotality(value, year, "index", detail)
 
 
-def _from_alignment(con: duckdb.DuckDBPyConnection, iso3: str, year: int) -> Pivotality:
-    table = alignment(con, iso3)
+def _from_alignment(store: Store, iso3: str, year: int) -> Pivotality:
+    table = alignment(store, iso3)
     agreement = table[table.year == year].set_index("pole").agreement
     if not {"USA", "CHN"} <= set(agreement.dropna().index):
         raise QueryError(
@@ -79,8 +81,8 @@ def _from_alignment(con: duckdb.DuckDBPyConnection, iso3: str, year: int) -> Piv
     return Pivotality(1.0 - abs(usa - china), year, "alignment", detail)
 
 
-def pivotality(con: duckdb.DuckDBPyConnection, iso3: str, year: int | None = None) -> Pivotality:
+def pivotality(store: Store, iso3: str, year: int | None = None) -> Pivotality:
     """The default pi of a country (see the module docstring), in ``year`` or the default year."""
-    code = check_country(con, iso3)
-    year = trade_coverage(con)[1] if year is None else year
-    return _from_index(con, code, year) or _from_alignment(con, code, year)
+    code = check_country(store, iso3)
+    year = trade_coverage(store)[1] if year is None else year
+    return _from_index(store, code, year) or _from_alignment(store, code, year)

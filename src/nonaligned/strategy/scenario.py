@@ -31,9 +31,8 @@ own members: a QueryError.
 
 from __future__ import annotations
 
-from typing import Literal
+from typing import TYPE_CHECKING, Literal
 
-import duckdb
 import numpy as np
 import pandas as pd
 
@@ -49,6 +48,9 @@ from nonaligned.strategy.exposure_change import (
     trade_year,
 )
 
+if TYPE_CHECKING:
+    from nonaligned.session import Store
+
 __all__ = ["ACTIONS", "pole_members", "scenario"]
 
 Action = Literal["tariff", "sanctions", "finance_stop"]
@@ -60,9 +62,9 @@ _EXPOSED = {
 }
 
 
-def pole_members(con: duckdb.DuckDBPyConnection, pole: str, year: int) -> frozenset[str]:
+def pole_members(store: Store, pole: str, year: int) -> frozenset[str]:
     """Partner codes that make up a pole in a year: :func:`trade.pole_partners`'s rule."""
-    memberships = con.execute("SELECT * FROM memberships").df()
+    memberships = store.frame("SELECT * FROM memberships")
     partners = trade_measures.pole_partners(memberships, np.array([year]), include_hk_macao=False)
     return frozenset(partners.loc[partners.pole == pole, "partner"])
 
@@ -102,7 +104,7 @@ def _flow_hhi(flows: pd.DataFrame, flow: str, drop: frozenset[str]) -> tuple[flo
 
 
 def scenario(
-    con: duckdb.DuckDBPyConnection,
+    store: Store,
     iso3: str,
     pole: str,
     action: Action,
@@ -122,7 +124,7 @@ def scenario(
     any pole but the United States), ``hhi_exports_before/after,
     hhi_imports_before/after, export_partners_after, import_partners_after``.
     """
-    code = check_country(con, iso3)
+    code = check_country(store, iso3)
     pole = pole.strip().upper()
     if pole not in trade_measures.POLES:
         raise QueryError(f"unknown pole {pole!r}: use {', '.join(trade_measures.POLES)}")
@@ -132,8 +134,8 @@ def scenario(
         raise QueryError("give a tariff rate with the tariff action, and only with it")
     if tariff is not None and not 0.0 < tariff <= 10.0:
         raise QueryError(f"tariff {tariff!r} must be a positive fraction, e.g. 0.25 for 25%")
-    table, when = trade_year(con, code, year)
-    members = pole_members(con, pole, when)
+    table, when = trade_year(store, code, year)
+    members = pole_members(store, pole, when)
     if code in members:
         raise QueryError(
             f"{code} is part of the pole {pole} in {when}: a pole cannot act against itself"
@@ -146,7 +148,7 @@ def scenario(
         )
     world, with_pole = rows.loc[trade_measures.WORLD], rows.loc[pole]
     exposed = _EXPOSED[action]
-    flows = partner_flows(con, code, when)
+    flows = partner_flows(store, code, when)
     flows = flows[flows.partner != trade_measures.WORLD]
     result: dict[str, object] = {
         "iso3": code,
@@ -162,7 +164,7 @@ def scenario(
         "imports_exposed_share": with_pole.imports_share if "imports" in exposed else 0.0,
         "tariff_cost_usd": tariff * with_pole.exports_usd if tariff is not None else np.nan,
     }
-    base = baseline(con, code)
+    base = baseline(store, code)
     result |= _finance(
         _DEBT_COLUMNS,
         pole == CHINA and not np.isnan(base.debt_to_china_usd),

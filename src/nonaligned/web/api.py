@@ -13,9 +13,8 @@ import math
 import re
 from collections.abc import Callable, Hashable
 from enum import StrEnum
-from typing import Annotated, Any
+from typing import TYPE_CHECKING, Annotated, Any
 
-import duckdb
 import pandas as pd
 from fastapi import APIRouter, Path, Query, Request, Response
 from fastapi.responses import JSONResponse
@@ -26,6 +25,9 @@ from nonaligned import alignment, coverage_years, engagement, exposure, index, o
 from nonaligned.errors import NotFoundError, QueryError
 from nonaligned.index.api import fitted_ideal_points
 from nonaligned.web import charts
+
+if TYPE_CHECKING:
+    from nonaligned.session import Store
 
 
 class ErrorBody(BaseModel):
@@ -94,14 +96,14 @@ class Pole(StrEnum):
 records = output.records  # every float digit, as the CLI's --format json
 
 
-def _con(request: Request) -> duckdb.DuckDBPyConnection:
-    return request.app.state.store.connection()
+def _store(request: Request) -> Store:
+    return request.app.state.store
 
 
 def _memo(request: Request, key: Hashable, compute: Callable[[], Any]) -> Any:
     """Memoised for the store file being read (call inside ``store.reading()``)."""
-    state = request.app.state
-    return state.memo.get(state.store.loaded_identity, key, compute)
+    store = _store(request)
+    return store.memo.get(store.loaded_identity, key, compute)
 
 
 def _compute(request: Request, key: Hashable, make: Callable[[], Any]) -> bytes:
@@ -165,8 +167,8 @@ def index_pending(request: Request) -> dict[str, Any] | None:
 
 
 def _fit_for_index(app: Any) -> pd.DataFrame:
-    with app.state.store.reading() as con:
-        return fitted_ideal_points(con, None)()
+    """Outside any read: the fit reads its inputs briefly, so a swap never waits for it."""
+    return fitted_ideal_points(app.state.store, None)()
 
 
 def start_index_fit(app: Any) -> None:
@@ -191,7 +193,7 @@ async def _answer(
     """
     key = _question(request)
     state = request.app.state
-    body = state.memo.peek(state.store.identity(), key)
+    body = state.store.memo.peek(state.store.identity(), key)
     if body is None and index_fit:
         pending = await run_in_threadpool(index_pending, request)
         if pending is not None:
@@ -201,54 +203,54 @@ async def _answer(
     return Response(body, media_type="application/json")
 
 
-def _country(con: duckdb.DuckDBPyConnection, iso3: str) -> str:
+def _country(store: Store, iso3: str) -> str:
     try:
-        return query.check_country(con, iso3)
+        return query.check_country(store, iso3)
     except QueryError as exc:
         raise NotFoundError(str(exc)) from None
 
 
 def countries_table(request: Request) -> pd.DataFrame:
     """Every country in the store (memoised)."""
-    return _memo(request, ("countries",), lambda: query.countries(_con(request)))
+    return _memo(request, ("countries",), lambda: query.countries(_store(request)))
 
 
 def vote_years(request: Request) -> tuple[int, int]:
     """First and last year with recorded votes (memoised; call inside ``store.reading()``)."""
-    return _memo(request, ("vote_years",), lambda: query.vote_years(_con(request)))
+    return _memo(request, ("vote_years",), lambda: query.vote_years(_store(request)))
 
 
 def full_index_year(request: Request) -> int | None:
     """The last year with votes and trade, where the index is whole (memoised)."""
-    return _memo(request, ("full_index_year",), lambda: index.latest_full_year(_con(request)))
+    return _memo(request, ("full_index_year",), lambda: index.latest_full_year(_store(request)))
 
 
 def country_alignment(request: Request, iso3: str) -> pd.DataFrame:
     """Agreement, κ, π and S with each pole per year (memoised: seconds to compute)."""
-    con = _con(request)
-    code = _country(con, iso3)
-    return _memo(request, ("alignment", code), lambda: alignment.alignment(con, code))
+    store = _store(request)
+    code = _country(store, iso3)
+    return _memo(request, ("alignment", code), lambda: alignment.alignment(store, code))
 
 
 def country_trade(request: Request, iso3: str, year: int | None = None) -> pd.DataFrame:
     """Trade with each pole and the world, all years or one (outside coverage: 400)."""
-    con = _con(request)
-    code = _country(con, iso3)
-    return _memo(request, ("trade", code, year), lambda: exposure.trade(con, code, year))
+    store = _store(request)
+    code = _country(store, iso3)
+    return _memo(request, ("trade", code, year), lambda: exposure.trade(store, code, year))
 
 
 def pole_map(request: Request, year: int, pole: Pole) -> pd.DataFrame:
     """Every state's agreement with ``pole`` in ``year``, keyed for the map."""
-    con = _con(request)
-    dyads = _memo(request, ("dyads", year), lambda: alignment.dyads(con, year))
+    store = _store(request)
+    dyads = _memo(request, ("dyads", year), lambda: alignment.dyads(store, year))
     countries = countries_table(request)
     return charts.pole_agreement_by_country(dyads, countries, pole.value)
 
 
 def year_index(request: Request, year: int, axis: Axis) -> pd.DataFrame:
     """The index of every state in ``year`` on ``axis`` (no bootstrap: the map needs speed)."""
-    con = _con(request)
-    table = _memo(request, ("index", year), lambda: index.country_index(con, year=year, n_boot=0))
+    store = _store(request)
+    table = _memo(request, ("index", year), lambda: index.country_index(store, year=year, n_boot=0))
     countries = countries_table(request)
     chosen = table[table.axis == axis.value].merge(countries[["iso3", "name"]], on="iso3")
     return charts.with_map_ids(chosen, countries)
@@ -256,9 +258,9 @@ def year_index(request: Request, year: int, axis: Axis) -> pd.DataFrame:
 
 def country_profile(request: Request, iso3: str) -> pd.DataFrame:
     """Every year of one country's index on both axes (memoised: seconds to compute)."""
-    con = _con(request)
-    code = _country(con, iso3)
-    return _memo(request, ("profile", code), lambda: index.country_profile(con, code, n_boot=0))
+    store = _store(request)
+    code = _country(store, iso3)
+    return _memo(request, ("profile", code), lambda: index.country_profile(store, code, n_boot=0))
 
 
 def provisional_years(request: Request) -> frozenset[int]:
@@ -266,7 +268,7 @@ def provisional_years(request: Request) -> frozenset[int]:
     labelled provisional in every chart (memoised)."""
 
     def compute() -> frozenset[int]:
-        per_year = query.coverage(_con(request)).groupby("year").roll_calls.sum()
+        per_year = query.coverage(_store(request)).groupby("year").roll_calls.sum()
         return frozenset(int(y) for y in per_year[per_year < charts.MIN_ROLL_CALLS].index)
 
     return _memo(request, ("provisional_years",), compute)
@@ -274,15 +276,15 @@ def provisional_years(request: Request) -> frozenset[int]:
 
 def pair_agreement(request: Request, iso3_a: str, iso3_b: str) -> pd.DataFrame:
     """Two countries' agreement, κ, π and S per year (memoised)."""
-    con = _con(request)
-    a, b = _country(con, iso3_a), _country(con, iso3_b)
-    return _memo(request, ("pair", a, b), lambda: alignment.pair(con, a, b))
+    store = _store(request)
+    a, b = _country(store, iso3_a), _country(store, iso3_b)
+    return _memo(request, ("pair", a, b), lambda: alignment.pair(store, a, b))
 
 
 def data_through(request: Request) -> pd.DataFrame:
     """How far each component of the data reaches (:func:`coverage_years.data_through`,
     the brief's line too), memoised."""
-    return _memo(request, ("data_through",), lambda: coverage_years.data_through(_con(request)))
+    return _memo(request, ("data_through",), lambda: coverage_years.data_through(_store(request)))
 
 
 MAX_COMPARED = 6
@@ -312,15 +314,13 @@ COMPUTING = (
 def ideal_points(request: Request, codes: list[str]) -> dict[str, pd.DataFrame] | None:
     """Each country's ideal points by year, or None while the whole-record fit runs."""
     state = request.app.state
-    with state.store.reading() as con:
-        codes = [_country(con, c) for c in codes]
+    with state.store.reading():
+        codes = [_country(state.store, c) for c in codes]
         identity = state.store.loaded_identity
-
-    def fit() -> pd.DataFrame:
-        with state.store.reading() as job_con:
-            return state.fit_ideal_points(job_con)
-
-    table = state.jobs.result((identity, "ideal_points"), fit)
+    # outside any read: the fit reads its inputs briefly, so a swap never waits for it
+    table = state.jobs.result(
+        (identity, "ideal_points"), lambda: state.fit_ideal_points(state.store)
+    )
     if table is None:
         return None
     chosen = {code: table[table.iso3 == code].reset_index(drop=True) for code in codes}
@@ -347,15 +347,15 @@ def resolution(request: Request, symbol: str, roll_call: int | None) -> dict[str
     A symbol with several roll calls (paragraph and amendment votes) opens on the
     vote on the resolution as a whole when there is exactly one, else on the last.
     """
-    con = _con(request)
-    calls = query.roll_calls_for_symbol(con, symbol)
+    store = _store(request)
+    calls = query.roll_calls_for_symbol(store, symbol)
     if calls.empty:
         raise NotFoundError(f"no recorded vote under the symbol {symbol!r} (try A/RES/ES-11/1)")
     if roll_call is None:
         whole = calls[~calls.amendment.fillna(False) & ~calls.paragraph.fillna(False)]
         roll_call = int((whole if len(whole) == 1 else calls).roll_call_id.iloc[-1])
     canonical = str(calls.symbol.iloc[0])
-    votes = query.resolution_votes(con, canonical, roll_call)
+    votes = query.resolution_votes(store, canonical, roll_call)
     chosen = calls[calls.roll_call_id == roll_call].iloc[0]
     countries = countries_table(request)
     return {
@@ -378,8 +378,8 @@ async def list_countries(request: Request) -> list[dict[str, Any]]:
 @router.get("/countries/{iso3}", summary="One country")
 async def get_country(request: Request, iso3: Iso3) -> dict[str, Any]:
     def make() -> dict[str, Any]:
-        con = _con(request)
-        code = _country(con, iso3)
+        store = _store(request)
+        code = _country(store, iso3)
         table = countries_table(request)
         return records(table[table.iso3 == code])[0]
 
@@ -408,7 +408,7 @@ async def find_roll_calls(
     ] = None,
 ) -> list[dict[str, Any]]:
     return await _answer(
-        request, lambda: query.find_roll_calls(_con(request), year, q, limit=MAX_LISTED)
+        request, lambda: query.find_roll_calls(_store(request), year, q, limit=MAX_LISTED)
     )
 
 
@@ -436,11 +436,11 @@ async def get_trade(
 @router.get("/engagement/{iso3}", summary="US Presidents' and Secretaries' trips (one-sided)")
 async def get_engagement(request: Request, iso3: Iso3) -> dict[str, Any]:
     def make() -> dict[str, Any]:
-        con = _con(request)
-        trips = engagement.us_trips(con, _country(con, iso3))
+        store = _store(request)
+        trips = engagement.us_trips(store, _country(store, iso3))
         return {
             "note": engagement.ONE_SIDED,
-            "coverage": engagement.coverage(con),
+            "coverage": engagement.coverage(store),
             "trips": records(trips),
             "chart": charts.us_trips(trips, engagement.ONE_SIDED) if len(trips) else None,
         }
@@ -461,7 +461,7 @@ NOTABLE = (
 @router.get("/countries/{iso3}/notable-votes", summary="One country's votes on notable resolutions")
 async def get_notable_votes(request: Request, iso3: Iso3) -> list[dict[str, Any]]:
     def make() -> pd.DataFrame:
-        votes = query.country_votes(_con(request), iso3)
+        votes = query.country_votes(_store(request), iso3)
         return votes[votes.symbol.str.upper().isin(NOTABLE)].reset_index(drop=True)
 
     return await _answer(request, make)
@@ -584,7 +584,7 @@ async def chart_compare(
             tables = {c: (t := country_alignment(request, c))[t.pole == pole.value] for c in codes}
             name = pole.value
         else:
-            name = _country(_con(request), partner)
+            name = _country(_store(request), partner)
             tables = {c: pair_agreement(request, c, name) for c in codes if c != name}
         return charts.comparison(tables, name, provisional_years(request))
 

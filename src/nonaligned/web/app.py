@@ -14,8 +14,8 @@ from __future__ import annotations
 from collections.abc import AsyncIterator, Callable
 from contextlib import asynccontextmanager
 from pathlib import Path
+from typing import TYPE_CHECKING
 
-import duckdb
 import pandas as pd
 from fastapi import FastAPI, Request
 from fastapi.exceptions import RequestValidationError
@@ -27,10 +27,11 @@ from starlette.exceptions import HTTPException as StarletteHTTPException
 from nonaligned.alignment import ideal_points
 from nonaligned.errors import NonalignedError, OfferError
 from nonaligned.web import api, assets, offers_api, pages
-from nonaligned.web.cache import Memo
 from nonaligned.web.jobs import Jobs
 from nonaligned.web.security import SecurityMiddleware
-from nonaligned.web.store import StoreHandle
+
+if TYPE_CHECKING:
+    from nonaligned.session import Store
 
 STATIC = Path(__file__).parent / "static"
 MAX_BODY_BYTES = 64 * 1024
@@ -69,15 +70,15 @@ def _install_error_handlers(app: FastAPI) -> None:
 
 
 def create_app(
-    db_path: Path,
+    store: Store,
     *,
     mirror: Path | None = None,
     cache_dir: Path | None = None,
     offline: bool = True,
-    fit_ideal_points: Callable[[duckdb.DuckDBPyConnection], pd.DataFrame] = ideal_points,
+    fit_ideal_points: Callable[[Store], pd.DataFrame] = ideal_points,
     warm_index: bool = True,
 ) -> FastAPI:
-    """The app over the store at ``db_path``.
+    """The app over ``store`` (not opened yet: a missing store is each request's error).
 
     ``mirror``, ``cache_dir`` and ``offline`` say where the map outlines are
     acquired from (as for ``nonaligned build``); offline by default, so that
@@ -104,8 +105,7 @@ def create_app(
         docs_url=None,  # Swagger UI loads its assets from a CDN; /openapi.json is enough
         redoc_url=None,
     )
-    app.state.store = StoreHandle(Path(db_path))
-    app.state.memo = Memo()
+    app.state.store = store
     app.state.jobs = Jobs()
     app.state.fit_ideal_points = fit_ideal_points
     app.state.assets = assets.Assets(

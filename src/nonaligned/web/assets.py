@@ -17,6 +17,7 @@ import contextlib
 import os
 import threading
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import duckdb
 import vl_convert
@@ -24,7 +25,9 @@ from fastapi import APIRouter, Request, Response
 
 from nonaligned.sources import geo
 from nonaligned.sources.acquire import acquire, default_cache_dir, default_mirror
-from nonaligned.web.store import StoreHandle
+
+if TYPE_CHECKING:
+    from nonaligned.session import Store
 
 router = APIRouter(include_in_schema=False)
 
@@ -38,7 +41,7 @@ class Assets:
 
     def __init__(
         self,
-        store: StoreHandle,
+        store: Store,
         *,
         mirror: Path | None = None,
         cache_dir: Path | None = None,

@@ -63,10 +63,11 @@ class OffersRequest(BaseModel):
 
 @router.post("/evaluate", summary="Each offer's grant element, schedule and exposure")
 def evaluate_offers(request: Request, body: OffersRequest) -> dict[str, Any]:
-    with request.app.state.store.reading() as con:
-        document = evaluate.read(con, body.toml)
-        table = evaluate.evaluate(con, document, body.discount_rate, body.threshold)
-        schedules = evaluate.schedules(con, document)
+    with request.app.state.store.reading():
+        store = request.app.state.store
+        document = evaluate.read(store, body.toml)
+        table = evaluate.evaluate(store, document, body.discount_rate, body.threshold)
+        schedules = evaluate.schedules(store, document)
     return {
         "country": document.country,
         "project": document.project,

@@ -14,8 +14,8 @@ import shutil
 import subprocess
 import tempfile
 from pathlib import Path
+from typing import TYPE_CHECKING
 
-import duckdb
 import pandas as pd
 import vl_convert
 from jinja2 import Environment, PackageLoader, select_autoescape
@@ -25,6 +25,9 @@ from nonaligned.coverage_years import data_through, through_line
 from nonaligned.errors import QueryError, ReportError
 from nonaligned.measures.finance import NET_AID
 from nonaligned.web import charts
+
+if TYPE_CHECKING:
+    from nonaligned.session import Store
 
 CHROMIUM_CANDIDATES = ("/usr/bin/chromium", "/usr/bin/chromium-browser", "/usr/bin/google-chrome")
 RECENT_YEARS = 6
@@ -156,22 +159,22 @@ def _optional(compute):
         return str(exc)
 
 
-def country_brief(con: duckdb.DuckDBPyConnection, iso3: str) -> str:
+def country_brief(store: Store, iso3: str) -> str:
     """The brief of ``iso3`` as one HTML document (charts inlined as PNG)."""
-    code = query.check_country(con, iso3)
-    countries = query.countries(con)
+    code = query.check_country(store, iso3)
+    countries = query.countries(store)
     country = countries[countries.iso3 == code].iloc[0].to_dict()
-    agreement = alignment.alignment(con, code)
-    profile = index.country_profile(con, code, n_boot=50)
-    points = alignment.ideal_points(con, n_boot=0)
+    agreement = alignment.alignment(store, code)
+    profile = index.country_profile(store, code, n_boot=50)
+    points = alignment.ideal_points(store, n_boot=0)
     points = points[points.iso3 == code]
-    trade = _optional(lambda: exposure.trade(con, code))
-    finance = _optional(lambda: exposure.finance(con, code))
-    official = _optional(lambda: exposure.official_finance(con, code))
+    trade = _optional(lambda: exposure.trade(store, code))
+    finance = _optional(lambda: exposure.finance(store, code))
+    official = _optional(lambda: exposure.official_finance(store, code))
     us_aid = _us_aid_table(official) if isinstance(official, pd.DataFrame) else None
-    travel = _optional(lambda: (engagement.coverage(con), engagement.us_trips(con, code)))
+    travel = _optional(lambda: (engagement.coverage(store), engagement.us_trips(store, code)))
     span, trips = travel if isinstance(travel, tuple) else (None, pd.DataFrame())
-    through = data_through(con).set_index("component")
+    through = data_through(store).set_index("component")
     record_end = through.last_date.get("us_travels")
     sections = {
         "index_png": _png(charts.index_profile(profile)) if len(profile) else None,
@@ -200,8 +203,8 @@ def country_brief(con: duckdb.DuckDBPyConnection, iso3: str) -> str:
     )
     return environment.get_template("brief.html").render(
         country=country,
-        sources=query.sources(con),
-        citations=query.citations(con),
+        sources=query.sources(store),
+        citations=query.citations(store),
         **sections,
     )
 

@@ -1,9 +1,9 @@
-"""Memoised library answers, valid for one store file.
+"""Memoised answers, valid for one store file (a :class:`nonaligned.session.Store` holds one).
 
-Whole-record measures (pole alignment over all years, a year's dyads) take
-seconds; the web app answers the same questions many times. Entries are keyed
-by the store file's identity, so a rebuilt store is never answered from the
-old one's results.
+Whole-record measures (pole alignment over all years, a year's dyads, the
+index with its bootstrap) take seconds; the web app and the index answer the
+same questions many times. Entries are keyed by the store file's identity,
+so a rebuilt store is never answered from the old one's results.
 """
 
 from __future__ import annotations
@@ -12,8 +12,6 @@ import threading
 from collections import OrderedDict
 from collections.abc import Callable, Hashable
 from typing import Any
-
-from nonaligned.web.store import Identity
 
 
 class Memo:
@@ -29,7 +27,7 @@ class Memo:
         with self._lock:
             return len(self._items)
 
-    def peek(self, identity: Identity | None, key: Hashable) -> Any:
+    def peek(self, identity: Hashable, key: Hashable) -> Any:
         """The cached answer, or ``None`` without computing anything."""
         full = (identity, key)
         with self._lock:
@@ -38,7 +36,7 @@ class Memo:
                 return self._items[full]
         return None
 
-    def get(self, identity: Identity | None, key: Hashable, compute: Callable[[], Any]) -> Any:
+    def get(self, identity: Hashable, key: Hashable, compute: Callable[[], Any]) -> Any:
         """The cached answer to ``key`` for this store, computing it once if absent.
 
         Concurrent requests for the same missing key wait for one computation
