@@ -7,10 +7,8 @@ from typing import Annotated
 
 import typer
 
-from nonaligned import claims
 from nonaligned.cli._app import DbOption, FormatOption, app, handle_errors, input_file, out
-from nonaligned.output import Format, render
-from nonaligned.store import connect
+from nonaligned.constants import Format
 
 TABLE_COLUMNS = ["claim_id", "claimed", "value", "year", "year_used", "verdict", "explanation"]
 
@@ -27,6 +25,10 @@ def check_command(
 
     The whole file is validated first; any problem stops the check (exit code 2).
     """
+    from nonaligned import claims
+    from nonaligned.output import render
+    from nonaligned.store import connect
+
     with handle_errors():
         con = connect(db)
         table = claims.check(con, claims.load(file, con))

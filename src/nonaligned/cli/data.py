@@ -9,15 +9,10 @@ import typer
 from rich.markup import escape
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
 
-from nonaligned import __version__, query
-from nonaligned.build import build as build_store
+from nonaligned import __version__
 from nonaligned.cli._app import DbOption, FormatOption, app, err, handle_errors, out
+from nonaligned.constants import Format
 from nonaligned.errors import UsageError
-from nonaligned.output import Format, render
-from nonaligned.refresh import LIVE
-from nonaligned.refresh import refresh as refresh_store
-from nonaligned.store import connect, default_db_path
-from nonaligned.trade_merge import MIN_CELL_USD, TOLERANCE
 
 
 class _RichProgress:
@@ -70,6 +65,9 @@ def build(
     ] = False,
 ) -> None:
     """Build the store from the sources (mirror, then cache, then download), atomically."""
+    from nonaligned.build import build as build_store
+    from nonaligned.store import default_db_path
+
     target = db or default_db_path()
     with handle_errors(), _bar() as bar:
         counts = build_store(
@@ -82,7 +80,7 @@ def build(
 def refresh(
     source: Annotated[
         list[str] | None,
-        typer.Argument(help=f"Live sources to fetch anew (default: all: {', '.join(LIVE)})."),
+        typer.Argument(help="Live sources to fetch anew (default: all of them)."),
     ] = None,
     db: DbOption = None,
     mirror: MirrorOption = None,
@@ -94,6 +92,9 @@ def refresh(
 
     Without a network it fails (exit 4) naming the source and host; the store is unchanged.
     """
+    from nonaligned.refresh import refresh as refresh_store
+    from nonaligned.store import default_db_path
+
     target = db or default_db_path()
     with handle_errors():
         if cache is not None and not cache.strip():
@@ -112,6 +113,10 @@ def refresh(
 @app.command()
 def sources(db: DbOption = None, format: FormatOption = Format.table) -> None:
     """Each source in the store: version, checksums, coverage, citation and terms."""
+    from nonaligned import query
+    from nonaligned.output import render
+    from nonaligned.store import connect
+
     with handle_errors():
         frame = query.sources(connect(db))
         if format is Format.table:
@@ -126,6 +131,9 @@ def cite(
     bibtex: Annotated[bool, typer.Option(help="BibTeX entries instead of text.")] = False,
 ) -> None:
     """Citations for everything in the store."""
+    from nonaligned import query
+    from nonaligned.store import connect
+
     with handle_errors():
         for entry in query.citations(connect(db), bibtex=bibtex):
             out.print(entry, markup=False, highlight=False, soft_wrap=True)
@@ -145,6 +153,10 @@ def vote(
     format: FormatOption = Format.table,
 ) -> None:
     """Who voted how on one resolution: one row per UN member at the time."""
+    from nonaligned import query
+    from nonaligned.output import render
+    from nonaligned.store import connect
+
     with handle_errors():
         votes = query.resolution_votes(connect(db), symbol, roll_call)
         totals = query.vote_totals(votes)
@@ -162,6 +174,10 @@ def votes(
     format: FormatOption = Format.table,
 ) -> None:
     """One country's votes, optionally for one year."""
+    from nonaligned import query
+    from nonaligned.output import render
+    from nonaligned.store import connect
+
     with handle_errors():
         render(query.country_votes(connect(db), country, year), format, out)
 
@@ -181,6 +197,11 @@ def coverage(
     ] = False,
 ) -> None:
     """Roll calls and votes per year and source, the exclusions, or trade and its overlap."""
+    from nonaligned import query
+    from nonaligned.output import render
+    from nonaligned.store import connect
+    from nonaligned.trade_merge import MIN_CELL_USD, TOLERANCE
+
     with handle_errors():
         con = connect(db)
         if trade:

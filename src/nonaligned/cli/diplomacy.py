@@ -3,12 +3,10 @@
 from __future__ import annotations
 
 from pathlib import Path
-from typing import Annotated
+from typing import TYPE_CHECKING, Annotated
 
 import typer
 
-from nonaligned import alignment, engines
-from nonaligned.alignment import Source
 from nonaligned.cli._app import (
     DbOption,
     FormatOption,
@@ -21,14 +19,15 @@ from nonaligned.cli._app import (
     handle_errors,
     out,
 )
-from nonaligned.dataset import Dataset
-from nonaligned.output import Format, render
-from nonaligned.store import connect
+from nonaligned.constants import ENGINE_ENV, Format
+
+if TYPE_CHECKING:
+    from nonaligned.alignment import Source
 
 EngineOption = Annotated[
     str | None,
     typer.Option(
-        envvar=engines.ENGINE_ENV,
+        envvar=ENGINE_ENV,
         help="Where the measures run: duckdb (default) or spark (see docs/scaling.md).",
     ),
 ]
@@ -45,6 +44,9 @@ DataOption = Annotated[
 
 def _source(db: Path | None, data: str | None, engine: str | None) -> Source:
     """The exported dataset on the engine if ``--data`` is given, else the store."""
+    from nonaligned.dataset import Dataset
+    from nonaligned.store import connect
+
     return Dataset(data, engine) if data else connect(db)
 
 
@@ -61,6 +63,9 @@ def alignment_command(
     format: FormatOption = Format.table,
 ) -> None:
     """Agreement, kappa, pi and S score with USA, CHN, RUS and the EU, per year."""
+    from nonaligned import alignment, engines
+    from nonaligned.output import render
+
     with handle_errors():
         engines.use(engine)
         chosen = alignment.selection(issue, important, no_middle_east, resolutions_only)
@@ -80,6 +85,9 @@ def dyads(
     format: FormatOption = Format.table,
 ) -> None:
     """Every dyad's agreement, kappa, pi and S score in one year."""
+    from nonaligned import alignment, engines
+    from nonaligned.output import render
+
     with handle_errors():
         engines.use(engine)
         source = _source(db, data, engine)

@@ -6,10 +6,8 @@ from typing import Annotated
 
 import typer
 
-from nonaligned import engagement as engagement_queries
 from nonaligned.cli._app import DbOption, FormatOption, app, handle_errors, out
-from nonaligned.output import Format, render
-from nonaligned.store import connect
+from nonaligned.constants import Format
 
 
 @app.command()
@@ -26,6 +24,10 @@ def engagement(
     US engagement only (Office of the Historian): there is no comparable
     record of Chinese or Russian leaders' trips, so it is not in the index.
     """
+    from nonaligned import engagement as engagement_queries
+    from nonaligned.output import render
+    from nonaligned.store import connect
+
     with handle_errors():
         con = connect(db)
         trips = engagement_queries.us_trips(con, country, role)

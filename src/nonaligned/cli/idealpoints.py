@@ -6,7 +6,6 @@ from typing import Annotated
 
 import typer
 
-from nonaligned import alignment
 from nonaligned.cli._app import (
     DbOption,
     FormatOption,
@@ -19,10 +18,8 @@ from nonaligned.cli._app import (
     handle_errors,
     out,
 )
+from nonaligned.constants import Format
 from nonaligned.errors import QueryError
-from nonaligned.output import Format, render
-from nonaligned.query import check_country
-from nonaligned.store import connect
 
 MAX_BOOT = 200  # each replicate refits the whole record (about 2 s): at most minutes
 
@@ -52,6 +49,11 @@ def idealpoints_command(
     The whole record is fitted at once and memoised beside the store, so the
     first call takes a while and later ones are fast.
     """
+    from nonaligned import alignment
+    from nonaligned.output import render
+    from nonaligned.query import check_country
+    from nonaligned.store import connect
+
     with handle_errors():
         con = connect(db)
         chosen = checked_selection(con, year, issue, important, no_middle_east, resolutions_only)

@@ -3,12 +3,10 @@
 from __future__ import annotations
 
 from dataclasses import replace
-from typing import Annotated
+from typing import TYPE_CHECKING, Annotated
 
-import duckdb
 import typer
 
-from nonaligned import index as nonalignment
 from nonaligned.cli._app import (
     DbOption,
     FormatOption,
@@ -19,10 +17,11 @@ from nonaligned.cli._app import (
     handle_errors,
     out,
 )
+from nonaligned.constants import ACTIVITY_THRESHOLD, LEAN_THRESHOLD, MIN_ROLL_CALLS, Format
 from nonaligned.errors import UsageError
-from nonaligned.index.sensitivity import sensitivity
-from nonaligned.output import Format, render
-from nonaligned.store import connect
+
+if TYPE_CHECKING:
+    import duckdb
 
 MAX_BOOT = 1000  # about a second a year: bounds `country` over all years to minutes
 AxisOption = Annotated[str | None, typer.Option(help="west-china or west-russia (default: both).")]
@@ -41,7 +40,7 @@ ProvisionalOption = Annotated[
     bool,
     typer.Option(
         help="Class provisional years too (fewer roll calls than "
-        f"{nonalignment.Thresholds.min_roll_calls}, e.g. a session still in progress)."
+        f"{MIN_ROLL_CALLS}, e.g. a session still in progress)."
     ),
 ]
 IdealOption = Annotated[
@@ -74,6 +73,8 @@ PROFILE_COLUMNS = BRIEF_COLUMNS[1:]
 
 def _show(frame, format: Format, title: str | None = None) -> None:
     """Render; tables round to three decimals so that a profile fits a terminal."""
+    from nonaligned.output import render
+
     render(frame.round(3) if format is Format.table else frame, format, out, title=title)
 
 
@@ -88,6 +89,8 @@ def _options(
     ideal: bool,
     provisional: bool = False,
 ) -> dict:
+    from nonaligned import index as nonalignment
+
     try:
         thresholds = nonalignment.Thresholds(lean=lean, activity=activity)
     except ValueError as exc:  # NaN, infinite or out of range: the user's option, so exit 2
@@ -109,8 +112,8 @@ def index_command(
     all_columns: Annotated[bool, typer.Option(help="Every component column.")] = False,
     important: ImportantOption = False,
     no_middle_east: NoMiddleEastOption = False,
-    lean: LeanOption = nonalignment.Thresholds.lean,
-    activity: ActivityOption = nonalignment.Thresholds.activity,
+    lean: LeanOption = LEAN_THRESHOLD,
+    activity: ActivityOption = ACTIVITY_THRESHOLD,
     boot: BootOption = 200,
     ideal_points: IdealOption = True,
     provisional: ProvisionalOption = False,
@@ -118,6 +121,9 @@ def index_command(
     format: FormatOption = Format.table,
 ) -> None:
     """Lean, balance, activity and class of every UN member in one year."""
+    from nonaligned import index as nonalignment
+    from nonaligned.store import connect
+
     with handle_errors():
         con = connect(db)
         options = _options(
@@ -133,8 +139,8 @@ def country_command(
     axis: AxisOption = None,
     important: ImportantOption = False,
     no_middle_east: NoMiddleEastOption = False,
-    lean: LeanOption = nonalignment.Thresholds.lean,
-    activity: ActivityOption = nonalignment.Thresholds.activity,
+    lean: LeanOption = LEAN_THRESHOLD,
+    activity: ActivityOption = ACTIVITY_THRESHOLD,
     boot: BootOption = 50,
     ideal_points: IdealOption = True,
     provisional: ProvisionalOption = False,
@@ -146,6 +152,9 @@ def country_command(
     Over all years the bootstrap costs tens of seconds: the default draws 50
     replicates; --boot 200 for the precision of `index`, --boot 0 for speed.
     """
+    from nonaligned import index as nonalignment
+    from nonaligned.store import connect
+
     with handle_errors():
         con = connect(db)
         options = _options(
@@ -173,6 +182,9 @@ def rank_command(
     format: FormatOption = Format.table,
 ) -> None:
     """Countries of one year ranked by a measure of the index."""
+    from nonaligned import index as nonalignment
+    from nonaligned.store import connect
+
     with handle_errors():
         con = connect(db)
         options = _options(
@@ -197,5 +209,8 @@ def sensitivity_command(
     format: FormatOption = Format.table,
 ) -> None:
     """How the class counts move with the vote subset, the thresholds and the memberships."""
+    from nonaligned.index.sensitivity import sensitivity
+    from nonaligned.store import connect
+
     with handle_errors():
         _show(sensitivity(connect(db), year, axis), format)

@@ -13,7 +13,6 @@ import typer
 from nonaligned import userfiles
 from nonaligned.cli._app import DbOption, app, err, handle_errors, out
 from nonaligned.errors import AcquisitionError, UsageError
-from nonaligned.store import connect, default_db_path
 
 MirrorOption = Annotated[
     Path | None,
@@ -45,6 +44,7 @@ def serve(
     """
     import uvicorn
 
+    from nonaligned.store import connect, default_db_path
     from nonaligned.web import create_app
 
     path = db or default_db_path()
@@ -100,6 +100,7 @@ def report(
     Each file is written aside and renamed into place; an existing file is
     replaced only with --force, and never through a symbolic link.
     """
+    from nonaligned.store import connect, default_db_path
     from nonaligned.web import report as brief
 
     with handle_errors():
