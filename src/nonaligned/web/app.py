@@ -14,9 +14,8 @@ from __future__ import annotations
 from collections.abc import AsyncIterator, Callable
 from contextlib import asynccontextmanager
 from pathlib import Path
+from typing import TYPE_CHECKING
 
-import duckdb
-import pandas as pd
 from fastapi import FastAPI, Request
 from fastapi.exceptions import RequestValidationError
 from fastapi.middleware.gzip import GZipMiddleware
@@ -24,16 +23,30 @@ from fastapi.responses import JSONResponse
 from fastapi.staticfiles import StaticFiles
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
-from nonaligned.alignment import ideal_points
 from nonaligned.errors import NonalignedError, OfferError
 from nonaligned.web import api, assets, offers_api, pages
 from nonaligned.web.cache import Memo
 from nonaligned.web.jobs import Jobs
+from nonaligned.web.lazy import LazyModule
 from nonaligned.web.security import SecurityMiddleware
 from nonaligned.web.store import StoreHandle
 
+if TYPE_CHECKING:
+    import duckdb
+    import pandas as pd
+
+    from nonaligned import alignment
+else:  # numba and scipy: imported by the first fit, not at start-up
+    alignment = LazyModule("nonaligned.alignment")
+
 STATIC = Path(__file__).parent / "static"
 MAX_BODY_BYTES = 64 * 1024
+
+
+def ideal_points(con: duckdb.DuckDBPyConnection) -> pd.DataFrame:
+    """:func:`nonaligned.alignment.ideal_points` with its defaults, imported when first called
+    (it loads numba and scipy: seconds the server must not wait for to start listening)."""
+    return alignment.ideal_points(con)
 
 
 def _error(status: int, message: str, **extra: object) -> JSONResponse:
