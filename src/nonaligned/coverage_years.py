@@ -19,7 +19,7 @@ import pandas as pd
 if TYPE_CHECKING:
     from nonaligned.session import Store
 
-__all__ = ["COMPONENTS", "data_through", "through_line"]
+__all__ = ["COMPONENTS", "data_through", "latest_full_year", "through_line"]
 
 # (component, what it measures, table, SQL expression of its last day or year)
 COMPONENTS: tuple[tuple[str, str, str, str], ...] = (
@@ -77,3 +77,17 @@ def through_line(frame: pd.DataFrame) -> str:
             when = "no data"
         parts.append(f"{row.label} {when}")
     return "Data through: " + " · ".join(parts) + "."
+
+
+def latest_full_year(store: Store) -> int | None:
+    """The last year with both UN votes and trade: the last year of the full index
+    (:func:`nonaligned.index.latest_full_year`; here, light to import, for the web's map page).
+
+    Later years carry this year's economic component forward (their
+    ``economic_year``); a map that opens on a later year should say so.
+    None when the store holds no trade.
+    """
+    (year,) = store.fetchone(
+        "SELECT max(year) FROM trade_flows WHERE year IN (SELECT year FROM roll_calls)"
+    )
+    return None if year is None else int(year)

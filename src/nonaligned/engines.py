@@ -24,11 +24,11 @@ from typing import Any
 import ibis
 import pandas as pd
 
+from nonaligned.constants import ENGINE_ENV
 from nonaligned.errors import EngineError
 
 ENGINES: tuple[str, ...] = ("duckdb", "spark")
 DEFAULT_ENGINE = "duckdb"
-ENGINE_ENV = "NONALIGNED_ENGINE"
 MASTER_ENV = "NONALIGNED_SPARK_MASTER"
 LOCAL_MASTER = "local[2]"
 SHUFFLE_PARTITIONS_ENV = "NONALIGNED_SPARK_SHUFFLE_PARTITIONS"

@@ -13,7 +13,6 @@ source's version in its schema metadata (key ``nonaligned``, as in
 
 from __future__ import annotations
 
-import enum
 import io
 import json
 import math
@@ -30,16 +29,8 @@ from rich.console import Console
 from rich.table import Table
 from rich.text import Text
 
+from nonaligned.constants import Format
 from nonaligned.errors import UsageError
-
-
-class Format(enum.StrEnum):
-    table = "table"
-    json = "json"
-    csv = "csv"
-    parquet = "parquet"
-    dta = "dta"
-
 
 BINARY = (Format.parquet, Format.dta)
 STATA_LABEL_CHARS = 80  # Stata's limit on a dataset label

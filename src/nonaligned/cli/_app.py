@@ -3,6 +3,12 @@
 Exit codes: 0 success; 2 bad usage or an unknown country/symbol/year;
 3 no store (run ``nonaligned build``); 4 a source file missing, failing its
 checksum or failing to download; 5 upstream data that cannot be parsed.
+
+Imports of the library's heavy modules (pandas, duckdb, ibis, numba, scipy,
+altair) are local to the functions that use them, here and in every command
+module: ``import nonaligned.cli`` then loads only typer, rich and light modules,
+so that ``nonaligned serve`` (and every other command) starts in a fraction of a
+second. Option types and defaults come from :mod:`nonaligned.constants`.
 """
 
 from __future__ import annotations
@@ -16,13 +22,12 @@ import typer
 from rich.console import Console
 from rich.markup import escape
 
-from nonaligned import alignment, userfiles
+from nonaligned import userfiles
+from nonaligned.constants import Format
 from nonaligned.errors import NonalignedError
-from nonaligned.measures.votes import Selection
-from nonaligned.output import Format, command_store
-from nonaligned.store import default_db_path
 
 if TYPE_CHECKING:
+    from nonaligned.measures.votes import Selection
     from nonaligned.session import Store
 
 app = typer.Typer(
@@ -36,6 +41,9 @@ err = Console(stderr=True)
 
 def _remember_store(value: Path | None) -> Path | None:
     """Record the store a command reads: its binary output carries that store's provenance."""
+    from nonaligned.output import command_store
+    from nonaligned.store import default_db_path
+
     command_store.set(Path(value) if value else default_db_path())
     return value
 
@@ -87,6 +95,8 @@ def checked_selection(
 ) -> Selection:
     """The roll-call selection of the shared options, refused (or warned about on stderr)
     where a flag it rests on is not recorded in ``year`` (see alignment.check_selection)."""
+    from nonaligned import alignment
+
     chosen = alignment.selection(issue, important, no_middle_east, resolutions_only)
     for warning in alignment.check_selection(store, chosen, year):
         err.print(f"warning: {warning}", markup=False, highlight=False, soft_wrap=True)

@@ -8,9 +8,8 @@ from typing import Annotated
 import typer
 
 import nonaligned
-from nonaligned import claims
 from nonaligned.cli._app import DbOption, FormatOption, app, handle_errors, input_file, out
-from nonaligned.output import Format, render
+from nonaligned.constants import Format
 
 TABLE_COLUMNS = ["claim_id", "claimed", "value", "year", "year_used", "verdict", "explanation"]
 
@@ -27,6 +26,9 @@ def check_command(
 
     The whole file is validated first; any problem stops the check (exit code 2).
     """
+    from nonaligned import claims
+    from nonaligned.output import render
+
     with handle_errors():
         store = nonaligned.open(db)
         table = claims.check(store, claims.load(file, store))

@@ -10,15 +10,10 @@ from rich.markup import escape
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
 
 import nonaligned
-from nonaligned import __version__, query
-from nonaligned.build import build as build_store
+from nonaligned import __version__
 from nonaligned.cli._app import DbOption, FormatOption, app, err, handle_errors, out
+from nonaligned.constants import Format
 from nonaligned.errors import UsageError
-from nonaligned.output import Format, render
-from nonaligned.refresh import LIVE
-from nonaligned.refresh import refresh as refresh_store
-from nonaligned.store import default_db_path
-from nonaligned.trade_merge import MIN_CELL_USD, TOLERANCE
 
 
 class _RichProgress:
@@ -71,6 +66,9 @@ def build(
     ] = False,
 ) -> None:
     """Build the store from the sources (mirror, then cache, then download), atomically."""
+    from nonaligned.build import build as build_store
+    from nonaligned.store import default_db_path
+
     target = db or default_db_path()
     with handle_errors(), _bar() as bar:
         counts = build_store(
@@ -83,7 +81,7 @@ def build(
 def refresh(
     source: Annotated[
         list[str] | None,
-        typer.Argument(help=f"Live sources to fetch anew (default: all: {', '.join(LIVE)})."),
+        typer.Argument(help="Live sources to fetch anew (default: all of them)."),
     ] = None,
     db: DbOption = None,
     mirror: MirrorOption = None,
@@ -95,6 +93,9 @@ def refresh(
 
     Without a network it fails (exit 4) naming the source and host; the store is unchanged.
     """
+    from nonaligned.refresh import refresh as refresh_store
+    from nonaligned.store import default_db_path
+
     target = db or default_db_path()
     with handle_errors():
         if cache is not None and not cache.strip():
@@ -113,6 +114,9 @@ def refresh(
 @app.command()
 def sources(db: DbOption = None, format: FormatOption = Format.table) -> None:
     """Each source in the store: version, checksums, coverage, citation and terms."""
+    from nonaligned import query
+    from nonaligned.output import render
+
     with handle_errors():
         frame = query.sources(nonaligned.open(db))
         if format is Format.table:
@@ -127,6 +131,8 @@ def cite(
     bibtex: Annotated[bool, typer.Option(help="BibTeX entries instead of text.")] = False,
 ) -> None:
     """Citations for everything in the store."""
+    from nonaligned import query
+
     with handle_errors():
         for entry in query.citations(nonaligned.open(db), bibtex=bibtex):
             out.print(entry, markup=False, highlight=False, soft_wrap=True)
@@ -146,6 +152,9 @@ def vote(
     format: FormatOption = Format.table,
 ) -> None:
     """Who voted how on one resolution: one row per UN member at the time."""
+    from nonaligned import query
+    from nonaligned.output import render
+
     with handle_errors():
         votes = query.resolution_votes(nonaligned.open(db), symbol, roll_call)
         totals = query.vote_totals(votes)
@@ -163,6 +172,9 @@ def votes(
     format: FormatOption = Format.table,
 ) -> None:
     """One country's votes, optionally for one year."""
+    from nonaligned import query
+    from nonaligned.output import render
+
     with handle_errors():
         render(query.country_votes(nonaligned.open(db), country, year), format, out)
 
@@ -182,6 +194,10 @@ def coverage(
     ] = False,
 ) -> None:
     """Roll calls and votes per year and source, the exclusions, or trade and its overlap."""
+    from nonaligned import query
+    from nonaligned.output import render
+    from nonaligned.trade_merge import MIN_CELL_USD, TOLERANCE
+
     with handle_errors():
         store = nonaligned.open(db)
         if trade:

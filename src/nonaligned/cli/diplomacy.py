@@ -7,7 +7,6 @@ from typing import Annotated
 import typer
 
 import nonaligned
-from nonaligned import alignment, engines
 from nonaligned.cli._app import (
     DbOption,
     FormatOption,
@@ -20,12 +19,12 @@ from nonaligned.cli._app import (
     handle_errors,
     out,
 )
-from nonaligned.output import Format, render
+from nonaligned.constants import ENGINE_ENV, Format
 
 EngineOption = Annotated[
     str | None,
     typer.Option(
-        envvar=engines.ENGINE_ENV,
+        envvar=ENGINE_ENV,
         help="Where the measures run: duckdb (default) or spark (see docs/scaling.md).",
     ),
 ]
@@ -53,6 +52,9 @@ def alignment_command(
     format: FormatOption = Format.table,
 ) -> None:
     """Agreement, kappa, pi and S score with USA, CHN, RUS and the EU, per year."""
+    from nonaligned import alignment
+    from nonaligned.output import render
+
     with handle_errors():
         chosen = alignment.selection(issue, important, no_middle_east, resolutions_only)
         store = nonaligned.open(db, engine=engine, data=data)
@@ -72,6 +74,9 @@ def dyads(
     format: FormatOption = Format.table,
 ) -> None:
     """Every dyad's agreement, kappa, pi and S score in one year."""
+    from nonaligned import alignment
+    from nonaligned.output import render
+
     with handle_errors():
         store = nonaligned.open(db, engine=engine, data=data)
         if data:  # the flags' coverage is checked against the store's tables only

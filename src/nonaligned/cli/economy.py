@@ -7,10 +7,8 @@ from typing import Annotated
 import typer
 
 import nonaligned
-from nonaligned import exposure
 from nonaligned.cli._app import DbOption, FormatOption, app, handle_errors, out
-from nonaligned.measures import finance as finance_measures
-from nonaligned.output import Format, render
+from nonaligned.constants import Format
 
 
 @app.command()
@@ -24,6 +22,9 @@ def trade(
     format: FormatOption = Format.table,
 ) -> None:
     """Goods trade with each pole (USA, CHN, RUS, EU) and the world, in US dollars and shares."""
+    from nonaligned import exposure
+    from nonaligned.output import render
+
     with handle_errors():
         render(exposure.trade(nonaligned.open(db), country, year, include_hk_macao), format, out)
 
@@ -44,6 +45,9 @@ def trade_growth(
     format: FormatOption = Format.table,
 ) -> None:
     """Growth multiple of a region's (or country's) trade with a partner between two years."""
+    from nonaligned import exposure
+    from nonaligned.output import render
+
     with handle_errors():
         render(
             exposure.trade_growth(
@@ -61,6 +65,9 @@ def concentration(
     format: FormatOption = Format.table,
 ) -> None:
     """Hirschman-Herfindahl concentration of each country's trade partners."""
+    from nonaligned import exposure
+    from nonaligned.output import render
+
     with handle_errors():
         render(exposure.concentration(nonaligned.open(db), year), format, out)
 
@@ -77,6 +84,10 @@ def finance(
     commitments (promises, 2000-2021 total), in US$ and percent of the same
     year's GDP; the ``measure`` column says which is which. They do not add up.
     """
+    from nonaligned import exposure
+    from nonaligned.measures import finance as finance_measures
+    from nonaligned.output import render
+
     with handle_errors():
         table = exposure.official_finance(nonaligned.open(db), country)
         render(table, format, out, title=finance_measures.MEASURES_NOTE)

@@ -7,9 +7,8 @@ from typing import Annotated
 import typer
 
 import nonaligned
-from nonaligned import engagement as engagement_queries
 from nonaligned.cli._app import DbOption, FormatOption, app, handle_errors, out
-from nonaligned.output import Format, render
+from nonaligned.constants import Format
 
 
 @app.command()
@@ -26,6 +25,9 @@ def engagement(
     US engagement only (Office of the Historian): there is no comparable
     record of Chinese or Russian leaders' trips, so it is not in the index.
     """
+    from nonaligned import engagement as engagement_queries
+    from nonaligned.output import render
+
     with handle_errors():
         store = nonaligned.open(db)
         trips = engagement_queries.us_trips(store, country, role)

@@ -9,8 +9,6 @@ from typing import Annotated
 import typer
 
 from nonaligned.cli._app import DbOption, app, handle_errors, out
-from nonaligned.export import export_parquet
-from nonaligned.store import default_db_path
 
 
 class DatasetFormat(enum.StrEnum):
@@ -31,6 +29,9 @@ def export(
     Read with `--engine spark --data DIRECTORY`, with Spark or DuckDB directly,
     or in R with arrow::open_dataset (docs/scaling.md).
     """
+    from nonaligned.export import export_parquet
+    from nonaligned.store import default_db_path
+
     with handle_errors():
         counts = export_parquet(db or default_db_path(), directory, force=force)
         done = f"exported {len(counts)} tables ({sum(counts.values()):,} rows) to {directory}"

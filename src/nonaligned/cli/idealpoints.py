@@ -7,7 +7,6 @@ from typing import Annotated
 import typer
 
 import nonaligned
-from nonaligned import alignment
 from nonaligned.cli._app import (
     DbOption,
     FormatOption,
@@ -20,9 +19,8 @@ from nonaligned.cli._app import (
     handle_errors,
     out,
 )
+from nonaligned.constants import Format
 from nonaligned.errors import QueryError
-from nonaligned.output import Format, render
-from nonaligned.query import check_country
 
 MAX_BOOT = 200  # each replicate refits the whole record (about 2 s): at most minutes
 
@@ -52,6 +50,10 @@ def idealpoints_command(
     The whole record is fitted at once and memoised beside the store, so the
     first call takes a while and later ones are fast.
     """
+    from nonaligned import alignment
+    from nonaligned.output import render
+    from nonaligned.query import check_country
+
     with handle_errors():
         store = nonaligned.open(db)
         chosen = checked_selection(store, year, issue, important, no_middle_east, resolutions_only)

@@ -8,7 +8,6 @@ from typing import TYPE_CHECKING, Annotated
 import typer
 
 import nonaligned
-from nonaligned import index as nonalignment
 from nonaligned.cli._app import (
     DbOption,
     FormatOption,
@@ -19,9 +18,8 @@ from nonaligned.cli._app import (
     handle_errors,
     out,
 )
+from nonaligned.constants import ACTIVITY_THRESHOLD, LEAN_THRESHOLD, MIN_ROLL_CALLS, Format
 from nonaligned.errors import UsageError
-from nonaligned.index.sensitivity import sensitivity
-from nonaligned.output import Format, render
 
 if TYPE_CHECKING:
     from nonaligned.session import Store
@@ -43,7 +41,7 @@ ProvisionalOption = Annotated[
     bool,
     typer.Option(
         help="Class provisional years too (fewer roll calls than "
-        f"{nonalignment.Thresholds.min_roll_calls}, e.g. a session still in progress)."
+        f"{MIN_ROLL_CALLS}, e.g. a session still in progress)."
     ),
 ]
 IdealOption = Annotated[
@@ -76,6 +74,8 @@ PROFILE_COLUMNS = BRIEF_COLUMNS[1:]
 
 def _show(frame, format: Format, title: str | None = None) -> None:
     """Render; tables round to three decimals so that a profile fits a terminal."""
+    from nonaligned.output import render
+
     render(frame.round(3) if format is Format.table else frame, format, out, title=title)
 
 
@@ -90,6 +90,8 @@ def _options(
     ideal: bool,
     provisional: bool = False,
 ) -> dict:
+    from nonaligned import index as nonalignment
+
     try:
         thresholds = nonalignment.Thresholds(lean=lean, activity=activity)
     except ValueError as exc:  # NaN, infinite or out of range: the user's option, so exit 2
@@ -111,8 +113,8 @@ def index_command(
     all_columns: Annotated[bool, typer.Option(help="Every component column.")] = False,
     important: ImportantOption = False,
     no_middle_east: NoMiddleEastOption = False,
-    lean: LeanOption = nonalignment.Thresholds.lean,
-    activity: ActivityOption = nonalignment.Thresholds.activity,
+    lean: LeanOption = LEAN_THRESHOLD,
+    activity: ActivityOption = ACTIVITY_THRESHOLD,
     boot: BootOption = 200,
     ideal_points: IdealOption = True,
     provisional: ProvisionalOption = False,
@@ -120,6 +122,8 @@ def index_command(
     format: FormatOption = Format.table,
 ) -> None:
     """Lean, balance, activity and class of every UN member in one year."""
+    from nonaligned import index as nonalignment
+
     with handle_errors():
         store = nonaligned.open(db)
         options = _options(
@@ -135,8 +139,8 @@ def country_command(
     axis: AxisOption = None,
     important: ImportantOption = False,
     no_middle_east: NoMiddleEastOption = False,
-    lean: LeanOption = nonalignment.Thresholds.lean,
-    activity: ActivityOption = nonalignment.Thresholds.activity,
+    lean: LeanOption = LEAN_THRESHOLD,
+    activity: ActivityOption = ACTIVITY_THRESHOLD,
     boot: BootOption = 50,
     ideal_points: IdealOption = True,
     provisional: ProvisionalOption = False,
@@ -148,6 +152,8 @@ def country_command(
     Over all years the bootstrap costs tens of seconds: the default draws 50
     replicates; --boot 200 for the precision of `index`, --boot 0 for speed.
     """
+    from nonaligned import index as nonalignment
+
     with handle_errors():
         store = nonaligned.open(db)
         options = _options(
@@ -175,6 +181,8 @@ def rank_command(
     format: FormatOption = Format.table,
 ) -> None:
     """Countries of one year ranked by a measure of the index."""
+    from nonaligned import index as nonalignment
+
     with handle_errors():
         store = nonaligned.open(db)
         options = _options(
@@ -199,5 +207,7 @@ def sensitivity_command(
     format: FormatOption = Format.table,
 ) -> None:
     """How the class counts move with the vote subset, the thresholds and the memberships."""
+    from nonaligned.index.sensitivity import sensitivity
+
     with handle_errors():
         _show(sensitivity(nonaligned.open(db), year, axis), format)

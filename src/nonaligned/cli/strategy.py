@@ -10,18 +10,15 @@ import typer
 
 import nonaligned
 from nonaligned.cli._app import DbOption, FormatOption, app, handle_errors, input_file, out
-from nonaligned.errors import QueryError
-from nonaligned.output import Format, render
-from nonaligned.strategy import evaluate as desk
-from nonaligned.strategy import scenario as scenarios
-from nonaligned.strategy.exposure_change import FINANCE_NOTE
-from nonaligned.strategy.leverage import DEFAULT_VALUE_SHARE
-from nonaligned.strategy.terms import (
+from nonaligned.constants import (
     CONVENTIONS,
     DEFAULT_CONCESSIONAL_THRESHOLD,
     DEFAULT_CONVENTION,
     DEFAULT_DISCOUNT_RATE,
+    DEFAULT_VALUE_SHARE,
+    Format,
 )
+from nonaligned.errors import QueryError
 
 offers_app = typer.Typer(
     help="Evaluate competing offers for one project (an offers TOML file).",
@@ -66,6 +63,9 @@ def evaluate(
     format: FormatOption = Format.table,
 ) -> None:
     """Each offer on its own terms: grant element, present value, debt service, exposure."""
+    from nonaligned.output import render
+    from nonaligned.strategy import evaluate as desk
+
     with handle_errors():
         store = nonaligned.open(db)
         if schedule:
@@ -82,6 +82,10 @@ def exposure(path: OffersFile, db: DbOption = None, format: FormatOption = Forma
     Debt is the stock owed to China (the only one known), net aid the US flow of one year (the
     only one known): a stock and a flow, side by side, never added.
     """
+    from nonaligned.output import render
+    from nonaligned.strategy import evaluate as desk
+    from nonaligned.strategy.exposure_change import FINANCE_NOTE
+
     with handle_errors():
         render(desk.exposure(nonaligned.open(db), path), format, out, title=FINANCE_NOTE)
 
@@ -110,6 +114,9 @@ def compete(
     Figures come from the model and the value_to_partner_usd inputs, rounded to two
     significant figures (docs/strategy.md, Leverage); a losing partner gains nothing.
     """
+    from nonaligned.output import render
+    from nonaligned.strategy import evaluate as desk
+
     with handle_errors():
         table = desk.compete(
             nonaligned.open(db),
@@ -143,6 +150,10 @@ def scenario(
     Official finance: the debt stock owed to China and the yearly US net aid flow, each known
     for its pole only, in percent of the GDP of its own year (docs/strategy.md, Scenarios).
     """
+    from nonaligned.output import render
+    from nonaligned.strategy import scenario as scenarios
+    from nonaligned.strategy.exposure_change import FINANCE_NOTE
+
     with handle_errors():
         chosen = [
             name

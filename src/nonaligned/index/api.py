@@ -204,19 +204,6 @@ def country_profile(
     return frame.sort_values(["axis", "year"], ignore_index=True)
 
 
-def latest_full_year(store: Store) -> int | None:
-    """The last year with both UN votes and trade: the last year of the full index.
-
-    Later years carry this year's economic component forward (their
-    ``economic_year``); a map that opens on a later year should say so.
-    None when the store holds no trade.
-    """
-    (year,) = store.fetchone(
-        "SELECT max(year) FROM trade_flows WHERE year IN (SELECT year FROM roll_calls)"
-    )
-    return None if year is None else int(year)
-
-
 def rank(
     store: Store,
     year: int,

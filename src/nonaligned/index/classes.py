@@ -22,6 +22,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
+from nonaligned.constants import ACTIVITY_THRESHOLD, LEAN_THRESHOLD, MIN_ROLL_CALLS
 from nonaligned.index import formulas
 from nonaligned.index.axes import CLASSES, Axis
 from nonaligned.index.institutional import FULL_COMMITMENT
@@ -40,11 +41,11 @@ class Thresholds:
     coarse (years, not dates; yes/no; approximate BRI years).
     """
 
-    lean: float = 1 / 3
-    activity: float = 0.5
+    lean: float = LEAN_THRESHOLD
+    activity: float = ACTIVITY_THRESHOLD
     weight_institutional: float = 1.0
     min_votes: int = 10
-    min_roll_calls: int = 20
+    min_roll_calls: int = MIN_ROLL_CALLS
 
     def __post_init__(self) -> None:
         if not 0 < self.lean < 1:

@@ -41,6 +41,7 @@ import numpy as np
 import pandas as pd
 from scipy.optimize import brentq
 
+from nonaligned.constants import DEFAULT_VALUE_SHARE
 from nonaligned.strategy.offers import Offer
 from nonaligned.strategy.schedule import cash_flows
 from nonaligned.strategy.terms import (
@@ -62,7 +63,6 @@ __all__ = [
     "rate_for",
 ]
 
-DEFAULT_VALUE_SHARE = 0.10
 MODEL = "stylised English auction in concessions (docs/strategy.md, Leverage)"
 
 # What the model can say (docs/strategy.md, "Rounding"): its inputs, a guessed value per

@@ -23,11 +23,17 @@ from __future__ import annotations
 
 import math
 from dataclasses import dataclass
-from typing import Literal
 
 import numpy as np
 from scipy.optimize import brentq
 
+from nonaligned.constants import (
+    CONVENTIONS,
+    DEFAULT_CONCESSIONAL_THRESHOLD,
+    DEFAULT_CONVENTION,
+    DEFAULT_DISCOUNT_RATE,
+    Convention,
+)
 from nonaligned.errors import QueryError
 from nonaligned.strategy.offers import Offer
 from nonaligned.strategy.schedule import cash_flows
@@ -46,12 +52,6 @@ __all__ = [
     "present_value",
     "terms",
 ]
-
-DEFAULT_DISCOUNT_RATE = 0.05
-DEFAULT_CONCESSIONAL_THRESHOLD = 0.35
-Convention = Literal["oecd-dac", "nominal"]
-CONVENTIONS: tuple[Convention, ...] = ("oecd-dac", "nominal")
-DEFAULT_CONVENTION: Convention = "oecd-dac"
 
 
 def check_convention(convention: str) -> None:

@@ -3,7 +3,9 @@
 Routes never touch SQL: they call :mod:`nonaligned.query`,
 :mod:`nonaligned.alignment` and :mod:`nonaligned.exposure`, memoise
 whole-record answers per store file, and let the app's error handlers turn
-the library's errors into JSON with a 4xx status.
+the library's errors into JSON with a 4xx status. The modules that take seconds
+to import (alignment, index, charts, ...) are imported by the first request
+that needs them (:mod:`nonaligned.web.lazy`), so the server starts at once.
 """
 
 from __future__ import annotations
@@ -21,10 +23,20 @@ from fastapi.responses import JSONResponse
 from pydantic import BaseModel
 from starlette.concurrency import run_in_threadpool
 
-from nonaligned import alignment, coverage_years, engagement, exposure, index, output, query
+from nonaligned import coverage_years, output, query
+from nonaligned.constants import MIN_ROLL_CALLS
 from nonaligned.errors import NotFoundError, QueryError
-from nonaligned.index.api import fitted_ideal_points
-from nonaligned.web import charts
+from nonaligned.web.lazy import LazyModule
+
+if TYPE_CHECKING:
+    from nonaligned import alignment, engagement, exposure, index
+    from nonaligned.web import charts
+else:  # imported by the first request that needs them (start-up time)
+    alignment = LazyModule("nonaligned.alignment")
+    engagement = LazyModule("nonaligned.engagement")
+    exposure = LazyModule("nonaligned.exposure")
+    index = LazyModule("nonaligned.index")
+    charts = LazyModule("nonaligned.web.charts")
 
 if TYPE_CHECKING:
     from nonaligned.session import Store
@@ -168,7 +180,7 @@ def index_pending(request: Request) -> dict[str, Any] | None:
 
 def _fit_for_index(app: Any) -> pd.DataFrame:
     """Outside any read: the fit reads its inputs briefly, so a swap never waits for it."""
-    return fitted_ideal_points(app.state.store, None)()
+    return index.api.fitted_ideal_points(app.state.store, None)()
 
 
 def start_index_fit(app: Any) -> None:
@@ -222,7 +234,9 @@ def vote_years(request: Request) -> tuple[int, int]:
 
 def full_index_year(request: Request) -> int | None:
     """The last year with votes and trade, where the index is whole (memoised)."""
-    return _memo(request, ("full_index_year",), lambda: index.latest_full_year(_store(request)))
+    return _memo(  # coverage_years', not the index's: the map page must not wait for its import
+        request, ("full_index_year",), lambda: coverage_years.latest_full_year(_store(request))
+    )
 
 
 def country_alignment(request: Request, iso3: str) -> pd.DataFrame:
@@ -269,7 +283,7 @@ def provisional_years(request: Request) -> frozenset[int]:
 
     def compute() -> frozenset[int]:
         per_year = query.coverage(_store(request)).groupby("year").roll_calls.sum()
-        return frozenset(int(y) for y in per_year[per_year < charts.MIN_ROLL_CALLS].index)
+        return frozenset(int(y) for y in per_year[per_year < MIN_ROLL_CALLS].index)
 
     return _memo(request, ("provisional_years",), compute)
 

@@ -16,7 +16,6 @@ from contextlib import asynccontextmanager
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-import pandas as pd
 from fastapi import FastAPI, Request
 from fastapi.exceptions import RequestValidationError
 from fastapi.middleware.gzip import GZipMiddleware
@@ -24,17 +23,28 @@ from fastapi.responses import JSONResponse
 from fastapi.staticfiles import StaticFiles
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
-from nonaligned.alignment import ideal_points
 from nonaligned.errors import NonalignedError, OfferError
 from nonaligned.web import api, assets, offers_api, pages
 from nonaligned.web.jobs import Jobs
+from nonaligned.web.lazy import LazyModule
 from nonaligned.web.security import SecurityMiddleware
 
 if TYPE_CHECKING:
+    import pandas as pd
+
+    from nonaligned import alignment
     from nonaligned.session import Store
+else:  # numba and scipy: imported by the first fit, not at start-up
+    alignment = LazyModule("nonaligned.alignment")
 
 STATIC = Path(__file__).parent / "static"
 MAX_BODY_BYTES = 64 * 1024
+
+
+def ideal_points(store: Store) -> pd.DataFrame:
+    """:func:`nonaligned.alignment.ideal_points` with its defaults, imported when first called
+    (it loads numba and scipy: seconds the server must not wait for to start listening)."""
+    return alignment.ideal_points(store)
 
 
 def _error(status: int, message: str, **extra: object) -> JSONResponse:

@@ -20,7 +20,6 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 import duckdb
-import vl_convert
 from fastapi import APIRouter, Request, Response
 
 from nonaligned.sources import geo
@@ -63,6 +62,8 @@ class Assets:
             return self._bundle
 
     def _cached_bundle(self) -> bytes:
+        import vl_convert  # here, not at start-up: warm() builds the bundle in the background
+
         version = vl_convert.__version__ if hasattr(vl_convert, "__version__") else "unknown"
         path = self.cache_dir / "web" / f"vega-bundle-{version}-{vl_convert.get_vega_version()}.js"
         if path.is_file():

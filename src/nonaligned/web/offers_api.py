@@ -7,15 +7,21 @@ The body is size-limited by the app's middleware and by the field limit here.
 
 from __future__ import annotations
 
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from fastapi import APIRouter, Request
 from pydantic import BaseModel, ConfigDict, Field
 
-from nonaligned.strategy import evaluate
-from nonaligned.strategy.terms import DEFAULT_CONCESSIONAL_THRESHOLD, DEFAULT_DISCOUNT_RATE
-from nonaligned.web import charts
+from nonaligned.constants import DEFAULT_CONCESSIONAL_THRESHOLD, DEFAULT_DISCOUNT_RATE
 from nonaligned.web.api import ERRORS, ErrorBody, records
+from nonaligned.web.lazy import LazyModule
+
+if TYPE_CHECKING:
+    from nonaligned.strategy import evaluate
+    from nonaligned.web import charts
+else:  # scipy and altair: imported by the first evaluation, not at start-up
+    evaluate = LazyModule("nonaligned.strategy.evaluate")
+    charts = LazyModule("nonaligned.web.charts")
 
 router = APIRouter(
     prefix="/api/offers",
