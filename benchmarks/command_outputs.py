@@ -54,7 +54,7 @@ INVOCATIONS: dict[str, list[str]] = {
     "finance_ago": ["finance", "AGO"],
     "engagement_ago": ["engagement", "AGO"],
     "idealpoints_2020": ["idealpoints", "--year", "2020"],
-    "idealpoints_static_1990": ["idealpoints", "--year", "1990", "--static"],
+    "idealpoints_static_1990": ["idealpoints", "--year", "1990", "--static", "--boot", "0"],
     "index_2022": ["index", "--year", "2022", "--all-columns"],
     "index_2010_russia": ["index", "--year", "2010", "--axis", "west-russia", "--all-columns"],
     "index_2022_no_ip": ["index", "--year", "2022", "--no-ideal-points", "--boot", "0"],
@@ -62,7 +62,8 @@ INVOCATIONS: dict[str, list[str]] = {
     "rank_2022": ["rank", "--year", "2022"],
     "sensitivity_2022": ["sensitivity", "--year", "2022"],
     "scenario_ago_chn": ["scenario", "AGO", "--pole", "CHN", "--sanctions"],
-    "scenario_ken_usa": ["scenario", "KEN", "--pole", "USA", "--tariff", "0.25", "--finance-stop"],
+    "scenario_ken_usa": ["scenario", "KEN", "--pole", "USA", "--finance-stop"],
+    "scenario_ind_rus": ["scenario", "IND", "--pole", "RUS", "--tariff", "0.25"],
     "offers_evaluate_kenya": ["offers", "evaluate", str(OFFERS / "kenya_port.toml")],
     "offers_evaluate_angola": [
         "offers",
@@ -76,11 +77,16 @@ INVOCATIONS: dict[str, list[str]] = {
 
 
 def capture(folder: Path, db: Path | None) -> None:
-    """Run every invocation and write its JSON; print each one's seconds."""
+    """Run every invocation not yet in ``folder`` and write its JSON; print each one's seconds.
+
+    Invocations already captured are skipped, so an interrupted capture resumes.
+    """
     folder.mkdir(parents=True, exist_ok=True)
     executable = Path(sys.executable).parent / "nonaligned"
     store = ["--db", str(db)] if db else []
     for name, arguments in INVOCATIONS.items():
+        if (folder / f"{name}.json").is_file():
+            continue
         started = time.perf_counter()
         done = subprocess.run(
             [str(executable), *arguments, *store, "--format", "json"],
