@@ -10,6 +10,8 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
+from nonaligned.constants import ENGINE_ENV
+from nonaligned.errors import EngineError
 from nonaligned.measures.similarity import (
     contingency_tables,
     dyad_similarity,
@@ -109,6 +111,28 @@ def test_weighted_metrics_hand_computed():
     assert out["kappa"][0] == pytest.approx(0.0)
     # pooled (3/4, 1/4, 0): D_e = 2 * 3/4 * 1/4 * 1 = 3/8 -> pi = 1 - (1/2)/(3/8)
     assert out["pi"][0] == pytest.approx(1 - 0.5 / 0.375)
+
+
+def test_matrix_front_end_runs_on_the_engine_asked_for(monkeypatch):
+    # no engine given: $NONALIGNED_ENGINE, else DuckDB, like the other measures
+    matrix = np.array([[1, 1, 3, 2], [1, 3, 3, 0]], dtype=np.int8)
+    monkeypatch.delenv(ENGINE_ENV, raising=False)
+    tables = contingency_tables(matrix, matrix)
+    np.testing.assert_array_equal(tables, contingency_tables(matrix, matrix, engine="duckdb"))
+    assert tables[0, 1].tolist() == [[1, 0, 1], [0, 0, 0], [0, 0, 1]]  # row 1 absent on 4
+    np.testing.assert_array_equal(
+        measures_from_tables(tables)["agreement"],
+        measures_from_tables(tables, engine="duckdb")["agreement"],
+    )
+    monkeypatch.setenv(ENGINE_ENV, "no-such-engine")
+    with pytest.raises(EngineError, match="no-such-engine"):
+        contingency_tables(matrix, matrix)
+    with pytest.raises(EngineError, match="no-such-engine"):
+        measures_from_tables(tables)
+    # an explicit engine wins over the environment
+    assert contingency_tables(matrix, matrix, engine="duckdb")[0, 1].sum() == 3
+    with pytest.raises(EngineError, match="other"):
+        measures_from_tables(tables, engine="other")
 
 
 def test_by_session_and_selection():

@@ -62,14 +62,17 @@ def _matrix_votes(matrix: np.ndarray, prefix: str) -> pd.DataFrame:
     )
 
 
-def contingency_tables(left: np.ndarray, right: np.ndarray) -> np.ndarray:
+def contingency_tables(
+    left: np.ndarray, right: np.ndarray, *, engine: str | None = None
+) -> np.ndarray:
     """Vote-by-vote counts for every pair of rows of two code matrices.
 
     ``left`` (m x r) and ``right`` (n x r) hold codes 1..3 over the same r
     roll calls, 0 where a state did not vote. Returns an (m, n, 3, 3) array:
     ``tables[i, j, k, l]`` counts roll calls where left row i voted k+1 and
     right row j voted l+1. A matrix front end to
-    :func:`~nonaligned.measures.relational.contingency`, run on DuckDB.
+    :func:`~nonaligned.measures.relational.contingency`, run on ``engine``
+    (see :func:`nonaligned.engines.engine_name`).
     """
     left, right = np.asarray(left), np.asarray(right)
     tables = np.zeros((left.shape[0], right.shape[0], 3, 3))
@@ -79,26 +82,28 @@ def contingency_tables(left: np.ndarray, right: np.ndarray) -> np.ndarray:
     masks = relational.vote_masks(ibis.memtable(coded))
     left, right = (masks.filter(masks.iso3.substr(0, 1) == side) for side in "ab")
     pairs = relational.contingency(left, right, upper=False)
-    counts = execute(pairs, "duckdb")
+    counts = execute(pairs, engine)
     i = counts["iso3_a"].str[1:].astype(int).to_numpy()
     j = counts["iso3_b"].str[1:].astype(int).to_numpy()
     tables[i, j] = counts[list(CELL_COLUMNS)].to_numpy(dtype=float).reshape(-1, 3, 3)
     return tables
 
 
-def measures_from_tables(tables: np.ndarray, metric: Metric = "nominal") -> dict[str, np.ndarray]:
+def measures_from_tables(
+    tables: np.ndarray, metric: Metric = "nominal", *, engine: str | None = None
+) -> dict[str, np.ndarray]:
     """The four measures and ``n_votes`` from (..., 3, 3) contingency tables.
 
     Tables with no common votes give NaN for every measure; κ and π are NaN
     also where chance disagreement is zero (see the module docstring). Runs
-    :func:`~nonaligned.measures.relational.with_measures` on DuckDB.
+    :func:`~nonaligned.measures.relational.with_measures` on ``engine``.
     """
     tables = np.asarray(tables, dtype=np.int64)
     shape = tables.shape[:-2]
     frame = pd.DataFrame(tables.reshape(-1, 9), columns=list(CELL_COLUMNS))
     frame["row"] = np.arange(len(frame), dtype=np.int64)
     expr = relational.with_measures(ibis.memtable(frame), metric).order_by("row")
-    values = execute(expr, "duckdb")
+    values = execute(expr, engine)
     result = {name: values[name].to_numpy(dtype=float).reshape(shape) for name in MEASURES}
     result["n_votes"] = values["n_votes"].to_numpy(dtype=np.int64).reshape(shape)
     return result
