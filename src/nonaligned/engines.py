@@ -19,13 +19,14 @@ import functools
 import os
 import shutil
 import threading
-from typing import Any
-
-import ibis
-import pandas as pd
+from typing import TYPE_CHECKING, Any
 
 from nonaligned.constants import ENGINE_ENV
 from nonaligned.errors import EngineError
+
+if TYPE_CHECKING:  # ibis: imported by the first measure, not by every session
+    import ibis
+    import pandas as pd
 
 ENGINES: tuple[str, ...] = ("duckdb", "spark")
 DEFAULT_ENGINE = "duckdb"
@@ -104,6 +105,8 @@ def backend(engine: str | None = None) -> ibis.BaseBackend:
 
 @functools.cache
 def _backend(name: str, thread: int) -> ibis.BaseBackend:
+    import ibis
+
     if name == "spark":  # the session first: its errors say what to install, ibis's do not
         session = spark_session()
         return ibis.pyspark.connect(session)

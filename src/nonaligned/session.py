@@ -33,7 +33,7 @@ from typing import TYPE_CHECKING, Any
 
 import duckdb
 
-from nonaligned import engines, frame_cache
+from nonaligned import engines
 from nonaligned.memo import Memo
 from nonaligned.store import connect, default_db_path
 
@@ -163,6 +163,8 @@ class Store:
         self, name: str, settings: dict[str, object], compute: Callable[[], pd.DataFrame]
     ) -> pd.DataFrame:
         """``compute()``, kept on disk beside the store under its identity and ``settings``."""
+        from nonaligned import frame_cache  # pandas and pyarrow: not needed to open a store
+
         return frame_cache.cached(self.path, self.identity(), name, settings, compute)
 
     def remembered(self, key: object, compute: Callable[[], Any]) -> Any:

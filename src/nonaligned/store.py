@@ -13,12 +13,15 @@ import contextlib
 import errno
 import os
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import duckdb
-import pandas as pd
 import platformdirs
 
 from nonaligned.errors import StoreError
+
+if TYPE_CHECKING:  # the frames come from the build: opening a store needs no pandas
+    import pandas as pd
 
 SCHEMA: dict[str, str] = {
     "countries": """
