@@ -11,6 +11,7 @@ from typing import TYPE_CHECKING
 
 import pandas as pd
 
+from nonaligned import query
 from nonaligned.dataset import Dataset
 from nonaligned.errors import QueryError
 from nonaligned.measures.idealpoints import (
@@ -51,13 +52,7 @@ def flag_years(store: Store) -> tuple[int | None, int | None]:
     Both end before the vote record does (the flag in 2017, the codes in 2019
     with the current sources), so they are read from the store, not assumed.
     """
-    coded = " OR ".join(f"issue_{code} IS NOT NULL" for code in ISSUES)
-    important, issues = store.fetchone(
-        f"""SELECT max(year) FILTER (WHERE important IS NOT NULL),
-                   max(year) FILTER (WHERE {coded})
-            FROM roll_calls"""
-    )
-    return important, issues
+    return query.flag_years(store)
 
 
 def check_selection(store: Store, chosen: Selection, year: int | None) -> list[str]:
@@ -99,20 +94,16 @@ class _StoreTables:
         return check_country(self.store, iso3)
 
     def vote_tables(self, year: int | None) -> tuple[pd.DataFrame, pd.DataFrame]:
-        roll_calls = self.store.frame(
-            "SELECT * FROM roll_calls WHERE ? IS NULL OR year = ?", [year, year]
-        )
+        years = None if year is None else [year]
+        roll_calls = query.roll_calls(self.store, years)
         if roll_calls.empty:
             raise QueryError(f"no roll calls in {year}")
-        votes = self.store.frame(
-            """SELECT v.* FROM votes v JOIN roll_calls r USING (roll_call_id)
-                               WHERE ? IS NULL OR r.year = ?""",
-            [year, year],
-        )
-        return votes, roll_calls
+        return query.votes(self.store, years), roll_calls
 
     def frame(self, name: str) -> pd.DataFrame:
-        return self.store.frame(f"SELECT * FROM {name}")
+        if name != "memberships":  # the one small table the measures read beside the votes
+            raise ValueError(f"no reader for the store table {name!r}")
+        return query.memberships(self.store)
 
 
 def _reader(store: Store) -> _StoreTables | Dataset:
@@ -147,8 +138,8 @@ def pair(store: Store, iso3_a: str, iso3_b: str, chosen: Selection | None = None
     a, b = check_country(store, iso3_a), check_country(store, iso3_b)
     if a == b:
         raise QueryError(f"choose two different countries, not {a} twice")
-    roll_calls = store.frame("SELECT * FROM roll_calls")
-    votes = store.frame("SELECT * FROM votes WHERE iso3 IN (?, ?)", [a, b])
+    roll_calls = query.roll_calls(store)
+    votes = query.votes(store, countries=[a, b])
     table = dyad_similarity(votes, roll_calls, selection=chosen, engine=store.engine)
     return table.assign(iso3_a=a, iso3_b=b)
 

@@ -11,7 +11,7 @@ from typing import TYPE_CHECKING
 
 import pandas as pd
 
-from nonaligned import alignment
+from nonaligned import alignment, query
 from nonaligned.errors import QueryError
 from nonaligned.index.assemble import COLUMNS, Economy, economy_of, year_index
 from nonaligned.index.axes import AXES
@@ -118,10 +118,8 @@ def compute(
 def _check(store: Store, year: int | None, axis: str | None) -> None:
     if axis is not None and axis not in AXES:
         raise QueryError(f"unknown axis {axis!r}: use one of {', '.join(AXES)}")
-    if year is not None and not store.fetchone(
-        "SELECT 1 FROM roll_calls WHERE year = ? LIMIT 1", [year]
-    ):
-        first, last = store.fetchone("SELECT min(year), max(year) FROM roll_calls")
+    if year is not None and not query.has_roll_calls(store, year):
+        first, last = query.year_span(store, "roll_calls")
         raise QueryError(
             f"no UN roll calls in {year} (votes cover {first}-{last}, none in 1964): "
             "the index needs votes"

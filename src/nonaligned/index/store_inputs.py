@@ -8,6 +8,7 @@ from typing import TYPE_CHECKING
 import numpy as np
 import pandas as pd
 
+from nonaligned import query
 from nonaligned.index.economic import side_trade
 from nonaligned.measures.poles import eu_members
 from nonaligned.measures.trade import pole_trade
@@ -58,18 +59,10 @@ def load(store: Store, years: list[int] | None, importer_factor: float | None) -
     ``importer_factor``: the mirror check of
     :func:`nonaligned.measures.trade.pole_trade` (None: reporter figures).
     """
-    where = "" if years is None else "WHERE year IN ?"
-    params = [] if years is None else [years]
-    roll_calls = store.frame(f"SELECT * FROM roll_calls {where}", params)
-    votes = store.frame(
-        f"""SELECT roll_call_id, iso3, vote FROM votes
-            WHERE roll_call_id IN (SELECT roll_call_id FROM roll_calls {where})""",
-        params,
-    )
-    memberships = store.frame("SELECT * FROM memberships").astype(
-        {"joined_year": "float64", "left_year": "float64"}
-    )
-    (last,) = store.fetchone("SELECT max(year) FROM trade_flows")
+    roll_calls = query.roll_calls(store, years)
+    votes = query.votes(store, years)
+    memberships = query.memberships(store)
+    last = query.latest(store, "trade_flows", "year")
     trade_years = None if years is None or last is None else sorted({min(y, last) for y in years})
     settings = {"years": trade_years, "importer_factor": importer_factor, "version": 1}
     trade = store.cached(
@@ -100,16 +93,11 @@ def _side_trade(
     Seconds over the whole record (the importer check pairs 2.2 million
     cells), so :func:`load` keeps it in the store's disk cache.
     """
-    where = "" if years is None else "WHERE year IN ?"
-    flows = store.frame(
-        "SELECT reporter_iso3, partner_code, partner_is_aggregate, year, flow, value_usd, "
-        f"estimated FROM trade_flows {where}",
-        [] if years is None else [years],
-    )
+    flows = query.trade_flows(store, years)
     if flows.empty:
         return pd.DataFrame(columns=["iso3", "year", "west", "USA", "EU", "CHN", "RUS", "world"])
     table = pole_trade(
-        flows.astype({"year": "int64"}),
+        flows,
         memberships,
         importer_factor=importer_factor,
         engine=store.engine,
