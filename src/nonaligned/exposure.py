@@ -15,6 +15,7 @@ from typing import TYPE_CHECKING
 import numpy as np
 import pandas as pd
 
+from nonaligned import query
 from nonaligned.errors import QueryError
 from nonaligned.measures import finance as finance_measures
 from nonaligned.measures import trade as trade_measures
@@ -35,18 +36,10 @@ __all__ = [
 
 GCDF_PERIOD = "2000-2021"
 
-_FLOW_COLUMNS = (
-    "reporter_iso3, partner_code, partner_is_aggregate, year, flow, value_usd, estimated"
-)
-
-
-def _df(store: Store, sql: str, params: list | None = None) -> pd.DataFrame:
-    return store.frame(sql, params or [])
-
 
 def trade_coverage(store: Store) -> tuple[int, int]:
     """First and last year of the trade data in the store."""
-    first, last = store.fetchone("SELECT min(year), max(year) FROM trade_flows")
+    first, last = query.year_span(store, "trade_flows")
     if first is None:
         raise QueryError("the store has no trade data: rebuild it with `nonaligned build`")
     return int(first), int(last)
@@ -61,27 +54,6 @@ def _check_year(store: Store, year: int | None, what: str = "year") -> None:
             f"{what} {year} is outside the trade data's coverage, {first}-{last} "
             "(IMF DOTS 2022 snapshot); outside it trade is missing, not zero"
         )
-
-
-def _flows(store: Store, countries: list[str] | None, years: list[int] | None) -> pd.DataFrame:
-    """Trade flows reported by *or about* ``countries`` (the latter for mirror filling)."""
-    where, params = [], []
-    if countries is not None:
-        where.append("(reporter_iso3 IN ? OR partner_code IN ?)")
-        params += [countries, countries]
-    if years is not None:
-        where.append("year IN ?")
-        params.append(years)
-    sql = f"SELECT {_FLOW_COLUMNS} FROM trade_flows"
-    if where:
-        sql += " WHERE " + " AND ".join(where)
-    return _df(store, sql, params).astype({"year": "int64"})
-
-
-def _memberships(store: Store) -> pd.DataFrame:
-    return _df(store, "SELECT * FROM memberships").astype(
-        {"joined_year": "float64", "left_year": "float64"}
-    )
 
 
 def trade(
@@ -104,9 +76,9 @@ def trade(
     """
     code = check_country(store, iso3)
     _check_year(store, year)
-    flows = _flows(store, [code], None if year is None else [year])
+    flows = query.trade_flows(store, None if year is None else [year], [code])
     table = trade_measures.pole_trade(
-        flows, _memberships(store), include_hk_macao=include_hk_macao, engine=store.engine
+        flows, query.memberships(store), include_hk_macao=include_hk_macao, engine=store.engine
     )
     table = table[table.iso3 == code].reset_index(drop=True)
     if table.empty:
@@ -152,10 +124,10 @@ def trade_growth(
             members = sorted(trade_measures.region_members(region))
         except ValueError as exc:
             raise QueryError(str(exc)) from None
-    flows = _flows(store, members, sorted({from_year, to_year}))
+    flows = query.trade_flows(store, sorted({from_year, to_year}), members)
     table = trade_measures.growth(
         flows,
-        _memberships(store),
+        query.memberships(store),
         partner=partner,
         from_year=from_year,
         to_year=to_year,
@@ -171,7 +143,7 @@ def concentration(store: Store, year: int | None = None) -> pd.DataFrame:
     """Hirschman-Herfindahl index of each country's trade partners: ``iso3, year,
     hhi_exports, hhi_imports, hhi_total`` (one year, or all years if none)."""
     _check_year(store, year)
-    flows = _flows(store, None, None if year is None else [year])
+    flows = query.trade_flows(store, None if year is None else [year])
     return trade_measures.concentration(flows, engine=store.engine).rename_axis(columns=None)
 
 
@@ -190,9 +162,9 @@ def finance(store: Store, iso3: str) -> pd.DataFrame:
     unknown, never zero.
     """
     code = check_country(store, iso3)
-    debt = _df(store, "SELECT * FROM debt_to_china WHERE iso3 = ?", [code])
-    wdi = _df(store, "SELECT * FROM wdi WHERE iso3 = ?", [code])
-    gcdf = _df(store, "SELECT * FROM gcdf_country_commitments WHERE iso3 = ?", [code])
+    debt = query.debt_to_china(store, code)
+    wdi = query.wdi(store, code)
+    gcdf = query.gcdf_commitments(store, code)
     if debt.empty and gcdf.empty:
         raise QueryError(
             f"no official finance data for {code}: neither Horn-Reinhart-Trebesch (2000-2017) "
@@ -222,10 +194,8 @@ def official_finance(store: Store, iso3: str) -> pd.DataFrame:
     A year outside a source's coverage has no row for it, never a zero.
     """
     code = check_country(store, iso3)
-    debt, aid, gcdf, wdi = (
-        _df(store, f"SELECT * FROM {table} WHERE iso3 = ?", [code])
-        for table in ("debt_to_china", "us_aid", "gcdf_country_commitments", "wdi")
-    )
+    debt, aid = query.debt_to_china(store, code), query.us_aid(store, code)
+    gcdf, wdi = query.gcdf_commitments(store, code), query.wdi(store, code)
     if debt.empty and aid.empty and gcdf.empty:
         raise QueryError(
             f"no official finance data for {code}: neither US net aid (WDI, 2001-2023), "

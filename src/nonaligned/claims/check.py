@@ -6,6 +6,7 @@ from typing import TYPE_CHECKING
 
 import pandas as pd
 
+from nonaligned import query
 from nonaligned.claims.kinds import KINDS
 from nonaligned.claims.spec import Claim
 
@@ -35,10 +36,6 @@ COLUMNS = [
 ]
 
 
-def _versions(store: Store) -> dict[str, str]:
-    return dict(store.fetchall("SELECT source, any_value(version) FROM provenance GROUP BY source"))
-
-
 def _plain(value: object) -> object:
     """NumPy scalars become Python ones, floats rounded for reading (verdicts are already
     judged on the unrounded value)."""
@@ -54,7 +51,7 @@ def check(store: Store, claims: list[Claim]) -> pd.DataFrame:
     ``year`` and ``from_year`` are the claimed years (``from_year`` for growth
     claims only); ``year_used`` and ``from_year_used`` those of the data.
     """
-    versions = _versions(store)
+    versions = query.provenance_versions(store)
     rows = []
     for claim in claims:
         kind = KINDS[claim.kind]

@@ -83,7 +83,7 @@ def _after(outside: str, reason: str) -> str:
 
 
 def _hrt_coverage(store: Store) -> tuple[int, int]:
-    first, last = store.fetchone("SELECT min(year), max(year) FROM debt_to_china")
+    first, last = query.year_span(store, "debt_to_china")
     return int(first), int(last)
 
 
@@ -217,9 +217,7 @@ def _roll_call(store: Store, claim: Claim) -> tuple[pd.DataFrame | None, tuple[s
         votes = query.resolution_votes(store, p["symbol"], p["roll_call"])
     except QueryError as exc:
         return None, (), str(exc)
-    source = store.fetchone(
-        "SELECT source FROM roll_calls WHERE roll_call_id = ?", [int(votes.roll_call_id.iloc[0])]
-    )[0]
+    source = query.roll_call_source(store, int(votes.roll_call_id.iloc[0]))
     return votes, (source,), ""
 
 
@@ -274,19 +272,16 @@ def _finance_table(
 ) -> tuple[pd.DataFrame, int | None]:
     """``iso3, amount`` for every country with a value, and the year used (for the stock)."""
     if measure == "gcdf_commitments":
-        table = store.frame(
-            "SELECT iso3, commitments_usd AS amount FROM gcdf_country_commitments "
-            "WHERE commitments_usd IS NOT NULL"
-        )
-        return table, None
-    years = [y for (y,) in store.fetchall("SELECT DISTINCT year FROM debt_to_china")]
-    used = nearest_year(years, year, max_gap)
-    table = store.frame(
-        "SELECT iso3, debt_to_china_usd AS amount FROM debt_to_china "
-        "WHERE year = ? AND debt_to_china_usd IS NOT NULL",
-        [used],
-    )
-    return table, used
+        return _amounts(query.gcdf_commitments(store), "commitments_usd"), None
+    debt = query.debt_to_china(store)
+    used = nearest_year(debt.year, year, max_gap)
+    return _amounts(debt[debt.year == used], "debt_to_china_usd"), used
+
+
+def _amounts(table: pd.DataFrame, column: str) -> pd.DataFrame:
+    """``iso3, amount``: ``column`` of the rows where it is known."""
+    known = table[table[column].notna()]
+    return known[["iso3", column]].rename(columns={column: "amount"}).reset_index(drop=True)
 
 
 def _largest_recipient(store: Store, claim: Claim) -> Outcome:
@@ -381,7 +376,7 @@ def _debt_pct(store: Store, claim: Claim) -> Outcome:
 def _us_aid(store: Store, claim: Claim) -> Outcome:
     p = claim.params
     sources = ("us_aid",)
-    first, last = store.fetchone("SELECT min(year), max(year) FROM us_aid")
+    first, last = query.year_span(store, "us_aid")
     outside = _outside([p["year"]], (int(first), int(last)), US_AID_DATA)
     try:
         table = exposure.official_finance(store, p["country"])
@@ -427,7 +422,7 @@ def _us_visit(store: Store, claim: Claim) -> Outcome:
         span = engagement.coverage(store)
     except QueryError as exc:
         return Outcome(NOT_CHECKABLE, str(exc), sources)
-    first, last = store.fetchone("SELECT min(start_date), max(end_date) FROM us_travels")
+    first, last = query.year_span(store, "us_travels", "start_date", "end_date")
     trips = engagement.us_trips(store, country, p["role"])
     found = trips[trips.year == p["year"]]
     outside = _outside([p["year"]], (first.year, last.year), TRAVEL_DATA)

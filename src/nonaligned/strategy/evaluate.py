@@ -15,6 +15,7 @@ from typing import TYPE_CHECKING, Any
 
 import pandas as pd
 
+from nonaligned import query
 from nonaligned.errors import QueryError
 from nonaligned.strategy import leverage
 from nonaligned.strategy import offers as offers_file
@@ -75,8 +76,7 @@ EVALUATE_COLUMNS = [
 
 def country_checker(store: Store) -> Callable[[str], bool]:
     """Whether an ISO3 code is in the store's countries table."""
-    codes = {row[0] for row in store.fetchall("SELECT iso3 FROM countries")}
-    return offers_file.known_codes(codes)
+    return offers_file.known_codes(query.country_codes(store))
 
 
 def read(store: Store, source: Source) -> OffersDocument:

@@ -32,7 +32,7 @@ import ibis
 import numpy as np
 import pandas as pd
 
-from nonaligned import exposure
+from nonaligned import exposure, query
 from nonaligned.engines import execute
 from nonaligned.errors import QueryError
 from nonaligned.measures import relational
@@ -101,7 +101,8 @@ class Baseline:
 
 def _gdp(store: Store, iso3: str, year: int | None) -> tuple[int | None, float]:
     """WDI GDP nearest ``year`` (the earlier on a tie), or the latest where ``year`` is None."""
-    rows = store.fetchall("SELECT year, gdp_usd FROM wdi WHERE iso3 = ? AND gdp_usd > 0", [iso3])
+    wdi = query.wdi(store, iso3)
+    rows = [(int(y), float(v)) for y, v in wdi.loc[wdi.gdp_usd > 0, ["year", "gdp_usd"]].values]
     if not rows:
         return None, np.nan
     target = max(y for y, _ in rows) if year is None else year
@@ -129,7 +130,7 @@ def baseline(store: Store, iso3: str) -> Baseline:
         debt = exposure.finance(store, iso3)
     except QueryError:
         debt = pd.DataFrame(columns=["year", "debt_to_china_usd"])
-    aid = store.frame("SELECT year, us_net_aid_usd FROM us_aid WHERE iso3 = ?", [iso3])
+    aid = query.us_aid(store, iso3)
     return Baseline(
         *_gdp(store, iso3, None),
         *_latest(store, iso3, debt, "debt_to_china_usd"),
@@ -204,13 +205,8 @@ def partner_flows(store: Store, iso3: str, year: int) -> pd.DataFrame:
     Columns as :func:`nonaligned.measures.trade.partner_flows`, World totals
     (``partner == "WLD"``) included.
     """
-    flows = store.frame(
-        """SELECT reporter_iso3, partner_code, partner_is_aggregate, year, flow, value_usd,
-                  estimated
-           FROM trade_flows WHERE (reporter_iso3 = ? OR partner_code = ?) AND year = ?""",
-        [iso3, iso3, year],
-    )
-    dyads = trade_measures.partner_flows(flows.astype({"year": "int64"}))
+    flows = query.trade_flows(store, [year], [iso3])
+    dyads = trade_measures.partner_flows(flows)
     return dyads[dyads.iso3 == iso3].reset_index(drop=True)
 
 

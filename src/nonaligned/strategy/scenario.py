@@ -36,6 +36,7 @@ from typing import TYPE_CHECKING, Literal
 import numpy as np
 import pandas as pd
 
+from nonaligned import query
 from nonaligned.errors import QueryError
 from nonaligned.measures import trade as trade_measures
 from nonaligned.query import check_country
@@ -64,8 +65,9 @@ _EXPOSED = {
 
 def pole_members(store: Store, pole: str, year: int) -> frozenset[str]:
     """Partner codes that make up a pole in a year: :func:`trade.pole_partners`'s rule."""
-    memberships = store.frame("SELECT * FROM memberships")
-    partners = trade_measures.pole_partners(memberships, np.array([year]), include_hk_macao=False)
+    partners = trade_measures.pole_partners(
+        query.memberships(store), np.array([year]), include_hk_macao=False
+    )
     return frozenset(partners.loc[partners.pole == pole, "partner"])
 
 
