@@ -13,27 +13,28 @@ from __future__ import annotations
 from datetime import date
 from typing import TYPE_CHECKING
 
-import duckdb
 import pandas as pd
+
+from nonaligned import query
 
 if TYPE_CHECKING:
     from nonaligned.session import Store
 
 __all__ = ["COMPONENTS", "data_through", "latest_full_year", "through_line"]
 
-# (component, what it measures, table, SQL expression of its last day or year)
+# (component, what it measures, table, column of its last day or year)
 COMPONENTS: tuple[tuple[str, str, str, str], ...] = (
-    ("votes", "UN General Assembly recorded votes", "roll_calls", "max(date)"),
-    ("trade", "goods trade with each partner", "trade_flows", "max(year)"),
-    ("china_debt", "Chinese finance: debt stock owed to China", "debt_to_china", "max(year)"),
+    ("votes", "UN General Assembly recorded votes", "roll_calls", "date"),
+    ("trade", "goods trade with each partner", "trade_flows", "year"),
+    ("china_debt", "Chinese finance: debt stock owed to China", "debt_to_china", "year"),
     (
         "china_commitments",
         "Chinese finance: official commitments (AidData)",
         "gcdf_yearly_flows",
-        "max(year)",
+        "year",
     ),
-    ("us_aid", "US net bilateral aid (flow)", "us_aid", "max(year)"),
-    ("us_travels", "US President and Secretary of State trips", "us_travels", "max(end_date)"),
+    ("us_aid", "US net bilateral aid (flow)", "us_aid", "year"),
+    ("us_travels", "US President and Secretary of State trips", "us_travels", "end_date"),
 )
 
 
@@ -47,11 +48,8 @@ def data_through(store: Store) -> pd.DataFrame:
     last year: missing, so that a page says "no data" rather than fail.
     """
     rows = []
-    for component, label, table, expression in COMPONENTS:
-        try:
-            (last,) = store.fetchone(f"SELECT {expression} FROM {table}")
-        except duckdb.CatalogException:
-            last = None
+    for component, label, table, column in COMPONENTS:
+        last = query.latest(store, table, column)
         dated = isinstance(last, date)
         rows.append(
             {
@@ -87,7 +85,4 @@ def latest_full_year(store: Store) -> int | None:
     ``economic_year``); a map that opens on a later year should say so.
     None when the store holds no trade.
     """
-    (year,) = store.fetchone(
-        "SELECT max(year) FROM trade_flows WHERE year IN (SELECT year FROM roll_calls)"
-    )
-    return None if year is None else int(year)
+    return query.latest_vote_and_trade_year(store)

@@ -14,6 +14,7 @@ from typing import TYPE_CHECKING
 
 import pandas as pd
 
+from nonaligned import query
 from nonaligned.errors import QueryError
 from nonaligned.query import check_country
 
@@ -27,12 +28,11 @@ ONE_SIDED = (
     "US engagement only: no comparable record of Chinese or Russian leaders' trips exists "
     "in the data, so this is not a measure of alignment"
 )
-TRIP_COLUMNS = "year, role, traveller, start_date, end_date, country_name, locale, remarks"
 
 
 def coverage(store: Store) -> str:
     """The span of the trip record, e.g. "1866-01-09 to 2025-02-19", for titles and notes."""
-    first, last = store.fetchone("SELECT min(start_date), max(end_date) FROM us_travels")
+    first, last = query.year_span(store, "us_travels", "start_date", "end_date")
     if first is None:
         raise QueryError("the store has no US travel data: rebuild it with `nonaligned build`")
     return f"{first:%Y-%m-%d} to {last:%Y-%m-%d}"
@@ -53,9 +53,4 @@ def us_trips(store: Store, iso3: str, role: str | None = None) -> pd.DataFrame:
     if role is not None and role not in ROLES:
         raise QueryError(f"unknown role {role!r}: use {' or '.join(ROLES)}")
     roles = [role] if role else list(ROLES)
-    return store.frame(
-        f"""SELECT {TRIP_COLUMNS} FROM us_travels
-            WHERE iso3 = ? AND list_contains(?, role)
-            ORDER BY year, role = 'secretary', start_date, trip_id""",
-        [code, roles],
-    )
+    return query.us_trips(store, code, roles)

@@ -19,9 +19,9 @@ import threading
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-import duckdb
 from fastapi import APIRouter, Request, Response
 
+from nonaligned import query
 from nonaligned.sources import geo
 from nonaligned.sources.acquire import acquire, default_cache_dir, default_mirror
 
@@ -85,14 +85,8 @@ class Assets:
             return self._topology
 
     def _stored_topology(self) -> bytes | None:
-        with self.store.reading() as con:
-            try:
-                row = con.execute(
-                    "SELECT topojson FROM geo_outlines WHERE name = 'countries-110m'"
-                ).fetchone()
-            except duckdb.CatalogException:  # a store built before the outlines were in it
-                return None
-        return None if row is None else row[0].encode()
+        topojson = query.geo_outline(self.store, "countries-110m")
+        return None if topojson is None else topojson.encode()
 
     def _acquired_topology(self) -> bytes:
         path = acquire(
