@@ -20,6 +20,8 @@ import contextlib
 import json
 import os
 import shutil
+from collections.abc import Iterator
+from contextlib import contextmanager
 from datetime import UTC, datetime
 from pathlib import Path
 
@@ -28,25 +30,35 @@ import pyarrow as pa
 import pyarrow.dataset as ds
 import pyarrow.parquet as pq
 
+from nonaligned import query
 from nonaligned.errors import UsageError
-from nonaligned.store import SCHEMA, connect
+from nonaligned.session import Store
+from nonaligned.store import SCHEMA
 
 METADATA_KEY = b"nonaligned"
-PARTITIONED: dict[str, str] = {
-    # votes hold no year of their own: the roll call's year is joined in to partition them
-    "votes": "SELECT v.*, r.year FROM votes v JOIN roll_calls r USING (roll_call_id)",
-    "trade_flows": "SELECT * FROM trade_flows",
-}
+PARTITIONED = frozenset({"votes", "trade_flows"})
+"""The tables written by year; votes hold no year of their own, so their roll call's is
+joined in (:func:`nonaligned.query.table_arrow`)."""
 
 
-def provenance(store: Path) -> dict[str, object]:
-    """What an export carries: the store's build time (its file's) and each source's version."""
-    with connect(store) as con:
-        rows = con.execute(
-            "SELECT source, any_value(version) FROM provenance GROUP BY source ORDER BY source"
-        ).fetchall()
-    built = datetime.fromtimestamp(Path(store).stat().st_mtime, tz=UTC)
-    return {"built": built.isoformat(timespec="seconds"), "sources": dict(rows)}
+@contextmanager
+def _opened(store: Store | Path | str) -> Iterator[Store]:
+    """``store`` itself, or the store at that path, open for the block only."""
+    if isinstance(store, Store):
+        yield store
+        return
+    with Store(store) as opened:
+        yield opened
+
+
+def provenance(store: Store | Path | str) -> dict[str, object]:
+    """What an export carries: the store's build time (its file's) and each source's version.
+
+    ``store``: an open store, or the path of a store file."""
+    with _opened(store) as opened:
+        versions = query.provenance_versions(opened)
+        built = datetime.fromtimestamp(opened.path.stat().st_mtime, tz=UTC)
+    return {"built": built.isoformat(timespec="seconds"), "sources": versions}
 
 
 def metadata_of(path: Path | str) -> dict[str, object]:
@@ -55,8 +67,11 @@ def metadata_of(path: Path | str) -> dict[str, object]:
     return json.loads(raw) if raw else {}
 
 
-def export_parquet(store: Path, directory: Path, *, force: bool = False) -> dict[str, int]:
-    """Write every table of the store at ``store`` under ``directory``; each table's row count.
+def export_parquet(
+    store: Store | Path | str, directory: Path, *, force: bool = False
+) -> dict[str, int]:
+    """Write every table of ``store`` (an open store, or the path of a store file) under
+    ``directory``; each table's row count.
 
     The tables of :data:`~nonaligned.store.SCHEMA` that the store holds (a
     store built by an older release may lack newer ones).
@@ -69,15 +84,19 @@ def export_parquet(store: Path, directory: Path, *, force: bool = False) -> dict
         raise UsageError(f"{directory} exists: choose a new folder or pass --force")
     if directory.exists() and not directory.is_dir():
         raise UsageError(f"{directory} is not a folder")
+    with _opened(store) as opened, opened.reading():  # one snapshot of the file throughout
+        return _export(opened, directory)
+
+
+def _export(store: Store, directory: Path) -> dict[str, int]:
     recorded = provenance(store)
     partial = directory.with_name(f".{directory.name}.exporting-{os.getpid()}")
     shutil.rmtree(partial, ignore_errors=True)
     counts: dict[str, int] = {}
     try:
-        with connect(store) as con:
-            present = {name for (name,) in con.execute("SHOW TABLES").fetchall()}
-            for table in (name for name in SCHEMA if name in present):
-                counts[table] = _write_table(con, table, partial, recorded)
+        present = query.table_names(store)
+        for table in (name for name in SCHEMA if name in present):
+            counts[table] = _write_table(store, table, partial, recorded)
         if directory.exists():
             shutil.rmtree(directory)
         os.replace(partial, directory)
@@ -96,10 +115,8 @@ def with_provenance(table: pa.Table, provenance: dict[str, object]) -> pa.Table:
     return table.replace_schema_metadata(metadata)
 
 
-def _write_table(
-    con: duckdb.DuckDBPyConnection, table: str, root: Path, provenance: dict[str, object]
-) -> int:
-    data = con.sql(PARTITIONED.get(table, f"SELECT * FROM {table}")).to_arrow_table()
+def _write_table(store: Store, table: str, root: Path, provenance: dict[str, object]) -> int:
+    data = query.table_arrow(store, table, with_year=table == "votes")
     data = with_provenance(data, provenance)
     partitioned = table in PARTITIONED and data.num_rows > 0
     if not partitioned:  # one file, even for an empty table: readers need its schema
