@@ -28,7 +28,12 @@ from nonaligned.errors import EngineError
 from nonaligned.export import export_parquet
 from nonaligned.measures.poles import pole_alignment
 from nonaligned.measures.relational import TRADE_FLAGS
-from nonaligned.measures.similarity import MEASURES, dyad_similarity
+from nonaligned.measures.similarity import (
+    MEASURES,
+    contingency_tables,
+    dyad_similarity,
+    measures_from_tables,
+)
 from nonaligned.measures.trade import IMPORTER_FACTOR, concentration, pole_trade
 
 YEARS = (1976, 1996, 2016)
@@ -114,6 +119,36 @@ def test_cli_dyads_from_parquet_on_spark(spark, store_path, tmp_path):
     duck_rows = pd.read_csv(io.StringIO(duck.stdout))
     assert len(duck_rows) > 10_000
     assert_same(duck_rows, pd.read_csv(io.StringIO(on_spark.stdout)), ["iso3_a", "iso3_b", "year"])
+
+
+@pytest.mark.slow  # starts Spark, which the fast layer does not
+def test_matrix_front_end_equal_on_spark(spark):
+    """``contingency_tables`` and ``measures_from_tables`` run on the engine they are given."""
+    rng = np.random.default_rng(16)
+    left = rng.integers(0, 4, size=(6, 130)).astype(np.int8)  # three 63-roll-call chunks
+    right = rng.integers(0, 4, size=(4, 130)).astype(np.int8)
+    left[5] = 0  # a voter with no vote: no common roll call, NaN measures
+    left[4] = np.where(left[4] > 0, 1, 0)  # left 4 and right 3 always vote yes:
+    right[3] = np.where(right[3] > 0, 1, 0)  # κ and π undefined for that pair
+    duck = contingency_tables(left, right, engine="duckdb")
+    naive = np.array(
+        [
+            [[[np.sum((a == k) & (b == v)) for v in (1, 2, 3)] for k in (1, 2, 3)] for b in right]
+            for a in left
+        ]
+    )
+    np.testing.assert_array_equal(duck, naive)
+    np.testing.assert_array_equal(contingency_tables(left, right, engine=spark), duck)
+    for metric in ("nominal", "squared"):
+        expected = measures_from_tables(duck, metric, engine="duckdb")
+        got = measures_from_tables(duck, metric, engine=spark)
+        np.testing.assert_array_equal(got["n_votes"], expected["n_votes"])
+        for name in MEASURES:
+            np.testing.assert_allclose(
+                got[name], expected[name], rtol=0, atol=1e-12, equal_nan=True
+            )
+        assert np.isnan(expected["agreement"][5]).all()
+        assert np.isnan(expected["kappa"][4, 3]) and expected["agreement"][4, 3] == 1
 
 
 REPORTERS = ("BRA", "CHN", "DEU", "IDN", "IND", "KEN", "MEX", "TUR", "USA", "ZAF")

@@ -109,7 +109,9 @@ def with_measures(tables: ir.Table, metric: str = "nominal") -> ir.Table:
     # staged mutations, each naming its inputs, keep the compiled query small
     n = sum((tables[c].cast("float64") for c in CELL_COLUMNS[1:]), tables[CELL_COLUMNS[0]])
     staged = tables.mutate(_n=n.cast("float64"))
-    staged = staged.mutate(**{f"_p{k}{v}": staged[f"n{k}{v}"] / staged._n for k, v in CELLS})
+    # no common votes: NULL shares, so NULL measures (Spark's ANSI mode refuses x / 0)
+    total = staged._n.nullif(0.0)
+    staged = staged.mutate(**{f"_p{k}{v}": staged[f"n{k}{v}"] / total for k, v in CELLS})
     p = {(k, v): staged[f"_p{k}{v}"] for k, v in CELLS}
     staged = staged.mutate(
         **{f"_row{k}": sum(p[k, v] for v in CODES) for k in CODES},
