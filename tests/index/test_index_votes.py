@@ -10,13 +10,21 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
+import nonaligned
 from nonaligned.index import formulas
 from nonaligned.index.assemble import economy_of, year_index
 from nonaligned.index.classes import Thresholds
-from nonaligned.index.diplomatic import POLE_VOTERS, plurality_without_each, vote_year, vote_years
+from nonaligned.index.diplomatic import (
+    POLE_VOTERS,
+    leave_one_out_distance,
+    plurality_without_each,
+    vote_year,
+    vote_years,
+)
 from nonaligned.index.institutional import institutional_counts
 from nonaligned.index.store_inputs import load
-from nonaligned.measures.poles import EU, pole_alignment
+from nonaligned.measures.poles import EU, eu_members, pole_alignment
+from nonaligned.measures.votes import coded_votes, vote_matrix
 
 NO_ECONOMY = economy_of(
     None,
@@ -167,20 +175,117 @@ def test_bootstrap_replicate_zero_is_the_observed_year():
     assert np.nanstd(boot.distance[..., 1:]) > 0
 
 
-def test_distances_agree_with_pole_alignment_on_the_real_store(store):
-    inputs = load(store, [2020], None)
-    year = vote_years(inputs.votes, inputs.roll_calls, inputs.memberships, None, 0, 0)[2020]
-    reference = pole_alignment(inputs.votes, inputs.roll_calls, inputs.memberships)
-    reference = reference[reference.year == 2020].set_index(["iso3", "pole"])["agreement"]
-    members = set(inputs.eu_states(2020))
-    checked = 0
-    for row, iso3 in enumerate(year.iso3):
+def _assert_replicate_zero_is_pole_alignment(
+    votes: pd.DataFrame, roll_calls: pd.DataFrame, memberships: pd.DataFrame
+) -> tuple[int, float]:
+    """Every year's observed distances are ``1 - agreement`` of :func:`pole_alignment`.
+
+    The one definition and its bootstrap matrix form: for every state and
+    pole (and every pair of poles) with a common vote, to 1e-12, except an
+    EU member's distance to the EU, which leaves the member out (checked
+    against :func:`leave_one_out_distance` instead). Pairs without a common
+    vote are NaN here and absent there. Returns the pairs compared and the
+    largest difference.
+    """
+    years = vote_years(votes, roll_calls, memberships, None, 0, 0)
+    reference = pole_alignment(votes, roll_calls, memberships).set_index(["year", "iso3", "pole"])
+    agreement = reference["agreement"]
+    members_by_year = eu_members(memberships, np.array(sorted(years))).groupby("year")["iso3"]
+    members_by_year = members_by_year.agg(frozenset)
+    coded = coded_votes(votes, roll_calls)
+    compared, worst = 0, 0.0
+    for year, observed in years.items():
+        members = members_by_year.get(year, frozenset())
+        expected = np.full(observed.distance.shape[:2], np.nan)
+        for row, iso3 in enumerate(observed.iso3):
+            for k, pole in enumerate(POLE_VOTERS):
+                if pole == iso3:
+                    expected[row, k] = 0.0  # a pole is not compared with itself there
+                elif (year, iso3, pole) in agreement.index:
+                    expected[row, k] = 1 - agreement[(year, iso3, pole)]
+        rows = np.flatnonzero(np.isin(observed.iso3, list(members)))
+        if len(rows):
+            eu = POLE_VOTERS.index(EU)
+            matrix, _, _ = vote_matrix(coded[coded["period"] == year], observed.iso3)
+            expected[rows, eu] = leave_one_out_distance(
+                matrix[rows], np.ones((1, matrix.shape[1]), dtype=np.float32)
+            )[:, 0]
+        got = observed.distance[..., 0]
+        np.testing.assert_array_equal(np.isnan(got), np.isnan(expected), err_msg=str(year))
+        np.testing.assert_allclose(got, expected, rtol=0, atol=1e-12, err_msg=str(year))
+        # between the poles: the EU's row is the EU pseudo-voter, compared by symmetry
         for k, pole in enumerate(POLE_VOTERS):
-            # an EU member's distance to the EU leaves it out; pole_alignment keeps it
-            if (iso3, pole) in reference.index and not (pole == EU and iso3 in members):
-                assert 1 - year.distance[row, k, 0] == pytest.approx(reference[(iso3, pole)])
-                checked += 1
-    assert checked > 650  # about 193 states x 4 poles, less the EU members' EU pole
+            for j, other in enumerate(POLE_VOTERS):
+                key = (year, other, pole) if other != EU else (year, pole, other)
+                if pole != other and key in agreement.index:
+                    value = observed.pole_distance[k, j, 0]
+                    assert abs(value - (1 - agreement[key])) <= 1e-12, (year, pole, other)
+        finite = np.isfinite(got)
+        compared += int(finite.sum())
+        worst = max(worst, float(np.max(np.abs(got - expected)[finite], initial=0.0)))
+    return compared, worst
+
+
+def test_replicate_zero_is_pole_alignment_by_hand():
+    # EU members FRA, DEU, ITA. EU position: no, yes, yes, (FRA no / DEU yes: tie), abstain
+    votes = pd.DataFrame(
+        [
+            (rc + 1, iso3, vote)
+            for iso3, row in {
+                "USA": ["no", "no", "yes", "no", "abstain"],
+                "CHN": ["yes", "yes", "yes", "absent", "yes"],
+                "RUS": ["yes", "abstain", "absent", "yes", "no"],
+                "FRA": ["no", "yes", "yes", "no", "abstain"],
+                "DEU": ["no", "no", "yes", "yes", "abstain"],
+                "ITA": ["no", "yes", "abstain", "absent", "yes"],
+                "BRA": ["yes", "yes", "yes", "abstain", "absent"],
+                "ZZZ": ["absent"] * 5,
+            }.items()
+            for rc, vote in enumerate(row)
+        ],
+        columns=["roll_call_id", "iso3", "vote"],
+    )
+    roll_calls = pd.DataFrame({"roll_call_id": np.arange(1, 6, dtype="int64"), "year": 2015})
+    roll_calls = roll_calls.assign(session=70, important=False, amendment=False, paragraph=False)
+    for code in ("me", "nu", "di", "hr", "co", "ec"):
+        roll_calls[f"issue_{code}"] = False
+    memberships = pd.DataFrame(
+        {"iso3": ["FRA", "DEU", "ITA"], "grouping": "EU", "status": "member"}
+    ).assign(joined_year=1952.0, left_year=np.nan)
+    compared, worst = _assert_replicate_zero_is_pole_alignment(votes, roll_calls, memberships)
+    assert compared == 7 * 4  # ZZZ never votes; the others share a vote with every pole
+    assert worst <= 1e-12
+    year = vote_years(votes, roll_calls, memberships, None, 0, 0)[2015]
+    row = {iso3: k for k, iso3 in enumerate(year.iso3)}
+    usa, eu = POLE_VOTERS.index("USA"), POLE_VOTERS.index(EU)
+    # BRA vs USA: yes/no, yes/no, yes/yes, abstain/no: (1 + 1 + 0 + 0.5) / 4
+    assert year.distance[row["BRA"], usa, 0] == 0.625
+    # BRA vs EU (no, yes, yes, -, abstain); BRA absent on 5: (1 + 0 + 0) / 3
+    assert year.distance[row["BRA"], eu, 0] == pytest.approx(1 / 3, abs=1e-15)
+    # FRA: pole_alignment's EU includes FRA (agreement 1); without FRA, DEU and ITA
+    # agree on roll call 1 only (no) and DEU alone on 4 (yes): (0 + 1) / 2
+    assert year.distance[row["FRA"], eu, 0] == 0.5
+    assert np.isnan(year.distance[row["ZZZ"], :, 0]).all()
+
+
+def test_replicate_zero_is_pole_alignment_on_the_synthetic_store(synthetic_store):
+    with nonaligned.open(synthetic_store) as opened:
+        inputs = load(opened, None, None)
+    compared, worst = _assert_replicate_zero_is_pole_alignment(
+        inputs.votes, inputs.roll_calls, inputs.memberships
+    )
+    assert compared == 5 * 10 * 4  # five years, ten states, four poles (a pole to itself: 0)
+    assert worst <= 1e-12
+
+
+def test_replicate_zero_is_pole_alignment_on_the_real_store(store):
+    inputs = load(store, None, None)
+    compared, worst = _assert_replicate_zero_is_pole_alignment(
+        inputs.votes, inputs.roll_calls, inputs.memberships
+    )
+    print(f"replicate 0 vs pole_alignment: {compared} pairs, max difference {worst:.3g}")
+    assert compared > 60 * 150 * 4  # every year since 1946, ~50-193 states, four poles
+    assert worst <= 1e-12
 
 
 def test_real_distances_respect_the_triangle_inequality_closely(store):

@@ -1,19 +1,29 @@
 """UN-vote distances to the poles and vote participation, with roll-call bootstrap replicates.
 
-The distance between two voters is Voeten's disagreement, 1 - agreement =
-mean |v1 - v2| / 2 over the roll calls both voted on (yes 1, abstain 2, no
-3), the same quantity :func:`nonaligned.measures.poles.pole_alignment`
-reports as ``agreement``. It is computed here per roll call because the
-bootstrap needs it so: a replicate redraws the year's roll calls with
-replacement (multinomial weights) and every distance and participation rate
-of that replicate uses the same draw, so their dependence is kept.
-Replicate 0 has weight one on every roll call: the point estimate.
+The distance between two voters is Voeten's disagreement, 1 - agreement,
+with agreement defined once in :func:`nonaligned.measures.relational.with_measures`
+(the measure :func:`nonaligned.measures.poles.pole_alignment` reports):
+over the roll calls both voted on (yes 1, abstain 2, no 3; absences and
+non-votes are not votes), disagreement = mean |v1 - v2| / D_MAX with
+``D_MAX = 2``. That definition counts a 3 x 3 contingency table per pair,
+which has lost which roll call each vote came from; the roll-call bootstrap
+needs exactly that, so :func:`_pole_distances` is the same quantity in
+matrix form, weighted by roll call: a replicate redraws the year's roll
+calls with replacement (multinomial weights) and every distance and
+participation rate of that replicate uses the same draw, so their
+dependence is kept. Replicate 0 has weight one on every roll call: the
+point estimate, equal to ``1 - agreement`` of ``pole_alignment`` (by year,
+same selection) for every state and pole, and between the poles, to
+floating-point rounding (``tests/index/test_index_votes.py`` checks this to
+1e-12 on hand-made votes, on the synthetic store and on every year of the
+real record), with the one exception below.
 
 The EU pole is the plurality position of its members
-(:func:`nonaligned.measures.poles.eu_positions`), treated as a fifth voter.
-An EU member state is compared with the plurality of the *other* members
-(:func:`leave_one_out_distance`): the bloc position it helped form would
-otherwise pull it towards the West by construction.
+(:func:`nonaligned.measures.poles.eu_positions`, the Ibis rule), treated as
+a fifth voter. The exception: an EU member state is compared with the
+plurality of the *other* members (:func:`leave_one_out_distance`), where
+``pole_alignment`` compares it with the position it helped form; the bloc
+position would otherwise pull it towards the West by construction.
 """
 
 from __future__ import annotations
@@ -24,6 +34,7 @@ import numpy as np
 import pandas as pd
 
 from nonaligned.measures.poles import EU, eu_members, eu_positions
+from nonaligned.measures.relational import CODES, D_MAX
 from nonaligned.measures.votes import Selection, coded_votes, vote_matrix
 
 POLE_VOTERS: tuple[str, ...] = ("USA", "EU", "CHN", "RUS")
@@ -48,18 +59,21 @@ def roll_call_weights(n_roll_calls: int, n_boot: int, rng: np.random.Generator) 
 
 
 def _pole_distances(matrix: np.ndarray, poles: np.ndarray, weights: np.ndarray) -> np.ndarray:
-    """(rows, pole, rep) weighted mean |a - b| / 2 over the roll calls where both voted.
+    """(rows, pole, rep) weighted mean |a - b| / D_MAX over the roll calls where both voted.
 
-    One-hot form, so each code costs one matrix product for every pole and
-    replicate at once: row i's distance sum to pole k in replicate b is
-    sum_c sum_r [m_ir = c] * w_br * |c - p_kr| / 2 * [p_kr > 0].
+    The disagreement (1 - agreement) of :mod:`nonaligned.measures.relational`
+    with roll-call weights: at unit weights it is that measure. One-hot form,
+    so each code costs one matrix product for every pole and replicate at
+    once: row i's distance sum to pole k in replicate b is
+    sum_c sum_r [m_ir = c] * w_br * |c - p_kr| / D_MAX * [p_kr > 0], over
+    the weight sum_r w_br * [m_ir > 0] * [p_kr > 0].
     """
     n_poles, n_rep = poles.shape[0], weights.shape[0]
     voted = (poles > 0).astype(np.float32)  # (pole, roll call)
     stacked = (weights[None, :, :] * voted[:, None, :]).reshape(n_poles * n_rep, -1)
     numerator = np.zeros((matrix.shape[0], n_poles * n_rep), dtype=np.float64)
-    for code in (1, 2, 3):
-        gap = (np.abs(code - poles.astype(np.float32)) / 2)[:, None, :]
+    for code in CODES:
+        gap = (np.abs(code - poles.astype(np.float32)) / D_MAX)[:, None, :]
         scaled = (weights[None, :, :] * voted[:, None, :] * gap).reshape(n_poles * n_rep, -1)
         numerator += (matrix == code).astype(np.float32) @ scaled.T
     common = (matrix > 0).astype(np.float32) @ stacked.T
@@ -75,8 +89,8 @@ def plurality_without_each(members: np.ndarray) -> np.ndarray:
     same rule as :func:`nonaligned.measures.poles.eu_positions`: a tie
     between the leading positions means no position.
     """
-    counts = np.stack([(members == code).sum(axis=0) for code in (1, 2, 3)])  # (code, rc)
-    own = np.stack([members == code for code in (1, 2, 3)], axis=1)  # (member, code, rc)
+    counts = np.stack([(members == code).sum(axis=0) for code in CODES])  # (code, rc)
+    own = np.stack([members == code for code in CODES], axis=1)  # (member, code, rc)
     others = counts[None, :, :] - own
     top = others.max(axis=1, keepdims=True)
     leaders = (others == top).sum(axis=1)
@@ -85,10 +99,14 @@ def plurality_without_each(members: np.ndarray) -> np.ndarray:
 
 
 def leave_one_out_distance(members: np.ndarray, weights: np.ndarray) -> np.ndarray:
-    """(member, rep) disagreement of each member with the plurality of the others."""
+    """(member, rep) disagreement of each member with the plurality of the others.
+
+    The disagreement of :func:`_pole_distances`, each member's pole being
+    its own leave-one-out EU position.
+    """
     position = plurality_without_each(members)
     both = ((members > 0) & (position > 0)).astype(np.float32)
-    gap = np.abs(members.astype(np.float32) - position) / 2 * both
+    gap = np.abs(members.astype(np.float32) - position) / D_MAX * both
     with np.errstate(divide="ignore", invalid="ignore"):
         common = both @ weights.T
         return np.where(common > 0, (gap @ weights.T) / common, np.nan)

@@ -5,7 +5,11 @@ Every similarity score (agreement, Cohen's κ, Scott's π, S; formulas in
 contingency table per pair of voters and period. This module builds those
 tables and the four scores as backend-neutral Ibis expressions, so that the
 same definition runs on DuckDB in process or on Spark across a cluster
-(:mod:`nonaligned.engines`); nothing else in the project computes them.
+(:mod:`nonaligned.engines`). Nothing else in the project computes them,
+with one exception: the index's roll-call bootstrap needs the agreement
+weighted by roll call, which a contingency table cannot give, so
+:mod:`nonaligned.index.diplomatic` has its matrix form, tested equal to
+this one at unit weights.
 
 Why bitsets: the direct formulation, a self-join of votes on the roll call,
 makes one row per pair of voters per roll call (about 70 million for the
@@ -99,6 +103,11 @@ def contingency(left: ir.Table, right: ir.Table, *, upper: bool) -> ir.Table:
 def with_measures(tables: ir.Table, metric: str = "nominal") -> ir.Table:
     """Replace the cells ``n11 .. n33`` of a table by ``agreement, kappa, pi, s_score, n_votes``.
 
+    ``agreement`` is 1 minus the disagreement Σ p[k,l] |k - l| / D_MAX; the
+    index's roll-call bootstrap computes that disagreement in weighted matrix
+    form (:func:`nonaligned.index.diplomatic._pole_distances`), equal to this
+    one at unit weights (tested to 1e-12).
+
     κ and π use the distance ``metric`` (nominal, absolute or squared); they
     are NULL (NaN in pandas) where chance disagreement is zero or there are
     no common votes.
@@ -130,7 +139,7 @@ def with_measures(tables: ir.Table, metric: str = "nominal") -> ir.Table:
     kappa = 1 - staged._observed / staged._chance_kappa
     pi = 1 - staged._observed / staged._chance_pi
     result = staged.mutate(
-        agreement=1 - staged._mean_abs / 2,
+        agreement=1 - staged._mean_abs / D_MAX,
         kappa=ibis.ifelse(staged._chance_kappa > EPSILON, kappa, undefined),
         pi=ibis.ifelse(staged._chance_pi > EPSILON, pi, undefined),
         s_score=1 - 2 * staged._mean_abs / D_MAX,
