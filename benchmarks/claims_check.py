@@ -14,8 +14,8 @@ import time
 from collections import defaultdict
 from pathlib import Path
 
+import nonaligned
 from nonaligned import claims
-from nonaligned.store import connect
 
 EXAMPLE = Path(__file__).resolve().parents[1] / "examples" / "claims.toml"
 
@@ -26,15 +26,15 @@ def main() -> None:
     parser.add_argument("--runs", type=int, default=3)
     parser.add_argument("--file", type=Path, default=EXAMPLE)
     args = parser.parse_args()
-    con = connect(args.db)
+    store = nonaligned.open(args.db)
     totals, by_kind = [], defaultdict(list)
     for _ in range(args.runs):
         start = time.perf_counter()
-        loaded = claims.load(args.file, con)
+        loaded = claims.load(args.file, store)
         kinds: dict[str, float] = defaultdict(float)
         for claim in loaded:
             begin = time.perf_counter()
-            claims.check(con, [claim])
+            claims.check(store, [claim])
             kinds[claim.kind] += time.perf_counter() - begin
         totals.append(time.perf_counter() - start)
         for kind, seconds in kinds.items():

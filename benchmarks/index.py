@@ -1,9 +1,9 @@
 """Wall time of the active-nonalignment index on a built store.
 
 Needs a store: ``NONALIGNED_DB`` (or the default path), built with
-``nonaligned build``. Each figure is the median of ``BENCH_RUNS`` runs with
-the in-memory cache cleared before each run, so it measures computation,
-not the cache. The ideal points the index reads by default come from the
+``nonaligned build``. Each figure is the median of ``BENCH_RUNS`` runs, each
+on a newly opened store session (its in-memory cache empty), so it measures
+computation, not the cache. The ideal points the index reads by default come from the
 disk cache beside the store (filled by the first call), so these figures
 exclude the fit; ``ideal_point_fit_seconds`` is that fit alone. Prints
 ``name=value`` lines:
@@ -25,38 +25,39 @@ import os
 import statistics
 import time
 
+import nonaligned
 from nonaligned import alignment
-from nonaligned.index import cache, country_index
-from nonaligned.store import connect
+from nonaligned.index import country_index
 
 RUNS = int(os.environ.get("BENCH_RUNS", "3"))
 YEAR = 2020
 
 
 def _median_seconds(call, runs: int = RUNS) -> tuple[float, object]:
+    """Median seconds of ``call(store)`` over ``runs`` runs, each on a new session."""
     times, result = [], None
     for _ in range(runs):
-        cache.clear()
-        start = time.perf_counter()
-        result = call()
-        times.append(time.perf_counter() - start)
+        with nonaligned.open() as store:
+            start = time.perf_counter()
+            result = call(store)
+            times.append(time.perf_counter() - start)
     return statistics.median(times), result
 
 
 def main() -> None:
-    con = connect(None)
-    country_index(con, year=YEAR, n_boot=0)  # fills the ideal-point disk cache if empty
-    one, frame = _median_seconds(lambda: country_index(con, year=YEAR, n_boot=0))
+    store = nonaligned.open()
+    country_index(store, year=YEAR, n_boot=0)  # fills the ideal-point disk cache if empty
+    one, frame = _median_seconds(lambda s: country_index(s, year=YEAR, n_boot=0))
     agreement, _ = _median_seconds(
-        lambda: country_index(con, year=YEAR, n_boot=0, ideal_points=False)
+        lambda s: country_index(s, year=YEAR, n_boot=0, ideal_points=False)
     )
-    fit, _ = _median_seconds(lambda: alignment.ideal_points(con, n_boot=0, cache=False), runs=1)
-    boot, frame = _median_seconds(lambda: country_index(con, year=YEAR, n_boot=200))
-    every, _ = _median_seconds(lambda: country_index(con, n_boot=0))
-    every_boot, _ = _median_seconds(lambda: country_index(con, n_boot=200), runs=1)
-    country_index(con, year=YEAR, n_boot=200)
+    fit, _ = _median_seconds(lambda s: alignment.ideal_points(s, n_boot=0, cache=False), runs=1)
+    boot, frame = _median_seconds(lambda s: country_index(s, year=YEAR, n_boot=200))
+    every, _ = _median_seconds(lambda s: country_index(s, n_boot=0))
+    every_boot, _ = _median_seconds(lambda s: country_index(s, n_boot=200), runs=1)
+    country_index(store, year=YEAR, n_boot=200)
     start = time.perf_counter()
-    country_index(con, year=YEAR, n_boot=200)
+    country_index(store, year=YEAR, n_boot=200)
     cached_seconds = time.perf_counter() - start
     china = frame[frame["axis"] == "west-china"].dropna(subset=["class"])
     print(f"runs={RUNS}")
