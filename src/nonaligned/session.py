@@ -26,6 +26,7 @@ from __future__ import annotations
 import atexit
 import os
 import threading
+import weakref
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from pathlib import Path
@@ -43,6 +44,15 @@ if TYPE_CHECKING:
     from nonaligned.dataset import Dataset
 
 Identity = tuple[int, int, int]
+
+_OPEN: weakref.WeakSet[Store] = weakref.WeakSet()
+"""Every session not yet collected: closed at exit (see :meth:`Store.close`)."""
+
+
+@atexit.register
+def _close_open_stores() -> None:
+    for store in list(_OPEN):
+        store.close()
 
 
 def file_identity(path: Path) -> Identity | None:
@@ -78,7 +88,7 @@ class Store:
         self._cursors: list[duckdb.DuckDBPyConnection] = []
         self._local = threading.local()
         self.loaded_identity: Identity | None = None
-        atexit.register(self.close)
+        _OPEN.add(self)
 
     def __repr__(self) -> str:
         return f"Store({str(self.path)!r}, engine={self.engine!r})"
