@@ -69,7 +69,7 @@ def compute(
     """
     t = thresholds or Thresholds()
     by_year = vote_years(
-        inputs.votes, inputs.roll_calls, inputs.memberships, selection, n_boot, seed
+        inputs.votes, inputs.roll_calls, inputs.memberships, selection, n_boot, seed, inputs.engine
     )
     if not by_year:
         return pd.DataFrame(columns=list(COLUMNS))

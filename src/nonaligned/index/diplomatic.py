@@ -165,16 +165,18 @@ def vote_years(
     selection: Selection | None,
     n_boot: int,
     seed: int,
+    engine: str | None = None,
 ) -> dict[int, VoteYear]:
     """:func:`vote_year` for every year in ``roll_calls`` with selected votes.
 
     Each year draws from its own generator seeded with ``(seed, year)``, so a
-    year's replicates do not depend on which other years were asked for.
+    year's replicates do not depend on which other years were asked for. The
+    EU's position per roll call is the Ibis rule, run on ``engine``.
     """
     coded = coded_votes(votes, roll_calls, selection=selection)
     if coded.empty:
         return {}
-    eu = eu_positions(coded, roll_calls, memberships)
+    eu = eu_positions(coded, roll_calls, memberships, engine=engine)
     periods = coded[["roll_call_id", "period"]].drop_duplicates()
     coded = pd.concat([coded, eu.merge(periods, on="roll_call_id").assign(iso3=EU)])
     selected = (selection or Selection()).apply(roll_calls)[["roll_call_id", "year"]]

@@ -32,6 +32,7 @@ class Inputs:
     trade: pd.DataFrame  # side_trade(): iso3, year, west, USA, EU, CHN, RUS, world
     last_trade_year: int | None
     eu: dict[int, frozenset[str]]  # EU member states by year, for every year read
+    engine: str | None = None  # where the relational parts run: the store session's engine
 
     def economic_year(self, year: int) -> int | None:
         """The trade year the economic component of ``year`` rests on.
@@ -73,6 +74,7 @@ def load(store: Store, years: list[int] | None, importer_factor: float | None) -
     years_read = np.union1d(roll_calls["year"].unique(), trade["year"].unique()).astype(int)
     eu = eu_members(memberships, years_read).groupby("year")["iso3"].agg(frozenset)
     return Inputs(
+        engine=store.engine,
         votes=votes,
         roll_calls=roll_calls,
         memberships=memberships,
