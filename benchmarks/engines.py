@@ -26,7 +26,8 @@ sys.path.insert(0, str(Path(__file__).parent))
 
 from unvotes_frames import load
 
-from nonaligned import store
+import nonaligned
+from nonaligned import query
 from nonaligned.measures.similarity import dyad_similarity
 from nonaligned.measures.trade import pole_trade
 
@@ -42,13 +43,8 @@ def timed(measure, engine: str) -> tuple[float, float, int]:
 
 def trade_inputs():
     """The store's trade flows and memberships, in exposure.py's shapes."""
-    with store.connect(store.default_db_path()) as con:
-        flows = con.execute(
-            "SELECT reporter_iso3, partner_code, partner_is_aggregate, year, flow, value_usd, "
-            "estimated FROM trade_flows"
-        ).df()
-        memberships = con.execute("SELECT * FROM memberships").df()
-    return flows.astype({"year": "int64"}), memberships
+    with nonaligned.open() as store:
+        return query.trade_flows(store), query.memberships(store)
 
 
 def main() -> None:

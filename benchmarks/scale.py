@@ -36,7 +36,8 @@ import pandas as pd
 import pyarrow as pa
 import pyarrow.dataset as ds
 
-from nonaligned import engines, store
+import nonaligned
+from nonaligned import engines, query
 from nonaligned.dataset import Dataset
 from nonaligned.measures import relational
 from nonaligned.measures.idealpoints import Settings, dynamic_ideal_points
@@ -52,9 +53,9 @@ CHOICES = np.array(["yes", "no", "abstain", "absent"])
 
 
 def real_record() -> tuple[pd.DataFrame, pd.DataFrame]:
-    with store.connect(store.default_db_path()) as con:
-        roll_calls = con.execute("SELECT roll_call_id, session, year FROM roll_calls").df()
-        votes = con.execute("SELECT roll_call_id, iso3, vote FROM votes").df()
+    with nonaligned.open() as store:
+        roll_calls = query.roll_calls(store)[["roll_call_id", "session", "year"]]
+        votes = query.votes(store)
     return votes, roll_calls
 
 
