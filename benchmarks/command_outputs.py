@@ -17,6 +17,7 @@ from __future__ import annotations
 import argparse
 import json
 import math
+import shlex
 import subprocess
 import sys
 import time
@@ -25,54 +26,39 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parents[1]
 OFFERS = ROOT / "examples" / "offers"
 
-INVOCATIONS: dict[str, list[str]] = {
-    "vote_es11_1": ["vote", "A/RES/ES-11/1"],
-    "vote_es11_1_summary": ["vote", "A/RES/ES-11/1", "--summary"],
-    "votes_zaf_2022": ["votes", "--country", "ZAF", "--year", "2022"],
-    "coverage": ["coverage"],
-    "coverage_exclusions": ["coverage", "--exclusions"],
-    "coverage_trade": ["coverage", "--trade"],
-    "sources": ["sources"],
-    "alignment_bra": ["alignment", "BRA"],
-    "alignment_ind_important": ["alignment", "IND", "--important"],
-    "dyads_2019": ["dyads", "--year", "2019"],
-    "dyads_2005_hr": ["dyads", "--year", "2005", "--issue", "hr"],
-    "trade_chl": ["trade", "CHL"],
-    "trade_chl_2019_hkmo": ["trade", "CHL", "--year", "2019", "--include-hk-macao"],
-    "trade_growth_africa": [
-        "trade-growth",
-        "--partner",
-        "CHN",
-        "--from",
-        "2000",
-        "--to",
-        "2020",
-        "--region",
-        "Africa",
-    ],
-    "concentration_2019": ["concentration", "--year", "2019"],
-    "finance_ago": ["finance", "AGO"],
-    "engagement_ago": ["engagement", "AGO"],
-    "idealpoints_2020": ["idealpoints", "--year", "2020"],
-    "idealpoints_static_1990": ["idealpoints", "--year", "1990", "--static", "--boot", "0"],
-    "index_2022": ["index", "--year", "2022", "--all-columns"],
-    "index_2010_russia": ["index", "--year", "2010", "--axis", "west-russia", "--all-columns"],
-    "index_2022_no_ip": ["index", "--year", "2022", "--no-ideal-points", "--boot", "0"],
-    "country_ind": ["country", "IND"],
-    "rank_2022": ["rank", "--year", "2022"],
-    "sensitivity_2022": ["sensitivity", "--year", "2022"],
-    "scenario_ago_chn": ["scenario", "AGO", "--pole", "CHN", "--sanctions"],
-    "scenario_ken_usa": ["scenario", "KEN", "--pole", "USA", "--finance-stop"],
-    "scenario_ind_rus": ["scenario", "IND", "--pole", "RUS", "--tariff", "0.25"],
-    "offers_evaluate_kenya": ["offers", "evaluate", str(OFFERS / "kenya_port.toml")],
-    "offers_evaluate_angola": [
-        "offers",
-        "evaluate",
-        str(OFFERS / "angola_railway.toml"),
-        "--schedule",
-    ],
-    "offers_exposure_kenya": ["offers", "exposure", str(OFFERS / "kenya_port.toml")],
-    "check_claims": ["check", str(ROOT / "examples" / "claims.toml")],
+INVOCATIONS: dict[str, str] = {  # each a command line, split as a shell would (shlex)
+    "vote_es11_1": "vote A/RES/ES-11/1",
+    "vote_es11_1_summary": "vote A/RES/ES-11/1 --summary",
+    "votes_zaf_2022": "votes --country ZAF --year 2022",
+    "coverage": "coverage",
+    "coverage_exclusions": "coverage --exclusions",
+    "coverage_trade": "coverage --trade",
+    "sources": "sources",
+    "alignment_bra": "alignment BRA",
+    "alignment_ind_important": "alignment IND --important",
+    "dyads_2019": "dyads --year 2019",
+    "dyads_2005_hr": "dyads --year 2005 --issue hr",
+    "trade_chl": "trade CHL",
+    "trade_chl_2019_hkmo": "trade CHL --year 2019 --include-hk-macao",
+    "trade_growth_africa": "trade-growth --partner CHN --from 2000 --to 2020 --region Africa",
+    "concentration_2019": "concentration --year 2019",
+    "finance_ago": "finance AGO",
+    "engagement_ago": "engagement AGO",
+    "idealpoints_2020": "idealpoints --year 2020",
+    "idealpoints_static_1990": "idealpoints --year 1990 --static --boot 0",
+    "index_2022": "index --year 2022 --all-columns",
+    "index_2010_russia": "index --year 2010 --axis west-russia --all-columns",
+    "index_2022_no_ip": "index --year 2022 --no-ideal-points --boot 0",
+    "country_ind": "country IND",
+    "rank_2022": "rank --year 2022",
+    "sensitivity_2022": "sensitivity --year 2022",
+    "scenario_ago_chn": "scenario AGO --pole CHN --sanctions",
+    "scenario_ken_usa": "scenario KEN --pole USA --finance-stop",
+    "scenario_ind_rus": "scenario IND --pole RUS --tariff 0.25",
+    "offers_evaluate_kenya": f"offers evaluate {OFFERS}/kenya_port.toml",
+    "offers_evaluate_angola": f"offers evaluate {OFFERS}/angola_railway.toml --schedule",
+    "offers_exposure_kenya": f"offers exposure {OFFERS}/kenya_port.toml",
+    "check_claims": f"check {ROOT}/examples/claims.toml",
 }
 
 
@@ -89,7 +75,7 @@ def capture(folder: Path, db: Path | None) -> None:
             continue
         started = time.perf_counter()
         done = subprocess.run(
-            [str(executable), *arguments, *store, "--format", "json"],
+            [str(executable), *shlex.split(arguments), *store, "--format", "json"],
             capture_output=True,
             text=True,
             check=False,
