@@ -8,12 +8,11 @@ results) on the store at
 
 from __future__ import annotations
 
-import os
 import statistics
 import time
 from pathlib import Path
 
-from nonaligned.store import connect
+import nonaligned
 from nonaligned.strategy import evaluate as desk
 from nonaligned.strategy.scenario import scenario
 
@@ -31,19 +30,19 @@ def median_seconds(call, runs: int = RUNS) -> float:
 
 
 def main() -> None:
-    con = connect(Path(os.environ["NONALIGNED_DB"]) if "NONALIGNED_DB" in os.environ else None)
+    store = nonaligned.open()
     kenya = EXAMPLES / "kenya_port.toml"
-    print(f"offers_evaluate_s={median_seconds(lambda: desk.evaluate(con, kenya)):.4f}")
-    print(f"offers_schedules_s={median_seconds(lambda: desk.schedules(con, kenya)):.4f}")
-    given = median_seconds(lambda: desk.compete(con, kenya, pivotality=0.5))
+    print(f"offers_evaluate_s={median_seconds(lambda: desk.evaluate(store, kenya)):.4f}")
+    print(f"offers_schedules_s={median_seconds(lambda: desk.schedules(store, kenya)):.4f}")
+    given = median_seconds(lambda: desk.compete(store, kenya, pivotality=0.5))
     print(f"offers_compete_given_pivotality_s={given:.4f}")
-    first = median_seconds(lambda: desk.compete(con, kenya), runs=1)
+    first = median_seconds(lambda: desk.compete(store, kenya), runs=1)
     print(f"offers_compete_derived_pivotality_first_call_s={first:.4f}")
-    derived = median_seconds(lambda: desk.compete(con, kenya), runs=3)
+    derived = median_seconds(lambda: desk.compete(store, kenya), runs=3)
     print(f"offers_compete_derived_pivotality_s={derived:.4f}")
-    tariff = median_seconds(lambda: scenario(con, "CHL", "USA", "tariff", 0.25))
+    tariff = median_seconds(lambda: scenario(store, "CHL", "USA", "tariff", 0.25))
     print(f"scenario_tariff_s={tariff:.4f}")
-    sanctions = median_seconds(lambda: scenario(con, "KEN", "EU", "sanctions"))
+    sanctions = median_seconds(lambda: scenario(store, "KEN", "EU", "sanctions"))
     print(f"scenario_eu_sanctions_s={sanctions:.4f}")
 
 

@@ -22,6 +22,8 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 
+import nonaligned
+from nonaligned import query
 from nonaligned.measures.trade import (
     IMPORTER_FACTOR,
     POLES,
@@ -30,7 +32,6 @@ from nonaligned.measures.trade import (
     partner_flows,
     pole_trade,
 )
-from nonaligned.store import connect
 
 QUANTILES = (0.01, 0.05, 0.1, 0.25, 0.5, 0.75, 0.9, 0.95, 0.99)
 SINCE = 2000
@@ -40,12 +41,8 @@ TOP = 8  # countries listed among those whose pole exports pass World
 
 def load(db: Path | None) -> tuple[pd.DataFrame, pd.DataFrame]:
     """The store's ``trade_flows`` and ``memberships``."""
-    con = connect(db)
-    try:
-        flows = con.execute("SELECT * FROM trade_flows").df().astype({"year": "int64"})
-        return flows, con.execute("SELECT * FROM memberships").df()
-    finally:
-        con.close()
+    with nonaligned.open(db) as store:
+        return query.trade_flows(store), query.memberships(store)
 
 
 def pairs(flows: pd.DataFrame) -> pd.DataFrame:

@@ -99,19 +99,18 @@ def load_votes(roll_calls: pd.DataFrame | None = None) -> pd.DataFrame:
 def load_store() -> tuple[pd.DataFrame, pd.DataFrame] | None:
     """(votes, roll_calls) from the built store, or None if there is none yet."""
     try:
-        from nonaligned import store
+        import nonaligned
+        from nonaligned import query
+        from nonaligned.store import default_db_path
     except ImportError:
         return None
-    path = store.default_db_path()
+    path = default_db_path()
     if not path.exists():
         return None
-    with store.connect(path) as con:
-        tables = {row[0] for row in con.execute("SHOW TABLES").fetchall()}
-        if not {"votes", "roll_calls"} <= tables:
+    with nonaligned.open(path) as store:
+        if not {"votes", "roll_calls"} <= query.table_names(store):
             return None
-        votes = con.execute("SELECT roll_call_id, iso3, vote FROM votes").df()
-        roll_calls = con.execute("SELECT * FROM roll_calls").df()
-    return votes, roll_calls
+        return query.votes(store), query.roll_calls(store)
 
 
 def load(source: str = "auto") -> tuple[pd.DataFrame, pd.DataFrame, str]:

@@ -22,6 +22,8 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 
+import nonaligned
+from nonaligned import query
 from nonaligned.index import CLASSES, country_index
 from nonaligned.index.api import compute, fitted_ideal_points
 from nonaligned.index.economic import expected_shares
@@ -29,7 +31,6 @@ from nonaligned.index.institutional import GROUPINGS
 from nonaligned.index.sensitivity import MEMBERSHIP_VARIANTS, sensitivity
 from nonaligned.index.store_inputs import load
 from nonaligned.measures.trade import IMPORTER_FACTOR
-from nonaligned.store import connect
 
 OUT = Path(__file__).resolve().parents[1] / "docs" / "validation.md"
 
@@ -106,11 +107,8 @@ def auc(scores: pd.Series, positive: pd.Series) -> float:
     return float(wins / (len(pos) * len(neg)))
 
 
-def es11_votes(con) -> pd.DataFrame:
-    return con.execute(
-        """SELECT v.iso3, v.vote FROM votes v JOIN roll_calls r USING (roll_call_id)
-           WHERE r.symbol = 'A/RES/ES-11/1'"""
-    ).df()
+def es11_votes(store) -> pd.DataFrame:
+    return query.resolution_votes(store, "A/RES/ES-11/1")[["iso3", "vote"]]
 
 
 def _classes(index: pd.DataFrame, axis: str) -> pd.Series:
@@ -229,9 +227,9 @@ def west_divided(index: pd.DataFrame) -> pd.DataFrame:
     return years[["year", "n_roll_calls", "usa_eu_agreement", "west_divided", "provisional"]]
 
 
-def china_expectation(con, year: int) -> pd.DataFrame:
+def china_expectation(store, year: int) -> pd.DataFrame:
     """China's expected trade share with and without Hong Kong and Macao as reporters."""
-    inputs = load(con, [year], IMPORTER_FACTOR)
+    inputs = load(store, [year], IMPORTER_FACTOR)
     trade = inputs.trade[inputs.trade.year == year]
     members = inputs.side_members(year)
     rng = np.random.default_rng(0)
@@ -243,10 +241,10 @@ def china_expectation(con, year: int) -> pd.DataFrame:
     return pd.DataFrame(rows)
 
 
-def variant_classes(con, year: int, axis: str, countries: tuple[str, ...]) -> pd.DataFrame:
+def variant_classes(store, year: int, axis: str, countries: tuple[str, ...]) -> pd.DataFrame:
     """Classes of ``countries`` under each membership variant of the sensitivity report."""
-    inputs = load(con, [year], IMPORTER_FACTOR)
-    ideal = fitted_ideal_points(con, None)
+    inputs = load(store, [year], IMPORTER_FACTOR)
+    ideal = fitted_ideal_points(store, None)
     columns = {}
     for name, groupings in {"default": GROUPINGS, **MEMBERSHIP_VARIANTS}.items():
         frame = compute(inputs, n_boot=0, groupings=groupings, ideal_points=ideal)
@@ -255,11 +253,11 @@ def variant_classes(con, year: int, axis: str, countries: tuple[str, ...]) -> pd
     return pd.DataFrame(columns).rename_axis("iso3").reset_index()
 
 
-def render(con) -> str:
-    index = country_index(con, n_boot=0)
-    boot = country_index(con, year=2022, n_boot=200)
-    votes = es11_votes(con)
-    (last_trade,) = con.execute("SELECT max(year) FROM trade_flows").fetchone()
+def render(store) -> str:
+    index = country_index(store, n_boot=0)
+    boot = country_index(store, year=2022, n_boot=200)
+    votes = es11_votes(store)
+    last_trade = query.latest(store, "trade_flows", "year")
     counts = class_counts(index[index.year.isin(SHOWN_YEARS)])
     checks = expert_checks(index, votes, int(last_trade))
     separation = es11_separation(index, votes)
@@ -273,7 +271,7 @@ def render(con) -> str:
         .loc[list(known), ["class", "class_probability", "lean", "lean_diplomatic"]]
         .reset_index()
     )
-    variants = variant_classes(con, 2022, "west-china", known)
+    variants = variant_classes(store, 2022, "west-china", known)
     close = close_calls.set_index("iso3")
     rio = variants.set_index("iso3")["Rio Treaty as a Western treaty"]
     brazil = index[(index.iso3 == "BRA") & (index.axis == "west-china")].set_index("year")
@@ -382,7 +380,7 @@ def render(con) -> str:
         "and without the two Chinese territories as reporters (their entrepôt trade "
         "with the mainland is China's own trade, methodology.md):",
         "",
-        table(china_expectation(con, int(last_trade)), digits=4),
+        table(china_expectation(store, int(last_trade)), digits=4),
         "",
         "## Close calls",
         "",
@@ -430,13 +428,13 @@ def render(con) -> str:
     ]
     for year in (2017, 2022):
         for axis in ("west-china", "west-russia"):
-            report = sensitivity(con, year, axis).drop(columns=["year", "axis"])
+            report = sensitivity(store, year, axis).drop(columns=["year", "axis"])
             parts += [f"### {year}, {axis}", "", table(report), ""]
     return "\n".join(parts)
 
 
 def main() -> None:
-    text = render(connect(None))
+    text = render(nonaligned.open())
     if sys.argv[1:] == ["-"]:
         print(text)
     else:
