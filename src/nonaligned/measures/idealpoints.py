@@ -292,9 +292,11 @@ def _e_step(theta, alpha, beta, sigma, cell, param, n_one, bound, sign, ez):
                 partial[c, p, 4] += z * z + s * s * var
         log_lik[c] = log_sum + math.log(product)
     sums = partial[0].copy()
-    for c in range(1, _CHUNKS):
-        sums += partial[c]
-    return sums, log_lik.sum()
+    total = log_lik[0]
+    for c in range(1, _CHUNKS):  # in order: an array's .sum() here is a parallel reduction,
+        sums += partial[c]  # whose association changes with the thread count
+        total += log_lik[c]
+    return sums, total
 
 
 @njit(cache=True, parallel=True, fastmath=FUSED)
@@ -583,7 +585,9 @@ def _prepare(
     codes_cast = np.zeros((len(called), 3), dtype=bool)
     codes_cast[of_call, code - 1] = True
     contested = np.flatnonzero(codes_cast.sum(axis=1)[of_call] > 1)
-    keep = contested[np.lexsort((ids[contested], year[contested]))]  # stable: period, call
+    # period, roll call, state: an order of the data alone, so the fit and its bootstrap
+    # draws do not depend on the order in which the store returned the votes
+    keep = contested[np.lexsort((every_state[contested], ids[contested], year[contested]))]
     ids, code, year, every_state = ids[keep], code[keep], year[keep], every_state[keep]
     voting = np.unique(every_state)
     state = np.searchsorted(voting, every_state)
