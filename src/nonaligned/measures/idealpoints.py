@@ -586,8 +586,14 @@ def _prepare(
     codes_cast[of_call, code - 1] = True
     contested = np.flatnonzero(codes_cast.sum(axis=1)[of_call] > 1)
     # period, roll call, state: an order of the data alone, so the fit and its bootstrap
-    # draws do not depend on the order in which the store returned the votes
-    keep = contested[np.lexsort((every_state[contested], ids[contested], year[contested]))]
+    # draws do not depend on the order in which the store returned the votes. One integer
+    # key, sorted stably: fast on votes that arrive nearly in that order, as stored
+    call_year = np.empty(len(called), dtype=year.dtype)
+    call_year[of_call] = year
+    call_rank = np.empty(len(called), dtype=np.int64)
+    call_rank[np.lexsort((called, call_year))] = np.arange(len(called))
+    key = call_rank[of_call[contested]] * len(every_iso3) + every_state[contested]
+    keep = contested[np.argsort(key, kind="stable")]
     ids, code, year, every_state = ids[keep], code[keep], year[keep], every_state[keep]
     voting = np.unique(every_state)
     state = np.searchsorted(voting, every_state)
