@@ -46,15 +46,6 @@ def selection(
     )
 
 
-def flag_years(store: Store) -> tuple[int | None, int | None]:
-    """Last year of the store's important-vote flag and of its issue codes (None: never).
-
-    Both end before the vote record does (the flag in 2017, the codes in 2019
-    with the current sources), so they are read from the store, not assumed.
-    """
-    return query.flag_years(store)
-
-
 def check_selection(store: Store, chosen: Selection, year: int | None) -> list[str]:
     """Refuse a selection that can keep no roll call in ``year``; warn of one that changes nothing.
 
@@ -65,7 +56,7 @@ def check_selection(store: Store, chosen: Selection, year: int | None) -> list[s
     """
     if year is None:
         return []
-    important, issues = flag_years(store)
+    important, issues = query.flag_years(store)
 
     def past(last: int | None) -> bool:
         return last is None or year > last

@@ -20,7 +20,7 @@ from nonaligned import query
 if TYPE_CHECKING:
     from nonaligned.session import Store
 
-__all__ = ["COMPONENTS", "data_through", "latest_full_year", "through_line"]
+__all__ = ["COMPONENTS", "data_through", "through_line"]
 
 # (component, what it measures, table, column of its last day or year)
 COMPONENTS: tuple[tuple[str, str, str, str], ...] = (
@@ -75,14 +75,3 @@ def through_line(frame: pd.DataFrame) -> str:
             when = "no data"
         parts.append(f"{row.label} {when}")
     return "Data through: " + " · ".join(parts) + "."
-
-
-def latest_full_year(store: Store) -> int | None:
-    """The last year with both UN votes and trade: the last year of the full index
-    (:func:`nonaligned.index.latest_full_year`; here, light to import, for the web's map page).
-
-    Later years carry this year's economic component forward (their
-    ``economic_year``); a map that opens on a later year should say so.
-    None when the store holds no trade.
-    """
-    return query.latest_vote_and_trade_year(store)

@@ -384,8 +384,13 @@ def trade_flows(
     return store.frame(sql, params).astype({"year": "int64"})
 
 
-def latest_vote_and_trade_year(store: Store) -> int | None:
-    """The last year with both roll calls and trade flows (None: no trade)."""
+def latest_full_year(store: Store) -> int | None:
+    """The last year with both UN votes and trade: the last year of the full index.
+
+    Later years carry this year's economic component forward (their
+    ``economic_year``); a map that opens on a later year should say so.
+    None when the store holds no trade.
+    """
     (year,) = store.fetchone(
         "SELECT max(year) FROM trade_flows WHERE year IN (SELECT year FROM roll_calls)"
     )

@@ -23,7 +23,7 @@ import typer
 from fastapi.testclient import TestClient
 from typer.testing import CliRunner, Result
 
-from nonaligned import alignment, engines, errors, query, userfiles
+from nonaligned import engines, errors, query, userfiles
 from nonaligned.cli import app
 from nonaligned.cli._app import handle_errors
 from nonaligned.errors import (
@@ -163,7 +163,7 @@ def test_trade_growth_backwards_is_exit_2(store_path):
 
 
 def test_important_votes_past_the_flag_are_exit_2_naming_its_last_year(store_path, store):
-    last_important, last_issue = alignment.flag_years(store)
+    last_important, last_issue = query.flag_years(store)
     assert (last_important, last_issue) == (2017, 2019)  # the sources of the current build
     refused(
         "index", "--year", last_important + 5, "--important", "--boot", 0, "--db", store_path,
@@ -178,7 +178,7 @@ def test_important_votes_past_the_flag_are_exit_2_naming_its_last_year(store_pat
 
 
 def test_no_middle_east_past_the_issue_codes_warns_on_stderr(store_path, store):
-    _, last_issue = alignment.flag_years(store)
+    _, last_issue = query.flag_years(store)
     args = ["--no-middle-east", "--boot", 0, "--no-ideal-points", "--db", store_path, "-f", "csv"]
     late = invoke("index", "--year", last_issue + 3, *args)
     assert late.exit_code == 0

@@ -86,7 +86,7 @@ def test_spans_and_latest(store, frames):
     assert query.year_span(store, "us_aid") == (None, None)  # empty in the synthetic store
     assert query.latest(store, "roll_calls", "date") == frames["roll_calls"].date.max().date()
     assert query.latest(store, "debt_to_china", "year") is None
-    assert query.latest_vote_and_trade_year(store) == max(YEARS)
+    assert query.latest_full_year(store) == max(YEARS)
     assert query.vote_years(store) == (min(YEARS), max(YEARS))
     with pytest.raises(ValueError, match=r"roll_calls\.title"):
         query.year_span(store, "roll_calls", "title")

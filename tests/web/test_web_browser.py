@@ -28,16 +28,9 @@ from nonaligned import alignment
 from nonaligned.measures.votes import Selection
 from nonaligned.session import Store
 from nonaligned.web import create_app
+from nonaligned.web.report import CHROMIUM_ARGS
 
 CHROMIUM = Path("/usr/bin/chromium")
-LAUNCH_ARGS = [
-    "--no-sandbox",
-    "--disable-gpu",
-    "--disable-background-networking",
-    "--disable-component-update",
-    "--disable-sync",
-    "--no-first-run",
-]
 README_SHOTS = {
     "map",
     "country",
@@ -87,7 +80,7 @@ def server(store_path: Path, mirror: Path, tmp_path_factory: pytest.TempPathFact
 @pytest.fixture(scope="module")
 def browser():
     with sync_api.sync_playwright() as p:
-        launched = p.chromium.launch(executable_path=str(CHROMIUM), args=LAUNCH_ARGS)
+        launched = p.chromium.launch(executable_path=str(CHROMIUM), args=list(CHROMIUM_ARGS))
         yield launched
         launched.close()
 

@@ -5,10 +5,10 @@ Public API (stable): :func:`country_index`, :func:`country_profile`,
 Methods and defaults: docs/methodology.md.
 """
 
-from nonaligned.coverage_years import latest_full_year  # light: the web's map page reads it
 from nonaligned.index.api import country_index, country_profile, rank
 from nonaligned.index.axes import AXES, CLASSES
 from nonaligned.index.classes import Thresholds
+from nonaligned.query import latest_full_year
 
 __all__ = [
     "AXES",

@@ -234,8 +234,8 @@ def vote_years(request: Request) -> tuple[int, int]:
 
 def full_index_year(request: Request) -> int | None:
     """The last year with votes and trade, where the index is whole (memoised)."""
-    return _memo(  # coverage_years', not the index's: the map page must not wait for its import
-        request, ("full_index_year",), lambda: coverage_years.latest_full_year(_store(request))
+    return _memo(  # the reader itself, not the index: the map page must not wait for its import
+        request, ("full_index_year",), lambda: query.latest_full_year(_store(request))
     )
 
 

@@ -217,6 +217,17 @@ def chromium() -> str | None:
     return shutil.which("chromium") or shutil.which("chromium-browser")
 
 
+CHROMIUM_ARGS: tuple[str, ...] = (
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-background-networking",  # nothing leaves the machine
+    "--disable-component-update",
+    "--disable-sync",
+    "--no-first-run",
+)
+"""Headless Chromium as the brief's PDF printer and the browser tests run it."""
+
+
 def print_pdf(html: Path, pdf: Path) -> None:
     """Print the brief at ``html`` to ``pdf`` with headless Chromium."""
     browser = chromium()
@@ -229,12 +240,7 @@ def print_pdf(html: Path, pdf: Path) -> None:
         command = [
             browser,
             "--headless",
-            "--no-sandbox",
-            "--disable-gpu",
-            "--disable-background-networking",
-            "--disable-component-update",
-            "--disable-sync",
-            "--no-first-run",
+            *CHROMIUM_ARGS,
             f"--user-data-dir={profile}",
             "--no-pdf-header-footer",
             f"--print-to-pdf={Path(pdf).resolve()}",
